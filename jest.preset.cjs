@@ -1,0 +1,20 @@
+// Shared jest settings: TypeScript through swc (type checking is `tsc --noEmit`, a separate
+// target), workspace packages resolved to their sources so tests need no build first.
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^@tfslim/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+    // Sources import siblings as './x.js' (ESM rule); jest resolves the .ts file.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testTimeout: 60000,
+};

@@ -1,0 +1,14 @@
+// Public surface of @tfslim/backend-selector: everything users may import is listed here.
+export { selectBackend } from './select.js';
+export { formatReport } from './format.js';
+export { BackendUnavailableError, GradientsMissingError } from './errors.js';
+export { registerGradients, missingGradients, TRAINING_KERNELS } from './gradients/index.js';
+export { fillMissingKernels } from './kernels/index.js';
+export { ALL_CANDIDATES } from './types.js';
+export type {
+  BackendCandidate,
+  BackendReport,
+  ModuleLoader,
+  Rejection,
+  SelectBackendOptions,
+} from './types.js';

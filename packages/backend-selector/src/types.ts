@@ -1,0 +1,62 @@
+/** The four runtimes tfslim can train on, fastest first. */
+export type BackendCandidate = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export const ALL_CANDIDATES: readonly BackendCandidate[] = [
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+];
+
+/** Why a candidate was not chosen. */
+export interface Rejection {
+  candidate: BackendCandidate;
+  reason: string;
+}
+
+/** What `selectBackend` chose and why it turned the others down. */
+export interface BackendReport {
+  /** The candidate in use. */
+  backend: BackendCandidate;
+  /** The name tfjs knows the backend by (`tf.getBackend()`): 'tensorflow', 'wasm' or 'cpu'. */
+  tfBackendName: string;
+  /** wasm only: whether the SIMD build of the wasm binary runs. */
+  simd?: boolean;
+  /** wasm only: whether the multi-threaded wasm binary runs. */
+  threads?: boolean;
+  /** tensorflow-gpu only: true when TensorFlow really placed ops on a CUDA device. */
+  gpu?: boolean;
+  /** Candidates tried before (or instead of) this one, with the reason each was refused. */
+  rejected: Rejection[];
+  /** Always true: selection fails rather than returning a backend that cannot train. */
+  gradientsRegistered: true;
+  /** Kernels the backend lacked that tfslim registered for it (e.g. Conv2DBackpropFilter on wasm). */
+  filledKernels: string[];
+  /** Kernels replaced by faster tfslim implementations (wasm: @tfslim/kernels-wasm). */
+  replacedKernels: string[];
+}
+
+/**
+ * How a candidate's module is brought in. The default loaders `import()` the npm package;
+ * tests (and unusual setups such as a vendored tfjs-node) inject their own.
+ */
+export type ModuleLoader = () => Promise<unknown>;
+
+export interface SelectBackendOptions {
+  /** Candidates to try, in this order. Default: all four, fastest first. */
+  prefer?: readonly BackendCandidate[];
+  /** Fail with every reason if this candidate cannot be had, instead of falling back. */
+  require?: BackendCandidate;
+  /** Replace how a candidate's module is loaded (testing, vendored builds). */
+  loaders?: Partial<Record<BackendCandidate, ModuleLoader>>;
+  /**
+   * Environment to read `TFSLIM_BACKEND` and `TFSLIM_WASM_KERNELS` from. Default: `process.env`
+   * when running under Node, else empty.
+   */
+  env?: Record<string, string | undefined>;
+  /**
+   * wasm only: 'fast' (default) installs @tfslim/kernels-wasm's SIMD kernels; 'stock' keeps
+   * tfjs-backend-wasm's own. `TFSLIM_WASM_KERNELS=stock` sets this too.
+   */
+  wasmKernels?: 'fast' | 'stock';
+}
