@@ -1,17 +1,23 @@
 import type { BackendCandidate, Rejection } from './types.js';
 
-/** Thrown when `require` (or TFSLIM_BACKEND) names a backend that cannot be had here. */
+/**
+ * Thrown when `require` (or TFSLIM_BACKEND, or every entry of `prefer`) names backends that
+ * cannot be had here. `rejected` holds the reason for each candidate that was tried.
+ */
 export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
   constructor(
-    readonly candidate: BackendCandidate,
+    readonly candidates: readonly BackendCandidate[],
     readonly rejected: readonly Rejection[],
     source: string,
   ) {
+    const tried = rejected.filter((r) => candidates.includes(r.candidate));
+    const wanted =
+      candidates.length === 1 ? `backend '${candidates[0]}'` : `one of ${candidates.join(', ')}`;
     super(
-      `selectBackend: expected backend '${candidate}' (${source}), but it cannot be used here.\n` +
-        rejected.map((r) => `  - ${r.candidate}: ${r.reason}`).join('\n') +
-        `\nInstall what is missing, or drop ${source} to let tfslim fall back to the next backend.`,
+      `selectBackend: expected ${wanted} (${source}), but none can be used here:\n` +
+        tried.map((r) => `  - ${r.candidate}: ${r.reason}`).join('\n') +
+        `\nInstall what is missing, or change ${source} to let tfslim fall back to another backend.`,
     );
   }
 }

@@ -98,6 +98,5 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     return report;
   }
 
-  if (required) throw new BackendUnavailableError(required.candidate, rejected, required.source);
-  throw new BackendUnavailableError(order[order.length - 1] ?? 'cpu', rejected, 'options.prefer');
+  throw new BackendUnavailableError(order, rejected, required?.source ?? 'options.prefer');
 }
