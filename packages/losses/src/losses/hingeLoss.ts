@@ -1,0 +1,29 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkSameShape, toFloat } from '../inputs.js';
+
+/**
+ * TF-Slim's `hinge_loss`: `relu(1 - (2 y - 1) logits)` element-wise, for labels in {0, 1}.
+ * UNREDUCED (the losses' shape) and NOT added to the loss collection, as in slim; reduce and
+ * register it with {@link computeWeightedLoss}.
+ *
+ * @example
+ * const perElement = hingeLoss(scores, labels01);
+ * const loss = computeWeightedLoss(perElement); // mean, registered as 'weighted_loss'
+ */
+export function hingeLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  return tf.tidy('hingeLoss', () => {
+    const x = toFloat('hingeLoss', 'logits', logits);
+    const y = toFloat('hingeLoss', 'labels', labels);
+    const classes = x.shape[x.rank - 1] ?? 'C';
+    checkSameShape(
+      'hingeLoss',
+      'logits',
+      x,
+      'labels',
+      y,
+      `labels look like class ids: one-hot them with tf.oneHot(labels, ${classes}) (values in {0, 1}).`,
+    );
+    const signs = tf.sub(tf.mul(y, 2), 1);
+    return tf.relu(tf.sub(1, tf.mul(signs, x)));
+  });
+}

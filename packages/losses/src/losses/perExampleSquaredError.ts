@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { finishLoss } from '../finish.js';
+import { checkMinRank, checkSameShape, oneHotFix, toFloat } from '../inputs.js';
+import type { LossOptions, LossResult } from '../options.js';
+import { Reduction } from '../reduction.js';
+
+const SPEC = {
+  fn: 'perExampleSquaredError',
+  scope: 'per_example_squared_error',
+  reduction: Reduction.SUM_BY_NONZERO_WEIGHTS,
+} as const;
+
+/**
+ * Squared error SUMMED over every axis but the first (one value per example), then averaged
+ * over the batch: `sum((predictions - labels)^2) / B`. This is the loss of a hand-written
+ * training loop, `tf.reduce_sum(tf.square(out - onehot)) / batch_size`, and for C classes it
+ * is exactly C times {@link meanSquaredError} (Keras's 'mse'), hence C times larger gradients:
+ * the trap of the seed experiment, made explicit.
+ *
+ * Weights are per example (scalar, [B] or [B,1]). Default reduction `SUM_BY_NONZERO_WEIGHTS`
+ * over the B per-example values, i.e. the mean over examples with a non-zero weight;
+ * `Reduction.NONE` returns the [B] per-example sums. Registered as `'per_example_squared_error'`.
+ *
+ * @example
+ * const outputs = model(images); // [32, 10]
+ * const loss = perExampleSquaredError(outputs, tf.oneHot(labels, 10)); // = 10 * meanSquaredError
+ */
+export function perExampleSquaredError<O extends LossOptions = LossOptions>(
+  predictions: tf.Tensor,
+  labels: tf.Tensor,
+  options?: O,
+): LossResult<O> {
+  return finishLoss(SPEC, options ?? {}, () => {
+    const p = toFloat(SPEC.fn, 'predictions', predictions);
+    const y = toFloat(SPEC.fn, 'labels', labels);
+    checkMinRank(
+      SPEC.fn,
+      'predictions',
+      p,
+      1,
+      'a batch axis first',
+      'Add a batch axis with predictions.expandDims(0).',
+    );
+    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix(p));
+    const squared = tf.squaredDifference(p, y);
+    if (p.rank === 1) return squared;
+    return tf.sum(
+      squared,
+      Array.from({ length: p.rank - 1 }, (_, i) => i + 1),
+    );
+  }) as LossResult<O>;
+}

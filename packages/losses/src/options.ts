@@ -1,0 +1,28 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Reduction } from './reduction.js';
+import type { Weights } from './weights.js';
+
+/** Options every reducing loss accepts. */
+export interface LossOptions {
+  /**
+   * A number, or a tensor aligned with the per-element losses from the leading axis: scalar,
+   * [B], [B,1] (squeezed) or the losses' full shape; per-class weights as [1,C].
+   */
+  weights?: Weights;
+  /** How to reduce; each loss documents its default (TF-Slim's). */
+  reduction?: Reduction;
+  /** The name the loss is registered under in the active LossCollection (default: slim's). */
+  scope?: string;
+  /** Register the result in the active LossCollection (default true, as in slim). */
+  addToCollection?: boolean;
+}
+
+/**
+ * What a loss returns for options `O`: a `tf.Scalar`, or a `tf.Tensor` of the losses' shape
+ * when `O['reduction']` may be `Reduction.NONE`.
+ */
+export type LossResult<O> = O extends { reduction: infer R }
+  ? 'none' extends R
+    ? tf.Tensor
+    : tf.Scalar
+  : tf.Scalar;

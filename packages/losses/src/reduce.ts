@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Reduction } from './reduction.js';
+import type { PreparedWeights } from './weights.js';
+
+/**
+ * `numerator / denominator`, 0 where the denominator is 0, with finite gradients on both
+ * branches (the denominator is replaced by 1 before dividing, so no 0/0 reaches the tape).
+ */
+function divNoNan(numerator: tf.Tensor, denominator: tf.Tensor): tf.Tensor {
+  const isZero = tf.equal(denominator, 0);
+  const safe = tf.where(isZero, tf.onesLike(denominator), denominator);
+  return tf.where(isZero, tf.zerosLike(numerator), tf.div(numerator, safe));
+}
+
+/**
+ * Applies `weights` and `reduction` to per-element `losses` (TF-Slim's `compute_weighted_loss`
+ * and TF1's reductions). Called inside a tidy; the weights were validated by `prepareWeights`.
+ */
+export function reduceLosses(
+  losses: tf.Tensor,
+  weights: PreparedWeights,
+  reduction: Reduction,
+): tf.Tensor {
+  const size = losses.size;
+  if (reduction === Reduction.NONE) {
+    if (weights.kind === 'none' || (weights.kind === 'number' && weights.value === 1)) {
+      return losses;
+    }
+    return tf.mul(losses, weights.kind === 'number' ? weights.value : weights.tensor);
+  }
+
+  if (weights.kind !== 'tensor') {
+    // Weights known on the host: one sum and at most one scalar multiply.
+    const w = weights.kind === 'number' ? weights.value : 1;
+    const total = tf.sum(losses);
+    switch (reduction) {
+      case Reduction.SUM:
+        return w === 1 ? total : tf.mul(total, w);
+      case Reduction.MEAN:
+        // sum(w * l) / (w * size): w cancels unless it is 0 (div-no-nan gives 0).
+        if (w === 0) return tf.mul(total, 0);
+        return size === 0 ? total : tf.div(total, size);
+      case Reduction.SUM_OVER_BATCH_SIZE:
+        return size === 0 ? tf.mul(total, w) : tf.mul(total, w / size);
+      case Reduction.SUM_BY_NONZERO_WEIGHTS:
+        // A non-zero scalar weight counts every element: w * mean. A zero weight gives 0.
+        if (w === 0 || size === 0) return tf.mul(total, 0);
+        return tf.mul(total, w / size);
+    }
+  }
+
+  const w = weights.tensor;
+  const broadcastFactor = w.size === 0 ? 0 : size / w.size;
+  const numerator = tf.sum(tf.mul(losses, w));
+  switch (reduction) {
+    case Reduction.SUM:
+      return numerator;
+    case Reduction.SUM_OVER_BATCH_SIZE:
+      return size === 0 ? numerator : tf.div(numerator, size);
+    case Reduction.MEAN: {
+      // Sum of the weights broadcast to the losses' shape; weights may be negative, so the
+      // denominator can be 0 with non-zero weights: a full div-no-nan.
+      let denominator = tf.sum(w);
+      if (broadcastFactor !== 1) denominator = tf.mul(denominator, broadcastFactor);
+      return divNoNan(numerator, denominator);
+    }
+    case Reduction.SUM_BY_NONZERO_WEIGHTS: {
+      // The count is a non-negative integer, so max(count, 1) is a safe denominator: with no
+      // non-zero weight the numerator is already 0. (NaN or infinite losses under all-zero
+      // weights stay NaN here, where TF's div_no_nan would give 0.)
+      const count = tf.sum(tf.cast(tf.notEqual(w, 0), 'float32'));
+      const mean = tf.div(numerator, tf.maximum(count, 1));
+      return broadcastFactor === 1 || broadcastFactor === 0
+        ? mean
+        : tf.mul(mean, 1 / broadcastFactor);
+    }
+  }
+  return assertNever(reduction);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`reduceLosses: unhandled reduction ${String(value)}`);
+}
