@@ -1,0 +1,280 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { A_IM2COL, A_IM2COL_T, A_STRIDED, type KernelContext } from './module.js';
+import { activationCode, leakyAlpha, OPERAND_NONE, operandLayout } from './fused.js';
+import { offsetOf } from './wasmBackend.js';
+
+type Pad = tf.Conv2DAttrs['pad'];
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+function convInfo(
+  xShape: number[],
+  filterShape: number[],
+  strides: [number, number] | number,
+  dilations: [number, number] | number,
+  pad: Pad,
+  dimRoundingMode: Rounding,
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
+
+/** Largest float count of the column buffer the strided input gradient works through. */
+const COL_CHUNK_FLOATS = 1 << 20;
+
+function fill(ctx: KernelContext, ptr: number, bytes: number, value: number): void {
+  ctx.backend.wasm.HEAPU8.fill(value, ptr, ptr + bytes);
+}
+
+/** y = conv(x, w) [+ bias, activation], NHWC. Undefined when not handled here. */
+export function conv2d(
+  ctx: KernelContext,
+  inputs: {
+    x: tf.TensorInfo;
+    filter: tf.TensorInfo;
+    bias?: tf.TensorInfo | undefined;
+    preluActivationWeights?: tf.TensorInfo | undefined;
+  },
+  attrs: tf.Conv2DAttrs & { activation?: string; leakyreluAlpha?: number },
+): tf.TensorInfo | undefined {
+  const { x, filter, bias, preluActivationWeights: prelu } = inputs;
+  if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') {
+    return undefined;
+  }
+  if (x.shape.length !== 4 || filter.shape.length !== 4) return undefined;
+  const info = convInfo(
+    x.shape,
+    filter.shape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const act = activationCode(attrs.activation);
+  if (act === undefined) return undefined;
+  const outShape = info.outShape as number[];
+  const total = outShape.reduce((a, b) => a * b, 1);
+  const biasLayout = bias ? operandLayout(bias.shape, outShape, total) : undefined;
+  const preluLayout = prelu ? operandLayout(prelu.shape, outShape, total) : undefined;
+  if ((bias && !biasLayout) || (prelu && !preluLayout)) return undefined;
+  if ((bias && bias.dtype !== 'float32') || (prelu && prelu.dtype !== 'float32')) return undefined;
+
+  const { k, backend } = ctx;
+  const out = backend.makeOutput(outShape, 'float32');
+  if (total === 0) return out;
+  const M = info.batchSize * info.outHeight * info.outWidth;
+  const N = info.outChannels;
+  const K = info.filterHeight * info.filterWidth * info.inChannels;
+  const xPtr = offsetOf(backend, x);
+  const wPtr = offsetOf(backend, filter);
+  const yPtr = offsetOf(backend, out);
+  const pointwise =
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth;
+  if (pointwise) {
+    k.gemm(M, N, K, A_STRIDED, xPtr, K, 1, wPtr, N, 1, yPtr, N, 0);
+  } else {
+    k.setConv(
+      xPtr,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    k.gemm(M, N, K, A_IM2COL, 0, 0, 0, wPtr, N, 1, yPtr, N, 0);
+  }
+  if (act !== 0 || bias) {
+    k.epilogue(
+      yPtr,
+      M,
+      N,
+      N,
+      bias ? offsetOf(backend, bias) : 0,
+      biasLayout?.mode ?? OPERAND_NONE,
+      act,
+      leakyAlpha(attrs),
+      prelu ? offsetOf(backend, prelu) : 0,
+      preluLayout?.mode ?? OPERAND_NONE,
+    );
+  }
+  return out;
+}
+
+/** dx of conv2d given dy and the filter. Undefined when not handled here. */
+export function conv2dBackpropInput(
+  ctx: KernelContext,
+  inputs: { dy: tf.TensorInfo; filter: tf.TensorInfo },
+  attrs: tf.Conv2DBackpropInputAttrs,
+): tf.TensorInfo | undefined {
+  const { dy, filter } = inputs;
+  if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') {
+    return undefined;
+  }
+  if (dy.shape.length !== 4 || filter.shape.length !== 4) return undefined;
+  const info = convInfo(
+    attrs.inputShape,
+    filter.shape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { k, backend } = ctx;
+  const dx = backend.makeOutput([...attrs.inputShape], 'float32');
+  const total = attrs.inputShape.reduce((a, b) => a * b, 1);
+  if (total === 0) return dx;
+  const fh = info.filterHeight;
+  const fw = info.filterWidth;
+  const ci = info.inChannels;
+  const co = info.outChannels;
+  const dyPtr = offsetOf(backend, dy);
+  const wPtr = offsetOf(backend, filter);
+  const dxPtr = offsetOf(backend, dx);
+  const taps = fh * fw;
+  if (info.strideHeight === 1 && info.strideWidth === 1) {
+    // A stride-1 input gradient is a convolution of dy with the flipped, transposed filter.
+    const flipped = backend.wasm._malloc(Math.max(4, taps * ci * co * 4)) >>> 0;
+    try {
+      k.flipFilter(wPtr, flipped, fh, fw, ci, co);
+      k.setConv(
+        dyPtr,
+        info.outHeight,
+        info.outWidth,
+        co,
+        info.inHeight,
+        info.inWidth,
+        fh,
+        fw,
+        1,
+        1,
+        1,
+        1,
+        fh - 1 - info.padInfo.top,
+        fw - 1 - info.padInfo.left,
+      );
+      const M = info.batchSize * info.inHeight * info.inWidth;
+      k.gemm(M, ci, taps * co, A_IM2COL, 0, 0, 0, flipped, ci, 1, dxPtr, ci, 0);
+    } finally {
+      backend.wasm._free(flipped);
+    }
+    return dx;
+  }
+  // Strided: columns = dy * W^T, chunk by chunk of output pixels, scattered back (col2im).
+  fill(ctx, dxPtr, total * 4, 0);
+  const M = info.batchSize * info.outHeight * info.outWidth;
+  const width = taps * ci;
+  if (M === 0 || width === 0) return dx;
+  const rows = Math.max(4, Math.min(M, Math.floor(COL_CHUNK_FLOATS / width / 4) * 4));
+  const cols = backend.wasm._malloc(rows * width * 4) >>> 0;
+  try {
+    k.setConv(
+      0,
+      info.inHeight,
+      info.inWidth,
+      ci,
+      info.outHeight,
+      info.outWidth,
+      fh,
+      fw,
+      info.strideHeight,
+      info.strideWidth,
+      1,
+      1,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    for (let m0 = 0; m0 < M; m0 += rows) {
+      const r = Math.min(rows, M - m0);
+      // B = W^T: element (co, tap*ci + c) of W^T is W[tap, c, co] = w[(tap*ci + c)*co + co].
+      k.gemm(r, width, co, A_STRIDED, dyPtr + m0 * co * 4, co, 1, wPtr, 1, co, cols, width, 0);
+      k.col2im(cols, m0, r, dxPtr);
+    }
+  } finally {
+    backend.wasm._free(cols);
+  }
+  return dx;
+}
+
+/** dW of conv2d given x and dy. Undefined when not handled here. */
+export function conv2dBackpropFilter(
+  ctx: KernelContext,
+  inputs: { x: tf.TensorInfo; dy: tf.TensorInfo },
+  attrs: tf.Conv2DBackpropFilterAttrs,
+): tf.TensorInfo | undefined {
+  const { x, dy } = inputs;
+  if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') {
+    return undefined;
+  }
+  if (x.shape.length !== 4 || dy.shape.length !== 4) return undefined;
+  const info = convInfo(
+    x.shape,
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { k, backend } = ctx;
+  const dw = backend.makeOutput([...attrs.filterShape], 'float32');
+  const M = info.filterHeight * info.filterWidth * info.inChannels;
+  const N = info.outChannels;
+  const K = info.batchSize * info.outHeight * info.outWidth;
+  if (M === 0 || N === 0) return dw;
+  const xPtr = offsetOf(backend, x);
+  const dyPtr = offsetOf(backend, dy);
+  const dwPtr = offsetOf(backend, dw);
+  const pointwise =
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth;
+  if (pointwise) {
+    // dW = x^T * dy with x viewed as [pixels, ci].
+    k.gemm(M, N, K, A_STRIDED, xPtr, 1, M, dyPtr, N, 1, dwPtr, N, 0);
+    return dw;
+  }
+  k.setConv(
+    xPtr,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    1,
+    1,
+    info.padInfo.top,
+    info.padInfo.left,
+  );
+  k.gemm(M, N, K, A_IM2COL_T, 0, 0, 0, dyPtr, N, 1, dwPtr, N, 0);
+  return dw;
+}

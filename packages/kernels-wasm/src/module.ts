@@ -1,0 +1,131 @@
+import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { backendMemory, type WasmBackend } from './wasmBackend.js';
+
+/** Exports of the AssemblyScript kernels module (see assembly/index.ts). */
+export interface KernelExports {
+  scratchBytes(): number;
+  setScratch(base: number): void;
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    amode: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
+  setConv(
+    x: number,
+    ih: number,
+    iw: number,
+    ic: number,
+    oh: number,
+    ow: number,
+    fh: number,
+    fw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    pt: number,
+    pl: number,
+  ): void;
+  col2im(cols: number, m0: number, rows: number, dx: number): void;
+  flipFilter(w: number, dst: number, fh: number, fw: number, ci: number, co: number): void;
+  epilogue(
+    c: number,
+    M: number,
+    N: number,
+    ldc: number,
+    bias: number,
+    biasMode: number,
+    act: number,
+    alpha: number,
+    prelu: number,
+    preluMode: number,
+  ): void;
+}
+
+/** Matches A_* in assembly/gemm.ts. */
+export const A_STRIDED = 0;
+export const A_IM2COL = 1;
+export const A_IM2COL_T = 2;
+
+/** The kernels bound to one wasm backend instance: same memory, persistent scratch. */
+export interface KernelContext {
+  k: KernelExports;
+  backend: WasmBackend;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = globalThis.atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+let compiled: WebAssembly.Module | undefined;
+let compiling: Promise<WebAssembly.Module> | undefined;
+let compileError: Error | undefined;
+const contexts = new WeakMap<object, KernelContext>();
+
+/**
+ * Compiles the kernels module. Synchronous where the platform allows it (Node, workers);
+ * browsers refuse synchronous compiles of modules over 4 KB on the main thread, so there it
+ * compiles asynchronously and the stock kernels run until the promise settles.
+ */
+export function compileKernels(): Promise<void> {
+  if (compiled) return Promise.resolve();
+  if (!compiling) {
+    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    try {
+      compiled = new WebAssembly.Module(bytes);
+      compiling = Promise.resolve(compiled);
+    } catch {
+      compiling = WebAssembly.compile(bytes).then(
+        (module) => (compiled = module),
+        (error: unknown) => {
+          compileError = error instanceof Error ? error : new Error(String(error));
+          throw compileError;
+        },
+      );
+    }
+  }
+  return compiling.then(() => undefined);
+}
+
+/** Why the kernels cannot run on this platform, if they cannot. */
+export function kernelsUnavailableReason(): string | undefined {
+  if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
+  return compileError?.message;
+}
+
+/**
+ * The kernels instantiated on `backend`'s own memory, or undefined while the module is still
+ * compiling (the caller then runs the stock kernel).
+ */
+export function kernelsFor(backend: WasmBackend): KernelContext | undefined {
+  const existing = contexts.get(backend);
+  if (existing) return existing;
+  if (!compiled) return undefined;
+  const memory = backendMemory(backend);
+  if (memory == null) {
+    throw new Error(
+      `kernels-wasm: expected tfjs-backend-wasm's module to expose its WebAssembly.Memory (asm.memory), got none. Use @tensorflow/tfjs-backend-wasm 4.x or turn the kernels off with TFSLIM_WASM_KERNELS=stock.`,
+    );
+  }
+  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  const k = instance.exports as unknown as KernelExports;
+  const scratch = backend.wasm._malloc(k.scratchBytes()) >>> 0;
+  if (scratch === 0) throw new Error('kernels-wasm: the wasm backend could not allocate scratch.');
+  k.setScratch(scratch);
+  const context: KernelContext = { k, backend };
+  contexts.set(backend, context);
+  return context;
+}

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import { matMul } from './matmul.js';
+import { compileKernels, type KernelContext, kernelsFor } from './module.js';
+import { isWasmBackend } from './wasmBackend.js';
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+type Impl = (ctx: KernelContext, args: KernelArgs) => tf.TensorInfo | undefined;
+
+const IMPLS: ReadonlyArray<[string, Impl]> = [
+  [
+    tf.BatchMatMul,
+    (ctx, { inputs, attrs }) =>
+      matMul(
+        ctx,
+        inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo },
+        attrs as unknown as tf.BatchMatMulAttrs,
+        tf.BatchMatMul,
+      ),
+  ],
+  [
+    tf._FusedMatMul,
+    (ctx, { inputs, attrs }) =>
+      matMul(
+        ctx,
+        inputs as unknown as tf._FusedMatMulInputs,
+        attrs as unknown as tf._FusedMatMulAttrs,
+        tf._FusedMatMul,
+      ),
+  ],
+  [
+    tf.Conv2D,
+    (ctx, { inputs, attrs }) =>
+      conv2d(
+        ctx,
+        inputs as unknown as { x: tf.TensorInfo; filter: tf.TensorInfo },
+        attrs as unknown as tf.Conv2DAttrs,
+      ),
+  ],
+  [
+    tf.FusedConv2D,
+    (ctx, { inputs, attrs }) =>
+      conv2d(
+        ctx,
+        inputs as unknown as tf.FusedConv2DInputs,
+        attrs as unknown as tf.FusedConv2DAttrs,
+      ),
+  ],
+  [
+    tf.Conv2DBackpropInput,
+    (ctx, { inputs, attrs }) =>
+      conv2dBackpropInput(
+        ctx,
+        inputs as unknown as { dy: tf.TensorInfo; filter: tf.TensorInfo },
+        attrs as unknown as tf.Conv2DBackpropInputAttrs,
+      ),
+  ],
+  [
+    tf.Conv2DBackpropFilter,
+    (ctx, { inputs, attrs }) =>
+      conv2dBackpropFilter(
+        ctx,
+        inputs as unknown as { x: tf.TensorInfo; dy: tf.TensorInfo },
+        attrs as unknown as tf.Conv2DBackpropFilterAttrs,
+      ),
+  ],
+];
+
+/** Kernel configs that were registered for 'wasm' before ours (undefined: none). */
+const previous = new Map<string, tf.KernelConfig | undefined>();
+
+function makeConfig(name: string, impl: Impl): tf.KernelConfig {
+  const fallback = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
+    const stock = previous.get(name);
+    if (stock == null) {
+      throw new Error(
+        `${name}: expected a float32 NHWC input the tfslim wasm kernels handle, got one they do not, and the wasm backend has no stock ${name} kernel to fall back to.`,
+      );
+    }
+    return stock.kernelFunc(args);
+  };
+  const config: tf.KernelConfig = {
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      if (!isWasmBackend(args.backend)) return fallback(args);
+      const ctx = kernelsFor(args.backend);
+      if (ctx == null) return fallback(args);
+      return impl(ctx, args) ?? fallback(args);
+    },
+  };
+  // A wasm backend created later runs setup on the configs registered then: pass it on to the
+  // stock kernel so our fallback path stays usable.
+  const stock = previous.get(name);
+  if (stock?.setupFunc) config.setupFunc = stock.setupFunc;
+  if (stock?.disposeFunc) config.disposeFunc = stock.disposeFunc;
+  return config;
+}
+
+/**
+ * Replaces tfjs-backend-wasm's matmul and convolution kernels (and its missing
+ * Conv2DBackpropFilter) with tfslim's WebAssembly SIMD ones, which run in the backend's own
+ * memory. Returns the kernel names now served by tfslim. Idempotent.
+ * `@tfslim/backend-selector` calls it when it picks the wasm backend.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { registerWasmKernels } from '@tfslim/kernels-wasm';
+ * await tf.setBackend('wasm');
+ * registerWasmKernels(); // ['BatchMatMul', '_FusedMatMul', 'Conv2D', ...]
+ */
+export function registerWasmKernels(): string[] {
+  void compileKernels().catch(() => undefined);
+  const names: string[] = [];
+  for (const [name, impl] of IMPLS) {
+    if (!previous.has(name)) previous.set(name, tf.getKernel(name, 'wasm'));
+    if (tf.getKernel(name, 'wasm') != null) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(makeConfig(name, impl));
+    names.push(name);
+  }
+  return names;
+}
+
+/**
+ * Puts back the kernels `registerWasmKernels` replaced (and removes the ones it added).
+ * Returns the kernel names it restored or removed.
+ *
+ * @example
+ * unregisterWasmKernels(); // stock tfjs-backend-wasm kernels again
+ */
+export function unregisterWasmKernels(): string[] {
+  const names: string[] = [];
+  for (const [name, config] of previous) {
+    if (tf.getKernel(name, 'wasm') != null) tf.unregisterKernel(name, 'wasm');
+    if (config != null) tf.registerKernel(config);
+    names.push(name);
+  }
+  previous.clear();
+  return names;
+}
+
+/**
+ * Resolves once the kernels module is compiled. In Node it already is when
+ * `registerWasmKernels` returns; on a browser's main thread it compiles asynchronously and
+ * the stock kernels serve calls until then.
+ *
+ * @example
+ * registerWasmKernels();
+ * await wasmKernelsReady();
+ */
+export function wasmKernelsReady(): Promise<void> {
+  return compileKernels();
+}
