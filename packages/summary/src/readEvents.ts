@@ -1,0 +1,96 @@
+// Streaming reader of event files from disk (Node).
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TagPlugins } from './eventDecode.js';
+import { decodePayload } from './eventFile.js';
+import { peekRecordLength, scanRecord } from './record.js';
+import type { EventRecord } from './types.js';
+
+/**
+ * Options of {@link readEvents}.
+ *
+ * @example
+ * readEvents(file, { chunkSize: 1 << 20 });
+ */
+export interface ReadEventsOptions {
+  /** Bytes read from disk at a time (default 256 KiB). */
+  readonly chunkSize?: number;
+}
+
+/**
+ * Reads an event file as an async iterable of events, without loading it whole. Every CRC is
+ * verified: a damaged record throws {@link EventFileCorruptError} (with `file` and `offset`);
+ * a truncated last record (a writer killed mid-write, or still writing) ends the iteration
+ * cleanly. Scalars come out as numbers whether stored as `simple_value` or as tensors,
+ * histograms as buckets (legacy HistogramProto converted as TensorBoard does).
+ *
+ * @example
+ * for await (const event of readEvents('logs/events.out.tfevents.1700000000.host')) {
+ *   for (const v of event.values) if (v.kind === 'scalar') console.log(event.step, v.tag, v.value);
+ * }
+ */
+export async function* readEvents(
+  path: string,
+  options: ReadEventsOptions = {},
+): AsyncGenerator<EventRecord> {
+  const chunkSize = options.chunkSize ?? 256 * 1024;
+  const info = await stat(path);
+  if (info.isDirectory()) {
+    throw new Error(
+      `readEvents: expected an event file, got the directory ${path}. ` +
+        `Use listEventFiles(dir) to find its event files.`,
+    );
+  }
+  const handle = await open(path, 'r');
+  try {
+    const plugins: TagPlugins = new Map();
+    let buf = new Uint8Array(0);
+    let base = 0; // file offset of buf[0]
+    let pos = 0;
+    let eof = false;
+    for (;;) {
+      const record = scanRecord(buf, pos, path, base);
+      if (record !== undefined) {
+        yield decodePayload(record.payload, plugins, path, base + pos);
+        pos = record.next;
+        continue;
+      }
+      if (eof) return; // clean end, or a truncated last record
+      const need = (peekRecordLength(buf, pos) ?? 0) + 16;
+      const keep = buf.length - pos;
+      const size = Math.max(chunkSize, need - keep);
+      // Fresh buffer each time: yielded events may hold views into the old one.
+      const next = new Uint8Array(keep + size);
+      next.set(buf.subarray(pos));
+      const { bytesRead } = await handle.read(next, keep, size, base + buf.length);
+      if (bytesRead < size) eof = true;
+      base += pos;
+      buf = next.subarray(0, keep + bytesRead);
+      pos = 0;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Event files (names containing `tfevents`) under `logdir`, recursively, sorted by path.
+ *
+ * @example
+ * for (const file of await listEventFiles('logs')) console.log(file);
+ */
+export async function listEventFiles(logdir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && e.name.includes('tfevents')) out.push(p);
+    }
+  };
+  const info = await stat(logdir);
+  if (info.isFile()) return [logdir];
+  await walk(logdir);
+  return out.sort();
+}

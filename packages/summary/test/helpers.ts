@@ -1,0 +1,127 @@
+// Test helpers: independent reference implementations (bitwise, from the definitions) and
+// fixture location.
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as zlib from 'node:zlib';
+
+export const packageRoot = join(__dirname, '..');
+export const repoRoot = join(packageRoot, '..', '..');
+export const fixturesRoot = join(repoRoot, '..', 'shared', 'fixtures');
+export const haveFixtures = existsSync(fixturesRoot);
+if (!haveFixtures)
+  console.warn(`summary tests: skipping fixture checks, ${fixturesRoot} is absent`);
+
+/** CRC-32C one bit at a time, straight from the definition (reflected poly 0x82F63B78). */
+export function refCrc32c(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** TF's mask as the spec writes it: ((c >>> 15) | (c << 17)) + 0xA282EAD8 mod 2^32. */
+export function refMask(c: number): number {
+  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
+}
+
+export function u32le(v: number): number[] {
+  return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+}
+
+export function f64le(v: number): number[] {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setFloat64(0, v, true);
+  return [...b];
+}
+
+export function f32le(v: number): number[] {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setFloat32(0, v, true);
+  return [...b];
+}
+
+export function ascii(s: string): number[] {
+  return [...s].map((c) => c.charCodeAt(0));
+}
+
+/** Frames a payload by hand: u64 length, masked CRC of it, payload, masked CRC of payload. */
+export function refFrame(payload: number[]): number[] {
+  const len = [...u32le(payload.length), 0, 0, 0, 0];
+  return [
+    ...len,
+    ...u32le(refMask(refCrc32c(new Uint8Array(len)))),
+    ...payload,
+    ...u32le(refMask(refCrc32c(new Uint8Array(payload)))),
+  ];
+}
+
+export function tempDir(prefix = 'tfslim-summary-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function onlyEventFile(dir: string): string {
+  const files = readdirSync(dir).filter((f) => f.includes('tfevents'));
+  if (files.length !== 1) throw new Error(`expected one event file in ${dir}, got ${files.length}`);
+  return join(dir, files[0]!);
+}
+
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+function check(actual: unknown) {
+  return {
+    toEqual(expected: unknown) {
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+        throw new Error(
+          `readPng: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+        );
+      }
+    },
+    toBe(expected: unknown) {
+      if (actual !== expected)
+        throw new Error(`readPng: expected ${String(expected)}, got ${String(actual)}`);
+    },
+  };
+}
+
+export function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
+}
+
+/** Minimal independent PNG reader: chunk walk + node:zlib inflate + filter-0 scanlines. */
+export function readPng(png: Uint8Array) {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  check([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  let pos = 8;
+  const chunks: { type: string; data: Uint8Array }[] = [];
+  while (pos < png.length) {
+    const len = view.getUint32(pos);
+    const type = String.fromCharCode(...png.subarray(pos + 4, pos + 8));
+    const data = png.subarray(pos + 8, pos + 8 + len);
+    check(view.getUint32(pos + 8 + len)).toBe(zlib.crc32(png.subarray(pos + 4, pos + 8 + len)));
+    chunks.push({ type, data });
+    pos += 12 + len;
+  }
+  check(chunks.map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
+  const ihdr = new DataView(chunks[0]!.data.buffer, chunks[0]!.data.byteOffset);
+  const width = ihdr.getUint32(0);
+  const height = ihdr.getUint32(4);
+  const colorType = ihdr.getUint8(9);
+  const channels = { 0: 1, 2: 3, 6: 4 }[colorType as 0 | 2 | 6];
+  const raw = new Uint8Array(zlib.inflateSync(chunks[1]!.data));
+  const stride = width * channels;
+  const pixels = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    check(raw[y * (stride + 1)]).toBe(0);
+    pixels.set(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)), y * stride);
+  }
+  return { width, height, channels, bitDepth: ihdr.getUint8(8), pixels };
+}
