@@ -124,7 +124,8 @@ export class LossCollection implements LossSink {
   getTotalLoss(options: TotalLossOptions = {}): tf.Scalar {
     const { addRegularizationLosses = true, scope } = options;
     const picked = this.#losses.filter((e) => matches(e, scope));
-    if (addRegularizationLosses) picked.push(...this.#regularization.filter((e) => matches(e, scope)));
+    if (addRegularizationLosses)
+      picked.push(...this.#regularization.filter((e) => matches(e, scope)));
     if (picked.length === 0) {
       const where = scope === undefined ? '' : ` under scope '${scope}'`;
       throw new EmptyLossCollectionError(

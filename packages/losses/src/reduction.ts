@@ -46,9 +46,7 @@ export function validateReduction(
   if (reduction === undefined) return fallback;
   if (typeof reduction === 'string' && ALLOWED.includes(reduction)) return reduction as Reduction;
   const hint =
-    typeof reduction === 'number'
-      ? "tfjs-core's numeric tf.Reduction is not accepted here; "
-      : '';
+    typeof reduction === 'number' ? "tfjs-core's numeric tf.Reduction is not accepted here; " : '';
   const keys = Object.keys(Reduction)
     .map((k) => `Reduction.${k}`)
     .join(', ');

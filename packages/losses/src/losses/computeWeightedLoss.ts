@@ -25,7 +25,5 @@ export function computeWeightedLoss<O extends LossOptions = LossOptions>(
   losses: tf.Tensor,
   options?: O,
 ): LossResult<O> {
-  return finishLoss(SPEC, options ?? {}, () =>
-    toFloat(SPEC.fn, 'losses', losses),
-  ) as LossResult<O>;
+  return finishLoss(SPEC, options ?? {}, () => toFloat(SPEC.fn, 'losses', losses)) as LossResult<O>;
 }

@@ -85,6 +85,8 @@ export function sparseSoftmaxCrossEntropy<
       }
     }
     const flat = ids.rank === batchShape.length ? ids : tf.reshape(ids, batchShape);
-    return softmaxCrossEntropyCore(x, tf.oneHot(flat, classes, 1, 0, 'float32'));
+    // int32 one-hot then a cast: tfjs-backend-wasm 4.22's OneHot ignores a float32 dtype and
+    // writes int32 bits into the float buffer.
+    return softmaxCrossEntropyCore(x, tf.cast(tf.oneHot(flat, classes), 'float32'));
   }) as LossResult<O>;
 }
