@@ -233,7 +233,7 @@ describe('result types', () => {
     const t: tf.Tensor = meanSquaredError(p, p, { reduction: Reduction.NONE });
     // @ts-expect-error an unreduced result is not typed as a scalar
     const u: tf.Scalar = absoluteDifference(p, p, { reduction: Reduction.NONE });
-    const r: Reduction = Reduction.SUM;
+    const r = Reduction.SUM as Reduction;
     // @ts-expect-error a reduction only known at run time may be NONE
     const v: tf.Scalar = huberLoss(p, p, { reduction: r });
     expect([s.rank, t.rank, u.rank, v.rank]).toEqual([0, 1, 1, 0]);
