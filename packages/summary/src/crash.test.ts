@@ -1,0 +1,83 @@
+// A plain `node` process writing in a loop is killed (SIGKILL) mid-run: every complete record
+// of its file must read back, in order, with the values it logged. Uses the built package
+// (`npx tsup`; the root `npm test` builds first).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { collect, onlyEventFile, packageRoot, tempDir } from '../test/helpers';
+import { readEvents } from './readEvents';
+
+const dist = join(packageRoot, 'dist', 'index.js');
+const built = existsSync(dist);
+if (!built) console.warn('summary crash test: skipped, run `npx tsup` in packages/summary first');
+
+const child = (logdir: string) => `
+import { SummaryWriter } from ${JSON.stringify(pathToFileURL(dist).href)};
+const w = new SummaryWriter(${JSON.stringify(logdir)}, { maxQueue: 7, flushMillis: 5 });
+const pixels = new Uint8Array(32 * 32 * 3);
+for (let step = 0; ; step++) {
+  w.scalar('x', step * 0.5, step);
+  w.histogram('h', [step, step + 1, step + 1.5, step + 4], step, { buckets: 4 });
+  if (step % 10 === 0) w.image('img', { shape: [32, 32, 3], data: pixels.fill(step & 255) }, step);
+  w.text('t', 'step ' + step, step);
+  if (step % 50 === 0) {
+    await new Promise((r) => setImmediate(r));
+    if (step === 2000) console.log('running');
+  }
+}
+`;
+
+(built ? describe : describe.skip)('crash safety (built package, plain node)', () => {
+  it('a writer killed mid-write leaves a file whose complete records all read back', async () => {
+    const dir = tempDir();
+    const script = join(dir, 'writer.mjs');
+    const logdir = join(dir, 'logs');
+    writeFileSync(script, child(logdir));
+    const proc = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout.on('data', () => resolve());
+      proc.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
+    });
+    // Let it write some more, then kill it without warning.
+    await new Promise((r) => setTimeout(r, 150));
+    proc.kill('SIGKILL');
+    await new Promise((r) => proc.on('exit', r));
+
+    const file = onlyEventFile(logdir);
+    const events = await collect(readEvents(file));
+    expect(events[0]!.fileVersion).toBe('brain.Event:2');
+    const body = events.slice(1);
+    expect(body.length).toBeGreaterThan(2000 * 3);
+    // Events come in call order: x, h, (img every 10th step), t for steps 0, 1, 2, ...
+    let i = 0;
+    let step = 0;
+    while (i < body.length) {
+      const expected: [string, unknown][] = [
+        ['x', step * 0.5],
+        ['h', [1, 2, 0, 1]], // width 1: offsets 0, 1, 1.5, 4 -> buckets 0, 1, 1, 3
+        ...(step % 10 === 0 ? ([['img', step & 255]] as [string, unknown][]) : []),
+        ['t', `step ${step}`],
+      ];
+      for (const [tag, value] of expected) {
+        const e = body[i++];
+        if (e === undefined) break;
+        expect(e.step).toBe(step);
+        const v = e.values[0]!;
+        expect(v.tag).toBe(tag);
+        if (v.kind === 'histogram') expect(v.value.map((b) => b.count)).toEqual(value);
+        else if (v.kind === 'image') expect(v.value.width).toBe(32);
+        else expect(v.value).toEqual(value);
+      }
+      step++;
+    }
+    // Whatever follows the last complete record can only be the start of one more record.
+    const bytes = readFileSync(file);
+    const last = events[events.length - 1]!;
+    const end = last.offset + 16 + Number(bytes.readBigUInt64LE(last.offset));
+    const leftover = bytes.length - end;
+    expect(leftover).toBeGreaterThanOrEqual(0);
+    if (leftover >= 12)
+      expect(bytes.length).toBeLessThan(end + 16 + Number(bytes.readBigUInt64LE(end)));
+  });
+});
