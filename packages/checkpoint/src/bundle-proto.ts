@@ -1,0 +1,128 @@
+// BundleHeaderProto and BundleEntryProto (tensorflow/core/protobuf/tensor_bundle.proto),
+// encoded the way TensorFlow's C++ serializer does: fields in number order, proto3 defaults
+// left out, the shape message always present.
+
+import { decodeFields, ProtoWriter } from './proto.js';
+
+export interface BundleHeader {
+  numShards: number;
+  /** 0 little-endian, 1 big-endian. */
+  endianness: number;
+  producer: number;
+  minConsumer: number;
+  badConsumers: number[];
+  /** True when field 1 was length-delimited: a V1 SavedTensorSlices message, not a header. */
+  looksLikeV1: boolean;
+}
+
+export interface BundleEntry {
+  dtypeId: number;
+  shape: number[];
+  shardId: number;
+  offset: number;
+  size: number;
+  /** Masked CRC32C as stored. */
+  crc32c: number;
+  /** Number of TensorSliceProto entries (partitioned variables). */
+  numSlices: number;
+}
+
+export function encodeHeader(): Uint8Array {
+  // num_shards 1, endianness LITTLE (0, omitted), version {producer 1, min_consumer 0}.
+  const version = new ProtoWriter().varint(1, 1).finish();
+  return new ProtoWriter().varint(1, 1).bytes(3, version).finish();
+}
+
+export function decodeHeader(bytes: Uint8Array): BundleHeader {
+  const h: BundleHeader = {
+    numShards: 0,
+    endianness: 0,
+    producer: 0,
+    minConsumer: 0,
+    badConsumers: [],
+    looksLikeV1: false,
+  };
+  for (const f of decodeFields(bytes)) {
+    if (f.field === 1 && f.wire === 0) h.numShards = f.value;
+    else if (f.field === 1 && f.wire === 2) h.looksLikeV1 = true;
+    else if (f.field === 2 && f.wire === 0) h.endianness = f.value;
+    else if (f.field === 3 && f.wire === 2) {
+      for (const v of decodeFields(f.bytes)) {
+        if (v.field === 1 && v.wire === 0) h.producer = v.value;
+        else if (v.field === 2 && v.wire === 0) h.minConsumer = v.value;
+        else if (v.field === 3 && v.wire === 0) h.badConsumers.push(v.value);
+      }
+    }
+  }
+  return h;
+}
+
+export function encodeEntry(e: Omit<BundleEntry, 'numSlices'>): Uint8Array {
+  const shape = new ProtoWriter();
+  for (const d of e.shape) {
+    const dim = new ProtoWriter();
+    if (d !== 0) dim.varint(1, d);
+    shape.bytes(2, dim.finish());
+  }
+  const w = new ProtoWriter();
+  if (e.dtypeId !== 0) w.varint(1, e.dtypeId);
+  w.bytes(2, shape.finish());
+  if (e.shardId !== 0) w.varint(3, e.shardId);
+  if (e.offset !== 0) w.varint(4, e.offset);
+  if (e.size !== 0) w.varint(5, e.size);
+  if (e.crc32c !== 0) w.fixed32(6, e.crc32c);
+  return w.finish();
+}
+
+/** Decodes an entry; throws ProtoError (or Error with a reason) on malformed bytes. */
+export function decodeEntry(bytes: Uint8Array): BundleEntry {
+  const e: BundleEntry = {
+    dtypeId: 0,
+    shape: [],
+    shardId: 0,
+    offset: 0,
+    size: 0,
+    crc32c: 0,
+    numSlices: 0,
+  };
+  for (const f of decodeFields(bytes)) {
+    switch (f.field) {
+      case 1:
+        if (f.wire === 0) e.dtypeId = f.value;
+        break;
+      case 2:
+        if (f.wire === 2) {
+          e.shape = [];
+          for (const d of decodeFields(f.bytes)) {
+            if (d.field === 2 && d.wire === 2) {
+              let size = 0;
+              for (const s of decodeFields(d.bytes))
+                if (s.field === 1 && s.wire === 0) size = s.value;
+              e.shape.push(size);
+            } else if (d.field === 3 && d.wire === 0 && d.value !== 0) {
+              throw new Error('shape of unknown rank');
+            }
+          }
+        }
+        break;
+      case 3:
+        if (f.wire === 0) e.shardId = f.value;
+        break;
+      case 4:
+        if (f.wire === 0) e.offset = f.value;
+        break;
+      case 5:
+        if (f.wire === 0) e.size = f.value;
+        break;
+      case 6:
+        if (f.wire === 5) e.crc32c = f.value;
+        break;
+      case 7:
+        if (f.wire === 2) e.numSlices++;
+        break;
+      default:
+        break;
+    }
+  }
+  return e;
+}

@@ -1,0 +1,158 @@
+/**
+ * What went wrong, in a form code can branch on. `NOT_FOUND`: a file or tensor is missing;
+ * `TRUNCATED`, `BAD_MAGIC`, `BAD_CRC`, `CORRUPT`: the bytes are damaged; `V1_FORMAT`,
+ * `UNSUPPORTED_DTYPE`, `UNSUPPORTED`: valid but not readable here; `OUT_OF_RANGE`: a value
+ * does not fit the tfjs dtype it converts to; `INVALID_ARGUMENT`: the caller passed
+ * something unusable.
+ */
+export type CheckpointErrorCode =
+  | 'NOT_FOUND'
+  | 'TRUNCATED'
+  | 'BAD_MAGIC'
+  | 'BAD_CRC'
+  | 'CORRUPT'
+  | 'V1_FORMAT'
+  | 'UNSUPPORTED_DTYPE'
+  | 'UNSUPPORTED'
+  | 'OUT_OF_RANGE'
+  | 'INVALID_ARGUMENT';
+
+/** Where and what: the parts every checkpoint error message is built from. */
+export interface CheckpointErrorDetails {
+  /** The public function that failed, e.g. `CheckpointReader.getTensor`. */
+  fn: string;
+  code: CheckpointErrorCode;
+  /** The file the problem is in (absolute or as given). */
+  file: string;
+  /** The tensor concerned, when there is one. */
+  tensor?: string | undefined;
+  expected: string;
+  got: string;
+  /** How to fix it: one sentence. */
+  fix: string;
+}
+
+/**
+ * Base class of every error about a checkpoint file. `file`, `tensor` and `problem` name
+ * the file, the tensor (if any) and what is wrong with it.
+ *
+ * @example
+ * try {
+ *   await CheckpointReader.open('/ckpt/model.ckpt-10');
+ * } catch (e) {
+ *   if (e instanceof CheckpointError) console.error(e.code, e.file, e.tensor, e.problem);
+ * }
+ */
+export class CheckpointError extends Error {
+  readonly code: CheckpointErrorCode;
+  readonly file: string;
+  readonly tensor: string | undefined;
+  /** `expected <what>, got <what>` without the function name and the fix. */
+  readonly problem: string;
+
+  constructor(d: CheckpointErrorDetails) {
+    const where = d.tensor === undefined ? d.file : `tensor "${d.tensor}" in ${d.file}`;
+    const problem = `expected ${d.expected}, got ${d.got}`;
+    super(`${d.fn}: ${where}: ${problem}. ${d.fix}`);
+    this.name = 'CheckpointError';
+    this.code = d.code;
+    this.file = d.file;
+    this.tensor = d.tensor;
+    this.problem = problem;
+  }
+}
+
+/**
+ * A checkpoint file, or a tensor in it, does not exist.
+ *
+ * @example
+ * const e = await CheckpointReader.open('/nope').catch((x: unknown) => x);
+ * e instanceof CheckpointNotFoundError; // true
+ */
+export class CheckpointNotFoundError extends CheckpointError {
+  constructor(d: Omit<CheckpointErrorDetails, 'code'>) {
+    super({ ...d, code: 'NOT_FOUND' });
+    this.name = 'CheckpointNotFoundError';
+  }
+}
+
+/**
+ * The bytes of a checkpoint are damaged: bad magic, bad CRC32C, truncated or inconsistent.
+ *
+ * @example
+ * try { await reader.getTensor('w'); } catch (e) {
+ *   if (e instanceof CheckpointCorruptError) console.error('corrupt:', e.file, e.tensor);
+ * }
+ */
+export class CheckpointCorruptError extends CheckpointError {
+  constructor(
+    d: CheckpointErrorDetails & { code: 'TRUNCATED' | 'BAD_MAGIC' | 'BAD_CRC' | 'CORRUPT' },
+  ) {
+    super(d);
+    this.name = 'CheckpointCorruptError';
+  }
+}
+
+/**
+ * The file is valid but uses something this package cannot read: an unsupported dtype, a
+ * partitioned variable, a big-endian bundle, or a value out of the target dtype's range.
+ *
+ * @example
+ * try { await reader.getTensor('big_int64'); } catch (e) {
+ *   if (e instanceof CheckpointFormatError && e.code === 'OUT_OF_RANGE') { ... }
+ * }
+ */
+export class CheckpointFormatError extends CheckpointError {
+  constructor(d: CheckpointErrorDetails) {
+    super(d);
+    this.name = 'CheckpointFormatError';
+  }
+}
+
+/**
+ * The checkpoint is in TensorFlow's old V1 format (one SavedTensorSlices file, TF < 1.0),
+ * which this package does not read. Convert it with Python TensorFlow (load it with
+ * `tf.compat.v1.train.Saver` and save it again: TF writes V2 by default).
+ *
+ * @example
+ * const e = await CheckpointReader.open('dir/export').catch((x: unknown) => x);
+ * e instanceof V1FormatError; // true: "... V1 format ..."
+ */
+export class V1FormatError extends CheckpointFormatError {
+  constructor(fn: string, file: string) {
+    super({
+      fn,
+      code: 'V1_FORMAT',
+      file,
+      expected: 'a V2 tensor bundle (PREFIX.index + PREFIX.data-00000-of-00001)',
+      got: 'a TensorFlow V1 format checkpoint (a single SavedTensorSlices table)',
+      fix: 'Re-save it with Python TensorFlow (tf.compat.v1.train.Saver writes V2 by default), then load the new prefix',
+    });
+    this.name = 'V1FormatError';
+  }
+}
+
+/** Builds a CheckpointCorruptError; every parser in this package throws through it. */
+export function corrupt(
+  fn: string,
+  file: string,
+  tensor: string | undefined,
+  expected: string,
+  got: string,
+  code: 'TRUNCATED' | 'BAD_MAGIC' | 'BAD_CRC' | 'CORRUPT' = 'CORRUPT',
+): CheckpointCorruptError {
+  return new CheckpointCorruptError({
+    fn,
+    code,
+    file,
+    tensor,
+    expected,
+    got,
+    fix: 'The file is damaged or not a checkpoint; restore it from a backup or use an older checkpoint',
+  });
+}
+
+/** Formats a CRC as 8 hex digits. */
+export function hex32(n: number): string {
+  return '0x' + (n >>> 0).toString(16).padStart(8, '0');
+}

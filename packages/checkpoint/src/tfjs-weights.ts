@@ -1,0 +1,485 @@
+// tfjs weights: `model.json` with `weightsManifest: [{paths, weights: [{name, shape, dtype,
+// quantization?}]}]`; each group's shard files concatenated hold its weights back to back
+// (strings as u32 length + bytes each; quantized weights as uint8/uint16/float16).
+
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import * as tfc from '@tensorflow/tfjs-core';
+import { rawToTensor, tensorToRaw } from './convert.js';
+import type { RawTensor } from './dtypes.js';
+import { bytesOf, halfToFloat, numElements, viewAs } from './dtypes.js';
+import {
+  CheckpointError,
+  CheckpointFormatError,
+  CheckpointNotFoundError,
+  corrupt,
+} from './errors.js';
+import { fsyncDir, tempNameFor, writeAll, writeFileAtomic } from './fs-util.js';
+import type { TensorSource, VariableInfo } from './tensor-source.js';
+import type { SaveableVariables } from './variables-input.js';
+import { toSaveEntries } from './variables-input.js';
+
+type WeightDtype = 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
+
+interface Quantization {
+  dtype: 'uint8' | 'uint16' | 'float16';
+  min?: number;
+  scale?: number;
+}
+
+interface Weight {
+  name: string;
+  shape: number[];
+  dtype: WeightDtype;
+  quantization: Quantization | undefined;
+  group: number;
+  /** Byte offset inside the group's concatenated shards; strings resolved at open. */
+  offset: number;
+  size: number;
+}
+
+interface Group {
+  files: string[];
+  sizes: number[];
+  total: number;
+}
+
+const BYTES: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  complex64: 8,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
+
+/** Reads `len` bytes at `offset` of a group's concatenated shard files. */
+async function readGroup(
+  g: Group,
+  offset: number,
+  len: number,
+  file: string,
+  name: string,
+  fn: string,
+): Promise<Uint8Array> {
+  const out = new Uint8Array(len);
+  let done = 0;
+  let base = 0;
+  for (let i = 0; i < g.files.length && done < len; i++) {
+    const size = g.sizes[i]!;
+    const from = offset + done;
+    if (from < base + size) {
+      const take = Math.min(size - (from - base), len - done);
+      const fh = await fsp.open(g.files[i]!, 'r');
+      try {
+        let got = 0;
+        while (got < take) {
+          const { bytesRead } = await fh.read(out, done + got, take - got, from - base + got);
+          if (bytesRead <= 0)
+            throw corrupt(
+              fn,
+              g.files[i]!,
+              name,
+              `${size} bytes`,
+              `end of file at ${from - base + got}`,
+              'TRUNCATED',
+            );
+          got += bytesRead;
+        }
+      } finally {
+        await fh.close();
+      }
+      done += take;
+    }
+    base += size;
+  }
+  if (done !== len)
+    throw corrupt(
+      fn,
+      file,
+      name,
+      `${offset + len} bytes in its weight group`,
+      `${g.total}`,
+      'TRUNCATED',
+    );
+  return out;
+}
+
+function parseManifest(
+  text: string,
+  file: string,
+  fn: string,
+): Array<{ paths: string[]; weights: Array<Record<string, unknown>> }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw corrupt(fn, file, undefined, 'JSON', (e as Error).message);
+  }
+  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (!Array.isArray(manifest))
+    throw corrupt(fn, file, undefined, 'a weightsManifest array', typeof manifest);
+  return manifest.map((g: unknown, i: number) => {
+    const gg = g as { paths?: unknown; weights?: unknown };
+    if (
+      !Array.isArray(gg?.paths) ||
+      !gg.paths.every((p) => typeof p === 'string') ||
+      !Array.isArray(gg.weights)
+    ) {
+      throw corrupt(
+        fn,
+        file,
+        undefined,
+        `weightsManifest[${i}] {paths: string[], weights: []}`,
+        JSON.stringify(g)?.slice(0, 80) ?? 'nothing',
+      );
+    }
+    return { paths: gg.paths as string[], weights: gg.weights as Array<Record<string, unknown>> };
+  });
+}
+
+function parseWeight(w: Record<string, unknown>, group: number, file: string, fn: string): Weight {
+  const name = w.name;
+  if (typeof name !== 'string')
+    throw corrupt(fn, file, undefined, 'a weight name', JSON.stringify(name));
+  const shape = w.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+    throw corrupt(fn, file, name, 'a shape of non-negative integers', JSON.stringify(shape));
+  }
+  const dtype = w.dtype;
+  if (
+    dtype !== 'float32' &&
+    dtype !== 'int32' &&
+    dtype !== 'bool' &&
+    dtype !== 'string' &&
+    dtype !== 'complex64'
+  ) {
+    throw new CheckpointFormatError({
+      fn,
+      code: 'UNSUPPORTED_DTYPE',
+      file,
+      tensor: name,
+      expected: 'float32, int32, bool, string or complex64',
+      got: JSON.stringify(dtype),
+      fix: 'Re-export the weights with tfjs',
+    });
+  }
+  let quantization: Quantization | undefined;
+  if (w.quantization !== undefined) {
+    const q = w.quantization as { dtype?: unknown; min?: unknown; scale?: unknown };
+    if (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16') {
+      throw new CheckpointFormatError({
+        fn,
+        code: 'UNSUPPORTED',
+        file,
+        tensor: name,
+        expected: 'quantization uint8, uint16 or float16',
+        got: JSON.stringify(q.dtype),
+        fix: 'Re-export the weights with tfjs',
+      });
+    }
+    quantization = { dtype: q.dtype };
+    if (typeof q.min === 'number') quantization.min = q.min;
+    if (typeof q.scale === 'number') quantization.scale = q.scale;
+  }
+  const n = numElements(shape as number[]);
+  const size = dtype === 'string' ? -1 : n * BYTES[quantization?.dtype ?? dtype]!;
+  return { name, shape: shape as number[], dtype, quantization, group, offset: 0, size };
+}
+
+/**
+ * Reads tfjs weights from a `model.json` (a Layers or Graph model, or weights only): lists
+ * the manifest's weights and reads them one at a time from the shard files beside it.
+ * Quantized weights (uint8, uint16, float16) are dequantized as tfjs does.
+ *
+ * @example
+ * const w = await TfjsWeightsReader.open('/web_model/model.json');
+ * w.listVariables(); // [{ name: 'dense/kernel', dtype: 'float32', shape: [784, 10] }, ...]
+ */
+export class TfjsWeightsReader implements TensorSource {
+  private readonly byName: Map<string, Weight>;
+
+  private constructor(
+    readonly path: string,
+    private readonly groups: Group[],
+    weights: Weight[],
+  ) {
+    this.byName = new Map(weights.map((w) => [w.name, w]));
+  }
+
+  static async open(file: string): Promise<TfjsWeightsReader> {
+    const fn = 'TfjsWeightsReader.open';
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new CheckpointNotFoundError({
+          fn,
+          file,
+          expected: 'an existing model.json',
+          got: 'no such file',
+          fix: 'Check the path',
+        });
+      }
+      throw e;
+    }
+    const manifest = parseManifest(text, file, fn);
+    const dir = path.dirname(file);
+    const groups: Group[] = [];
+    const weights: Weight[] = [];
+    for (const [gi, g] of manifest.entries()) {
+      const files = g.paths.map((p) => path.join(dir, p));
+      const sizes: number[] = [];
+      for (const f of files) {
+        const st = await fsp.stat(f).catch(() => undefined);
+        if (st === undefined) {
+          throw new CheckpointNotFoundError({
+            fn,
+            file: f,
+            expected: 'the weight shard named by model.json',
+            got: 'no such file',
+            fix: 'Copy the .bin shards together with model.json',
+          });
+        }
+        sizes.push(st.size);
+      }
+      const group: Group = { files, sizes, total: sizes.reduce((a, b) => a + b, 0) };
+      groups.push(group);
+      let at = 0;
+      for (const raw of g.weights) {
+        const w = parseWeight(raw, gi, file, fn);
+        w.offset = at;
+        if (w.dtype === 'string') {
+          // Walk the u32 length prefixes to find where this weight ends.
+          let p = at;
+          for (let k = 0; k < numElements(w.shape); k++) {
+            const lenBytes = await readGroup(group, p, 4, file, w.name, fn);
+            p += 4 + new DataView(lenBytes.buffer).getUint32(0, true);
+          }
+          w.size = p - at;
+        }
+        at += w.size;
+        if (at > group.total) {
+          throw corrupt(
+            fn,
+            files[files.length - 1] ?? file,
+            w.name,
+            `shards of at least ${at} bytes in group ${gi}`,
+            `${group.total} bytes`,
+            'TRUNCATED',
+          );
+        }
+        if (weights.some((x) => x.name === w.name))
+          throw corrupt(fn, file, w.name, 'unique weight names', 'a duplicate');
+        weights.push(w);
+      }
+    }
+    weights.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return new TfjsWeightsReader(file, groups, weights);
+  }
+
+  /** @internal Synchronous listing for assignFromCheckpointFn. */
+  static namesSync(file: string): Set<string> {
+    const fn = 'assignFromCheckpointFn';
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new CheckpointNotFoundError({
+          fn,
+          file,
+          expected: 'an existing model.json',
+          got: 'no such file',
+          fix: 'Check the path',
+        });
+      }
+      throw e;
+    }
+    const names = new Set<string>();
+    for (const g of parseManifest(text, file, fn))
+      for (const w of g.weights) if (typeof w.name === 'string') names.add(w.name);
+    return names;
+  }
+
+  listVariables(): VariableInfo[] {
+    return [...this.byName.values()].map((w) => ({
+      name: w.name,
+      dtype: w.quantization !== undefined && w.dtype === 'float32' ? 'float32' : w.dtype,
+      tfDtype: w.quantization ? `${w.dtype} (${w.quantization.dtype}-quantized)` : w.dtype,
+      shape: [...w.shape],
+    }));
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  getRaw(name: string): Promise<RawTensor> {
+    return this.read(name, 'TfjsWeightsReader.getRaw');
+  }
+
+  async getTensor(name: string): Promise<tf.Tensor> {
+    const fn = 'TfjsWeightsReader.getTensor';
+    return rawToTensor(await this.read(name, fn), name, this.path, fn);
+  }
+
+  private async read(name: string, fn: string): Promise<RawTensor> {
+    const w = this.byName.get(name);
+    if (w === undefined) {
+      throw new CheckpointNotFoundError({
+        fn,
+        file: this.path,
+        tensor: name,
+        expected: 'a weight of that name',
+        got: 'none',
+        fix: 'listVariables() shows the names it holds',
+      });
+    }
+    const bytes = await readGroup(this.groups[w.group]!, w.offset, w.size, this.path, name, fn);
+    const shape = [...w.shape];
+    const n = numElements(shape);
+    if (w.dtype === 'string') {
+      const out: Uint8Array[] = [];
+      let p = 0;
+      const dv = new DataView(bytes.buffer);
+      for (let k = 0; k < n; k++) {
+        const len = dv.getUint32(p, true);
+        out.push(bytes.slice(p + 4, p + 4 + len));
+        p += 4 + len;
+      }
+      return { dtype: 'string', shape, data: out };
+    }
+    const q = w.quantization;
+    if (q === undefined)
+      return { dtype: w.dtype, shape, data: viewAs(w.dtype, bytes) } as RawTensor;
+    const values: ArrayLike<number> =
+      q.dtype === 'uint8' ? bytes : (viewAs(q.dtype, bytes) as Uint16Array);
+    const min = q.min ?? 0;
+    const scale = q.scale ?? 1;
+    if (w.dtype === 'int32') {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = Math.round(values[i]! * scale + min);
+      return { dtype: 'int32', shape, data: out };
+    }
+    const out = new Float32Array(n);
+    if (q.dtype === 'float16') for (let i = 0; i < n; i++) out[i] = halfToFloat(values[i]!);
+    else for (let i = 0; i < n; i++) out[i] = values[i]! * scale + min;
+    return { dtype: 'float32', shape, data: out };
+  }
+}
+
+/** Options of {@link saveTfjsWeights}. */
+export interface SaveTfjsWeightsOptions {
+  /** Bytes per shard file (tfjs default 4 MiB). */
+  shardBytes?: number;
+  /** Name of the JSON file written in `dir`. Default `model.json`. */
+  modelJsonName?: string;
+  /** Other top-level fields of model.json, e.g. a `modelTopology`. */
+  extra?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Writes tensors as tfjs weights: `group1-shardKofN.bin` files plus a `model.json` holding
+ * the `weightsManifest` (and `extra` fields), readable by `tf.io.loadWeights` and tfjs
+ * model loaders. Shards are written and renamed first; model.json last, atomically.
+ * Returns the model.json path.
+ *
+ * @example
+ * await saveTfjsWeights('/web_model', { 'dense/kernel': kernel, 'dense/bias': bias });
+ */
+export async function saveTfjsWeights(
+  dir: string,
+  tensors: SaveableVariables,
+  options: SaveTfjsWeightsOptions = {},
+): Promise<string> {
+  const fn = 'saveTfjsWeights';
+  const shardBytes = options.shardBytes ?? 4 << 20;
+  if (!Number.isSafeInteger(shardBytes) || shardBytes < 1) {
+    throw new TypeError(
+      `${fn}: expected shardBytes a positive integer, got ${shardBytes}. Pass e.g. 4194304.`,
+    );
+  }
+  const entries = toSaveEntries(fn, tensors);
+  await fsp.mkdir(dir, { recursive: true });
+  const specs: Array<{ name: string; shape: number[]; dtype: WeightDtype }> = [];
+  const shards: string[] = [];
+  let fh: fsp.FileHandle | undefined;
+  let inShard = 0;
+  const openNext = async (): Promise<void> => {
+    if (fh !== undefined) {
+      await fh.sync();
+      await fh.close();
+    }
+    const tmp = tempNameFor(path.join(dir, `group1-shard${shards.length + 1}`));
+    shards.push(tmp);
+    fh = await fsp.open(tmp, 'wx');
+    inShard = 0;
+  };
+  const append = async (bytes: Uint8Array): Promise<void> => {
+    let off = 0;
+    while (off < bytes.length) {
+      if (fh === undefined || inShard === shardBytes) await openNext();
+      const take = Math.min(shardBytes - inShard, bytes.length - off);
+      await writeAll(fh!, bytes.subarray(off, off + take), inShard);
+      inShard += take;
+      off += take;
+    }
+  };
+  try {
+    for (const [name, v] of entries) {
+      const raw = v instanceof tfc.Tensor ? await tensorToRaw(v) : v;
+      if (
+        raw.dtype !== 'float32' &&
+        raw.dtype !== 'int32' &&
+        raw.dtype !== 'bool' &&
+        raw.dtype !== 'string' &&
+        raw.dtype !== 'complex64'
+      ) {
+        throw new CheckpointError({
+          fn,
+          code: 'INVALID_ARGUMENT',
+          file: dir,
+          tensor: name,
+          expected: 'float32, int32, bool, string or complex64 (the tfjs dtypes)',
+          got: raw.dtype,
+          fix: 'Convert it to a tfjs tensor first',
+        });
+      }
+      specs.push({ name, shape: [...raw.shape], dtype: raw.dtype });
+      if (raw.dtype === 'string') {
+        for (const s of raw.data) {
+          const len = new Uint8Array(4);
+          new DataView(len.buffer).setUint32(0, s.length, true);
+          await append(len);
+          await append(s);
+        }
+      } else {
+        await append(bytesOf(raw.data));
+      }
+    }
+    if (fh !== undefined) {
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+    }
+    const names = shards.map((_, i) => `group1-shard${i + 1}of${shards.length}.bin`);
+    for (const [i, tmp] of shards.entries()) await fsp.rename(tmp, path.join(dir, names[i]!));
+    await fsyncDir(dir);
+    const modelJson = {
+      ...(options.extra ?? {}),
+      weightsManifest: [{ paths: names, weights: specs }],
+    };
+    const target = path.join(dir, options.modelJsonName ?? 'model.json');
+    await writeFileAtomic(target, new TextEncoder().encode(JSON.stringify(modelJson)));
+    return target;
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    for (const tmp of shards) await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}

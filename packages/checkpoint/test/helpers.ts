@@ -1,0 +1,86 @@
+// Test helpers: fixture location, a reference CRC32C, temporary directories.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** `<repoRoot>/../shared/fixtures` */
+export const FIXTURES = path.resolve(__dirname, '../../../..', 'shared', 'fixtures');
+export const HAVE_FIXTURES = fs.existsSync(FIXTURES);
+if (!HAVE_FIXTURES) {
+  console.log(`checkpoint tests: skipping fixture tests, ${FIXTURES} is absent`);
+}
+/** describe, or describe.skip when the shared fixtures folder is absent. */
+export const describeFixtures = HAVE_FIXTURES ? describe : describe.skip;
+
+export function fixture(...parts: string[]): string {
+  return path.join(FIXTURES, ...parts);
+}
+
+/** Bit-by-bit CRC-32C: the textbook definition, independent of the table code under test. */
+export function refCrc32c(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+/** TF's mask, written out again from the spec. */
+export function refMask(c: number): number {
+  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
+}
+
+export function tmpDir(tag = 'ckpt'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `tfslim-${tag}-`));
+}
+
+export interface SourceTensor {
+  key: string;
+  dtype: string;
+  shape: number[];
+  offset: number;
+  size: number;
+  crcOk: boolean;
+  /** Leading values as printed (6 decimals), or string lengths for string tensors. */
+  values: number[];
+  truncated: boolean;
+  stringLens?: number[];
+}
+
+/**
+ * Parses the tensor table of a fixture's SOURCE.txt (written by an independent Python
+ * parser): one list per `--- <prefix>` section, or under '' when there are no sections.
+ */
+export function parseSourceTxt(dir: string): Map<string, SourceTensor[]> {
+  const text = fs.readFileSync(path.join(dir, 'SOURCE.txt'), 'utf8');
+  const out = new Map<string, SourceTensor[]>();
+  let section = '';
+  const re = /^ {4}(\S.*?) \| (\w+) \| \[(.*?)\] \| (\d+) \| (\d+) \| (True|False) \| (.*)$/;
+  for (const line of text.split('\n')) {
+    const sec = /^ {2}--- (\S+)$/.exec(line);
+    if (sec) {
+      section = sec[1]!;
+      continue;
+    }
+    const m = re.exec(line);
+    if (!m) continue;
+    const [, key, dtype, shape, offset, size, ok, rest] = m;
+    const t: SourceTensor = {
+      key: key!,
+      dtype: dtype!,
+      shape: shape!.trim() === '' ? [] : shape!.split(',').map((s) => Number(s.trim())),
+      offset: Number(offset),
+      size: Number(size),
+      crcOk: ok === 'True',
+      values: [],
+      truncated: rest!.endsWith('...'),
+    };
+    const lens = /^string lens \[(.*)\]$/.exec(rest!);
+    if (lens) t.stringLens = lens[1]!.split(',').map((s) => Number(s.trim()));
+    else t.values = JSON.parse(rest!.replace(/\.\.\.$/, '')) as number[];
+    if (!out.has(section)) out.set(section, []);
+    out.get(section)!.push(t);
+  }
+  return out;
+}
