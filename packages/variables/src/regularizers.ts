@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Maps a weight tensor to a scalar loss, or null for "no loss" (slim's regularizers with
+ * scale 0). Layers call it on every forward pass and hand the result to the active loss
+ * sink (see `withLossSink`).
+ *
+ * @example
+ * const reg: Regularizer = (w) => tf.mul(0.1, tf.sum(tf.abs(w)));
+ */
+export type Regularizer = (weights: tf.Tensor) => tf.Scalar | null;
+
+function checkScale(fn: string, scale: number): number {
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+    throw new TypeError(`${fn}: expected scale to be a finite number, got ${String(scale)}.`);
+  }
+  if (scale < 0) {
+    throw new RangeError(
+      `${fn}: expected scale >= 0, got ${scale}. A negative weight decay rewards large weights.`,
+    );
+  }
+  return scale;
+}
+
+/**
+ * `scale * sum(|w|)`; scale 0 gives no loss (null), as in slim.
+ *
+ * @example
+ * l1Regularizer(0.01)(tf.tensor([1, -2])); // 0.03
+ */
+export function l1Regularizer(scale: number): Regularizer {
+  checkScale('l1Regularizer', scale);
+  if (scale === 0) return () => null;
+  return (w) => tf.tidy(() => tf.mul(tf.scalar(scale), tf.sum(tf.abs(w)))) as tf.Scalar;
+}
+
+/**
+ * `scale * sum(w^2) / 2` (TF's `l2_loss` has the 1/2); scale 0 gives no loss (null).
+ *
+ * @example
+ * l2Regularizer(0.0005)(tf.tensor([1, 2])); // 0.0005 * 5 / 2 = 0.00125
+ */
+export function l2Regularizer(scale: number): Regularizer {
+  checkScale('l2Regularizer', scale);
+  if (scale === 0) return () => null;
+  return (w) => tf.tidy(() => tf.mul(tf.scalar(scale / 2), tf.sum(tf.square(w)))) as tf.Scalar;
+}
+
+/**
+ * `scaleL1 * sum(|w|) + scaleL2 * sum(w^2) / 2` (slim's defaults 1.0 and 1.0).
+ *
+ * @example
+ * l1l2Regularizer(0.01, 0.001);
+ */
+export function l1l2Regularizer(scaleL1 = 1.0, scaleL2 = 1.0): Regularizer {
+  return sumRegularizer([l1Regularizer(scaleL1), l2Regularizer(scaleL2)]);
+}
+
+/**
+ * The sum of several regularizers' losses (null when all give null).
+ *
+ * @example
+ * sumRegularizer([l1Regularizer(0.1), l2Regularizer(0.2)]);
+ */
+export function sumRegularizer(regularizers: readonly Regularizer[]): Regularizer {
+  return (w) => {
+    const [total] = tf.tidy(() => {
+      const losses = regularizers.map((r) => r(w)).filter((l): l is tf.Scalar => l != null);
+      return losses.length === 0 ? [] : [losses.reduce((a, b) => tf.add(a, b))];
+    });
+    return total ?? null;
+  };
+}
+
+/**
+ * Sum of `regularizer(w)` over a list of weights (slim's `apply_regularization`); a scalar 0
+ * when every term is null.
+ *
+ * @example
+ * const penalty = applyRegularization(l2Regularizer(1e-4), getModelVariables());
+ */
+export function applyRegularization(
+  regularizer: Regularizer,
+  weightsList: readonly tf.Tensor[],
+): tf.Scalar {
+  return tf.tidy(() => {
+    let total: tf.Scalar = tf.scalar(0);
+    for (const w of weightsList) {
+      const loss = regularizer(w);
+      if (loss != null) total = tf.add(total, loss);
+    }
+    return total;
+  });
+}
