@@ -66,11 +66,22 @@ const IMPLS: ReadonlyArray<[string, Impl]> = [
   ],
 ];
 
+/**
+ * How many calls each kernel served itself and how many it handed to the stock kernel.
+ * Internal: for tests and benchmarks, not part of the public API.
+ */
+export const servedCounts = { ours: new Map<string, number>(), stock: new Map<string, number>() };
+
+function count(map: Map<string, number>, name: string): void {
+  map.set(name, (map.get(name) ?? 0) + 1);
+}
+
 /** Kernel configs that were registered for 'wasm' before ours (undefined: none). */
 const previous = new Map<string, tf.KernelConfig | undefined>();
 
 function makeConfig(name: string, impl: Impl): tf.KernelConfig {
   const fallback = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
+    count(servedCounts.stock, name);
     const stock = previous.get(name);
     if (stock == null) {
       throw new Error(
@@ -86,7 +97,10 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
       if (!isWasmBackend(args.backend)) return fallback(args);
       const ctx = kernelsFor(args.backend);
       if (ctx == null) return fallback(args);
-      return impl(ctx, args) ?? fallback(args);
+      const out = impl(ctx, args);
+      if (out == null) return fallback(args);
+      count(servedCounts.ours, name);
+      return out;
     },
   };
   // A wasm backend created later runs setup on the configs registered then: pass it on to the
