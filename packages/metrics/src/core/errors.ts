@@ -1,0 +1,41 @@
+/**
+ * Bad input to a metric: a shape, dtype or rank that does not fit, or values outside the
+ * allowed range (labels >= numClasses). Thrown by `update` (shapes, dtypes) or, for value
+ * checks that would need a host read, by `resultNumber()`/`resultArray()`.
+ *
+ * @example
+ * try { await miou.resultNumber(); } catch (e) { if (e instanceof MetricInputError) fixData(); }
+ */
+export class MetricInputError extends Error {
+  override readonly name: string = 'MetricInputError';
+}
+
+/**
+ * The accuracy trap: labels and predictions paired with the wrong accuracy variant. `use`
+ * names the metric that fits the inputs.
+ *
+ * @example
+ * try { categoricalAccuracy().update(scores, intLabels); }
+ * catch (e) { if (e instanceof AccuracyMismatchError) console.log(e.use); } // 'sparseCategoricalAccuracy'
+ */
+export class AccuracyMismatchError extends MetricInputError {
+  override readonly name: string = 'AccuracyMismatchError';
+  constructor(
+    message: string,
+    /** The metric (factory name) that fits the inputs given. */
+    readonly use: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A state that does not fit the metric (`loadState` with missing names or other shapes,
+ * `merge` with a different metric or options), or use after `dispose()`.
+ *
+ * @example
+ * try { a.merge(b); } catch (e) { if (e instanceof MetricStateError) console.error(e.message); }
+ */
+export class MetricStateError extends Error {
+  override readonly name: string = 'MetricStateError';
+}

@@ -1,0 +1,383 @@
+// The thin class under every metric: owns the declared state, and makes update, result,
+// reset, state/loadState and merge generic (torchmetrics' design, on tfjs tensors).
+import * as tf from '@tensorflow/tfjs-core';
+import { MetricInputError, MetricStateError } from './errors.js';
+import { sameShape, shapeStr } from './inputs.js';
+import type {
+  Metric,
+  MetricDefinition,
+  PredictionArgs,
+  ResultArray,
+  StateSpec,
+  StateTensors,
+} from './types.js';
+
+/** A state's current value: a tensor, `null` (lazily shaped, not seen yet) or concat chunks. */
+type Slot = tf.Tensor | tf.Tensor[] | null;
+
+/** Options every metric factory accepts. */
+export interface MetricOptions {
+  /** Name used by collections and `state()` prefixes. Default: the factory name. */
+  name?: string;
+}
+
+/**
+ * A metric built from a `MetricDefinition`. Every factory (`accuracy()`, `auc()`) returns one;
+ * use it directly to define your own metric.
+ *
+ * @example
+ * const m = new StreamingMetric(myDefinition, { name: 'eval/mine' });
+ * m.update(predictions, labels);
+ * const value = await m.resultNumber();
+ * m.dispose();
+ */
+export class StreamingMetric<
+  R extends tf.Rank = tf.Rank.R0,
+  A extends unknown[] = PredictionArgs,
+  S extends string = string,
+> implements Metric<R, A> {
+  readonly name: string;
+  readonly kind: string;
+  private readonly def: MetricDefinition<R, A, S>;
+  private readonly names: S[];
+  private slots: Record<S, Slot>;
+  private disposed = false;
+
+  constructor(definition: MetricDefinition<R, A, S>, options: MetricOptions = {}) {
+    this.def = definition;
+    this.kind = definition.kind;
+    this.name = options.name ?? definition.kind;
+    this.names = Object.keys(definition.states) as S[];
+    for (const n of this.names) {
+      const spec = this.spec(n);
+      if (spec.check && !(spec.shape && spec.shape.length === 0 && spec.reduce === 'sum')) {
+        throw new MetricStateError(
+          `${this.kind}: expected check state '${n}' to be a scalar 'sum' counter, got shape ${spec.shape ? shapeStr(spec.shape) : 'null'} and reduce '${spec.reduce}'. Declare checks as { shape: [], reduce: 'sum' }.`,
+        );
+      }
+    }
+    this.slots = this.initial();
+  }
+
+  update(...args: A): void {
+    this.live('update');
+    const next = keepSlots(() => {
+      const batch = this.def.batch(...args);
+      return this.combine(this.slots, this.asSlots(batch, 'update'), 'update');
+    });
+    this.replace(next);
+  }
+
+  result(): tf.Tensor<R> {
+    this.live('result');
+    return tf.tidy(() => {
+      const state = this.materialize();
+      let value: tf.Tensor<R>;
+      if (state === null) {
+        if (!this.def.empty) {
+          throw new MetricStateError(
+            `${this.kind}.result: expected at least one update before reading a result, got none. Call update() first.`,
+          );
+        }
+        value = this.def.empty();
+      } else {
+        value = this.def.compute(state);
+      }
+      const checks = this.names.filter((n) => this.spec(n).check);
+      if (checks.length > 0 && state !== null) {
+        const bad = tf.greater(tf.addN(checks.map((n) => state[n])), 0);
+        value = tf.where(bad, tf.fill(value.shape, NaN), value) as tf.Tensor<R>;
+      }
+      return tf.clone(value);
+    });
+  }
+
+  async resultNumber(): Promise<number> {
+    const t = this.result();
+    try {
+      await this.throwDeferred();
+      if (t.size !== 1) {
+        throw new MetricStateError(
+          `${this.kind}.resultNumber: expected a scalar result, got shape ${shapeStr(t.shape)}. Use resultArray() or result() for tensor-valued metrics.`,
+        );
+      }
+      return (await t.data())[0] as number;
+    } finally {
+      t.dispose();
+    }
+  }
+
+  async resultArray(): Promise<ResultArray<R>> {
+    const t = this.result();
+    try {
+      await this.throwDeferred();
+      return (await t.array()) as unknown as ResultArray<R>;
+    } finally {
+      t.dispose();
+    }
+  }
+
+  reset(): void {
+    this.live('reset');
+    const old = this.slots;
+    this.slots = this.initial();
+    disposeSlots(old, this.slots);
+  }
+
+  state(): tf.NamedTensorMap {
+    this.live('state');
+    const out: tf.NamedTensorMap = {};
+    for (const n of this.names) {
+      const s = this.slots[n];
+      if (s === null) continue;
+      if (Array.isArray(s)) {
+        if (s.length > 0) out[n] = tf.concat(s, this.spec(n).axis ?? 0);
+      } else {
+        out[n] = tf.clone(s);
+      }
+    }
+    return out;
+  }
+
+  loadState(state: tf.NamedTensorMap): void {
+    this.live('loadState');
+    const fn = `${this.kind}.loadState`;
+    const unknown = Object.keys(state).filter((k) => !(this.names as string[]).includes(k));
+    if (unknown.length > 0) {
+      throw new MetricStateError(
+        `${fn}: expected state names ${this.names.join(', ')}, got unknown ${unknown.join(', ')}. Pass what state() returned for the same kind of metric.`,
+      );
+    }
+    for (const n of this.names) {
+      const t = state[n];
+      const spec = this.spec(n);
+      if (t === undefined) {
+        if (spec.shape !== null) {
+          throw new MetricStateError(
+            `${fn}: expected state '${n}', got none. Pass every state state() returned.`,
+          );
+        }
+        continue;
+      }
+      if (spec.shape !== null && !sameShape(t.shape, spec.shape)) {
+        throw new MetricStateError(
+          `${fn}: expected '${n}' of shape ${shapeStr(spec.shape)}, got ${shapeStr(t.shape)}. Load state from a metric made with the same options.`,
+        );
+      }
+      if (t.dtype === 'string' || t.dtype === 'complex64' || t.isDisposed) {
+        throw new MetricStateError(
+          `${fn}: expected '${n}' as a live numeric tensor, got ${t.isDisposed ? 'a disposed tensor' : t.dtype}. Pass what state() returned.`,
+        );
+      }
+    }
+    const next = keepSlots(() => {
+      const slots = {} as Record<S, Slot>;
+      for (const n of this.names) {
+        const t = state[n];
+        const spec = this.spec(n);
+        const copy =
+          t === undefined
+            ? null
+            : spec.reduce === 'sum'
+              ? tf.cast(t, 'float32').clone()
+              : t.clone();
+        slots[n] = spec.reduce === 'concat' ? (copy ? [copy] : []) : copy;
+      }
+      return slots;
+    });
+    this.replace(next);
+  }
+
+  merge(other: Metric<R, A>): void {
+    this.live('merge');
+    const fn = `${this.kind}.merge`;
+    if (!(other instanceof StreamingMetric) || other.kind !== this.kind) {
+      throw new MetricStateError(
+        `${fn}: expected another ${this.kind} metric, got ${other instanceof StreamingMetric ? other.kind : typeof other}. Merge shards of the same metric only.`,
+      );
+    }
+    const mine = JSON.stringify(this.def.config);
+    const theirs = JSON.stringify(other.def.config);
+    if (mine !== theirs) {
+      throw new MetricStateError(
+        `${fn}: expected the same options ${mine}, got ${theirs}. Create both shards with the same options.`,
+      );
+    }
+    other.live('merge');
+    const otherSlots = other.slots as Record<S, Slot>;
+    const next = keepSlots(() => {
+      const copy = {} as Record<S, Slot>;
+      for (const n of this.names) {
+        const s = otherSlots[n];
+        copy[n] = s === null ? null : Array.isArray(s) ? s.map((c) => tf.clone(c)) : tf.clone(s);
+      }
+      return this.combine(this.slots, copy, 'merge');
+    });
+    this.replace(next);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    disposeSlots(this.slots, null);
+    this.disposed = true;
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private spec(n: S): StateSpec {
+    return this.def.states[n];
+  }
+
+  private live(method: string): void {
+    if (this.disposed) {
+      throw new MetricStateError(
+        `${this.kind}.${method}: expected a live metric, got one already disposed. Create a new metric.`,
+      );
+    }
+  }
+
+  private initial(): Record<S, Slot> {
+    const slots = {} as Record<S, Slot>;
+    for (const n of this.names) {
+      const spec = this.spec(n);
+      if (spec.reduce === 'concat') slots[n] = [];
+      else slots[n] = spec.shape === null ? null : tf.keep(tf.zeros(spec.shape as number[]));
+    }
+    return slots;
+  }
+
+  /**
+   * Checks a batch has every declared state with the declared shape, and copies it (a copy
+   * shares the data): a definition may return an input tensor, which the caller owns.
+   */
+  private asSlots(batch: StateTensors<S>, context: string): Record<S, Slot> {
+    const out = {} as Record<S, Slot>;
+    for (const n of this.names) {
+      const t = batch[n];
+      const spec = this.spec(n);
+      if (!(t instanceof tf.Tensor)) {
+        throw new MetricStateError(
+          `${this.kind}.${context}: expected the definition's batch() to return state '${n}', got ${String(t)}. Return every declared state.`,
+        );
+      }
+      if (spec.shape !== null && !sameShape(t.shape, spec.shape)) {
+        throw new MetricStateError(
+          `${this.kind}.${context}: expected batch state '${n}' of shape ${shapeStr(spec.shape)}, got ${shapeStr(t.shape)}. Fix the definition's batch().`,
+        );
+      }
+      out[n] = tf.clone(spec.reduce === 'sum' && t.dtype !== 'float32' ? tf.cast(t, 'float32') : t);
+    }
+    return out;
+  }
+
+  /** The state as tensors for compute(); null while a lazily shaped state is unset. */
+  private materialize(): StateTensors<S> | null {
+    const out = {} as StateTensors<S>;
+    for (const n of this.names) {
+      const s = this.slots[n];
+      if (s === null || (Array.isArray(s) && s.length === 0)) return null;
+      out[n] = Array.isArray(s)
+        ? s.length === 1
+          ? (s[0] as tf.Tensor)
+          : tf.concat(s, this.spec(n).axis ?? 0)
+        : s;
+    }
+    return out;
+  }
+
+  private combine(a: Record<S, Slot>, b: Record<S, Slot>, context: string): Record<S, Slot> {
+    const out = {} as Record<S, Slot>;
+    if (this.def.combine) {
+      const full = (x: Record<S, Slot>) => this.names.every((n) => x[n] instanceof tf.Tensor);
+      if (!full(b)) return a;
+      if (!full(a)) return b;
+      return this.def.combine(a as StateTensors<S>, b as StateTensors<S>);
+    }
+    for (const n of this.names) {
+      const x = a[n];
+      const y = b[n];
+      const spec = this.spec(n);
+      if (spec.reduce === 'concat') {
+        const xs = Array.isArray(x) ? x : x ? [x] : [];
+        const ys = Array.isArray(y) ? y : y ? [y] : [];
+        const first = xs[0] ?? ys[0];
+        const axis = spec.axis ?? 0;
+        for (const c of ys) {
+          if (first && (!sameExceptAxis(first.shape, c.shape, axis) || first.dtype !== c.dtype)) {
+            throw new MetricInputError(
+              `${this.kind}.${context}: expected values shaped like ${shapeStr(first.shape)} apart from axis ${axis} with dtype ${first.dtype}, got ${shapeStr(c.shape)} ${c.dtype}. Concatenate batches of one shape and dtype.`,
+            );
+          }
+        }
+        out[n] = [...xs, ...ys];
+        continue;
+      }
+      if (x === null || Array.isArray(x)) out[n] = y;
+      else if (y === null || Array.isArray(y)) out[n] = x;
+      else {
+        if (!sameShape(x.shape, y.shape)) {
+          throw new MetricInputError(
+            `${this.kind}.${context}: expected values of the shape seen so far (${shapeStr(x.shape)}), got ${shapeStr(y.shape)}. Keep every batch the same shape, or reset() first.`,
+          );
+        }
+        out[n] = tf.add(x, y);
+      }
+    }
+    return out;
+  }
+
+  private replace(next: Record<S, Slot>): void {
+    const old = this.slots;
+    this.slots = next;
+    disposeSlots(old, next);
+  }
+
+  private async throwDeferred(): Promise<void> {
+    const checks = this.names.filter((n) => this.spec(n).check);
+    if (checks.length === 0) return;
+    const counts = tf.tidy(() => tf.stack(checks.map((n) => this.slots[n] as tf.Tensor)));
+    const values = await counts.data();
+    counts.dispose();
+    checks.forEach((n, i) => {
+      const count = values[i] ?? 0;
+      const check = this.spec(n).check;
+      if (count > 0 && check) {
+        throw new MetricInputError(
+          `${this.kind}.update: expected ${check.expected}, got ${count} value(s) outside that since the last reset. ${check.fix}.`,
+        );
+      }
+    });
+  }
+}
+
+/** Runs `fn` in a tidy scope and keeps every tensor of the slots it returns. */
+function keepSlots<S extends string>(fn: () => Record<S, Slot>): Record<S, Slot> {
+  let out: Record<S, Slot> | undefined;
+  tf.tidy(() => {
+    out = fn();
+    for (const s of Object.values(out) as Slot[]) {
+      if (s === null) continue;
+      for (const t of Array.isArray(s) ? s : [s]) tf.keep(t);
+    }
+  });
+  return out as Record<S, Slot>;
+}
+
+/** Disposes every tensor of `old` that `next` does not hold. */
+function disposeSlots<S extends string>(old: Record<S, Slot>, next: Record<S, Slot> | null): void {
+  const keep = new Set<tf.Tensor>();
+  if (next) {
+    for (const s of Object.values(next) as Slot[]) {
+      if (s === null) continue;
+      for (const t of Array.isArray(s) ? s : [s]) keep.add(t);
+    }
+  }
+  for (const s of Object.values(old) as Slot[]) {
+    if (s === null) continue;
+    for (const t of Array.isArray(s) ? s : [s]) if (!keep.has(t)) t.dispose();
+  }
+}
+
+function sameExceptAxis(a: readonly number[], b: readonly number[], axis: number): boolean {
+  return a.length === b.length && a.every((d, i) => i === axis || d === b[i]);
+}

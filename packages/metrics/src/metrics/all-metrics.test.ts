@@ -1,0 +1,135 @@
+// Every metric against its independent reference (test/reference.ts) over several weighted
+// batches, on every backend; plus the contract each must keep: streaming == one-shot,
+// merge of shards == one stream, reset, state round trip, no host sync in update, no leaks.
+import * as tf from '@tensorflow/tfjs-core';
+import { CASES, type Args, type Case, type Expected } from '../../test/catalog.js';
+import {
+  BACKENDS,
+  expectAllClose,
+  rng,
+  tensors,
+  useBackend,
+  withoutHostSync,
+} from '../../test/helpers.js';
+import type { Metric } from '../index.js';
+
+type AnyM = Metric<tf.Rank, never>;
+const SIZES = [5, 8, 3, 7];
+
+function batchesFor(c: Case, seed: number): Args[] {
+  const r = rng(seed);
+  return SIZES.map((n) => c.batch(r, n));
+}
+
+function feed(m: AnyM, args: Args): void {
+  tf.tidy(() => (m as unknown as { update(...a: unknown[]): void }).update(...tensors(args)));
+}
+
+async function valueOf(m: AnyM): Promise<Expected> {
+  return (await m.resultArray()) as Expected;
+}
+
+function oneShot(batches: Args[]): Args {
+  const first = batches[0] as Args;
+  return first.map((_, i) => batches.flatMap((b) => b[i] as unknown[]));
+}
+
+describe.each(BACKENDS)('every metric on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  it.each(CASES.map((c, i) => [c.name, c, i] as const))(
+    '%s matches its reference over weighted batches',
+    async (_name, c, i) => {
+      const batches = batchesFor(c, 100 + i);
+      const m = c.make();
+      for (const b of batches) feed(m, b);
+      expectAllClose(await valueOf(m), c.reference(batches), c.tol ?? 2e-5);
+      // result() is an idempotent read.
+      expectAllClose(await valueOf(m), c.reference(batches), c.tol ?? 2e-5);
+      m.dispose();
+    },
+  );
+
+  it.each(CASES.filter((c) => c.oneShot !== false).map((c, i) => [c.name, c, i] as const))(
+    '%s: streaming in batches == one batch',
+    async (_name, c, i) => {
+      const batches = batchesFor(c, 200 + i);
+      const streamed = c.make();
+      for (const b of batches) feed(streamed, b);
+      const once = c.make();
+      feed(once, oneShot(batches));
+      expectAllClose(await valueOf(streamed), (await valueOf(once)) as number, c.tol ?? 2e-5);
+      streamed.dispose();
+      once.dispose();
+    },
+  );
+
+  it.each(CASES.map((c, i) => [c.name, c, i] as const))(
+    '%s: merge of two shards == one stream; merge leaves the other shard intact',
+    async (_name, c, i) => {
+      const batches = batchesFor(c, 300 + i);
+      const a = c.make();
+      const b = c.make();
+      batches.slice(0, 2).forEach((x) => feed(a, x));
+      batches.slice(2).forEach((x) => feed(b, x));
+      const bBefore = await valueOf(b);
+      a.merge(b);
+      expectAllClose(await valueOf(a), c.reference(batches), c.tol ?? 2e-5);
+      expectAllClose(await valueOf(b), bBefore as number, 1e-7);
+      a.dispose();
+      b.dispose();
+    },
+  );
+
+  it.each(CASES.map((c, i) => [c.name, c, i] as const))(
+    '%s: reset restores the initial state; state() round-trips through loadState()',
+    async (_name, c, i) => {
+      const batches = batchesFor(c, 400 + i);
+      const m = c.make();
+      feed(m, batches[0] as Args);
+      m.reset();
+      batches.slice(1).forEach((x) => feed(m, x));
+      expectAllClose(await valueOf(m), c.reference(batches.slice(1)), c.tol ?? 2e-5);
+
+      const saved = m.state();
+      const restored = c.make();
+      restored.loadState(saved);
+      tf.dispose(Object.values(saved));
+      expectAllClose(await valueOf(restored), c.reference(batches.slice(1)), c.tol ?? 2e-5);
+      // The restored metric keeps streaming.
+      feed(restored, batches[0] as Args);
+      expectAllClose(
+        await valueOf(restored),
+        c.reference([...batches.slice(1), batches[0] as Args]),
+        c.tol ?? 2e-5,
+      );
+      m.dispose();
+      restored.dispose();
+    },
+  );
+
+  it.each(CASES.map((c, i) => [c.name, c, i] as const))(
+    '%s: update reads nothing back to the host and leaks no tensor',
+    async (_name, c, i) => {
+      const batches = batchesFor(c, 500 + i);
+      const inputs = batches.map((b) => tensors(b));
+      const m = c.make();
+      const update = (args: (tf.Tensor | undefined)[]) =>
+        (m as unknown as { update(...a: unknown[]): void }).update(...args);
+      withoutHostSync(() => update(inputs[0] as (tf.Tensor | undefined)[]));
+      const growth = c.name === 'concat' ? 1 : 0; // concat keeps every batch, by design
+      const before = tf.memory().numTensors;
+      for (let k = 0; k < 20; k++) {
+        withoutHostSync(() => update(inputs[k % inputs.length] as (tf.Tensor | undefined)[]));
+      }
+      expect(tf.memory().numTensors).toBe(before + 20 * growth);
+      const r1 = m.result();
+      const r2 = m.result();
+      expect(tf.memory().numTensors).toBe(before + 20 * growth + 2);
+      tf.dispose([r1, r2]);
+      m.reset();
+      m.dispose();
+      inputs.forEach((x) => tf.dispose(x.filter((t): t is tf.Tensor => t !== undefined)));
+    },
+  );
+});

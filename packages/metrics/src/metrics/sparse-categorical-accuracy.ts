@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { prepareWeights, sameShape, toClassIds, toFloat, toTensor } from '../core/inputs.js';
+import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
+import type { Metric, PredictionArgs } from '../core/types.js';
+import { meanOf } from '../core/weighted-mean.js';
+import { accuracyMismatch } from './resolve-accuracy.js';
+
+/**
+ * How often the integer label equals argmax(predictions): ids [B] (or [B, 1]) vs scores
+ * [B, C]. One-hot labels are refused with an `AccuracyMismatchError` naming
+ * `categoricalAccuracy`; ids outside [0, C) make the result NaN and `resultNumber()` throw.
+ *
+ * @example
+ * const acc = sparseCategoricalAccuracy();
+ * acc.update(logits, labels);   // [B, 10] scores, [B] int labels
+ * await acc.resultNumber();
+ */
+export function sparseCategoricalAccuracy(options: MetricOptions = {}): Metric {
+  const fn = 'sparseCategoricalAccuracy.update';
+  return new StreamingMetric(
+    meanOf<PredictionArgs>({
+      kind: 'sparseCategoricalAccuracy',
+      config: {},
+      check: {
+        expected:
+          'integer labels in [0, numClasses), numClasses being the last dimension of the predictions',
+        fix: 'Fix the labels (ids start at 0) or the number of prediction columns',
+      },
+      perElement: (predictions, labels, weights) => {
+        const p = toFloat(fn, 'predictions', predictions);
+        let l = toTensor(fn, 'labels', labels);
+        const shapes = [l.shape, p.shape] as const;
+        if (l.rank === p.rank && l.shape[l.rank - 1] === 1) l = tf.squeeze(l, [l.rank - 1]);
+        const numClasses = p.shape[p.rank - 1] ?? 0;
+        const fits = p.rank >= 2 && numClasses > 1 && sameShape(l.shape, p.shape.slice(0, -1));
+        if (!fits) {
+          throw accuracyMismatch(
+            fn,
+            'integer labels [batch] (or [batch, 1]) with scores [batch, numClasses]',
+            ...shapes,
+          );
+        }
+        const ids = toClassIds(l);
+        const outside = tf.logicalOr(tf.less(ids, 0), tf.greaterEqual(ids, numClasses));
+        return {
+          values: tf.equal(ids, tf.argMax(p, -1)),
+          weights: prepareWeights(fn, weights, ids.shape),
+          invalid: tf.sum(tf.cast(outside, 'float32')),
+        };
+      },
+    }),
+    options,
+  );
+}
