@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { SummaryWriter, readEvents } from '@tfslim/summary';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 const root = mkdtempSync(join(tmpdir(), 'tfslim-bench-summary-'));
 const TAGS = ['loss', 'accuracy', 'learning_rate', 'grad_norm'];
-const yieldToLoop = () => new Promise((r) => setImmediate(r));
+const yieldToLoop = () => setImmediatePromise();
 
 /** Logs `n` scalars like a training loop (an await every 1000 scalars); returns scalars/s. */
 async function numbers(n) {
@@ -80,14 +81,26 @@ const size = statSync(w.file).size;
 rmSync(root, { recursive: true, force: true });
 
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
-console.log('@tfslim/summary: SummaryWriter.scalar throughput (median of 5, interleaved; includes disk writes)');
-console.log(`  numbers          ${fmt(median(A)).padStart(12)} scalars/s   runs: ${A.map(fmt).join(', ')}`);
-console.log(`  tensor-likes     ${fmt(median(B)).padStart(12)} scalars/s   runs: ${B.map(fmt).join(', ')}`);
+console.log(
+  '@tfslim/summary: SummaryWriter.scalar throughput (median of 5, interleaved; includes disk writes)',
+);
+console.log(
+  `  numbers          ${fmt(median(A)).padStart(12)} scalars/s   runs: ${A.map(fmt).join(', ')}`,
+);
+console.log(
+  `  tensor-likes     ${fmt(median(B)).padStart(12)} scalars/s   runs: ${B.map(fmt).join(', ')}`,
+);
 console.log(`  target             ${fmt(200_000).padStart(10)} scalars/s`);
 console.log('1M scalars in one writer:');
-console.log(`  file ${(size / 2 ** 20).toFixed(1)} MiB, ${count.toLocaleString('en-US')} scalars read back`);
-console.log(`  heap after 100k ${memStart.heap.toFixed(1)} MiB, after 1M ${memEnd.heap.toFixed(1)} MiB; per 100k: ${samples.map((s) => s.toFixed(1)).join(' ')}`);
-console.log(`  rss  after 100k ${memStart.rss.toFixed(1)} MiB, after 1M ${memEnd.rss.toFixed(1)} MiB`);
+console.log(
+  `  file ${(size / 2 ** 20).toFixed(1)} MiB, ${count.toLocaleString('en-US')} scalars read back`,
+);
+console.log(
+  `  heap after 100k ${memStart.heap.toFixed(1)} MiB, after 1M ${memEnd.heap.toFixed(1)} MiB; per 100k: ${samples.map((s) => s.toFixed(1)).join(' ')}`,
+);
+console.log(
+  `  rss  after 100k ${memStart.rss.toFixed(1)} MiB, after 1M ${memEnd.rss.toFixed(1)} MiB`,
+);
 if (count !== 1_000_000) throw new Error(`read back ${count} scalars, expected 1000000`);
 console.log(
   `BENCH summary scalars_per_sec=${Math.round(median(A))} tensor_scalars_per_sec=${Math.round(median(B))} ` +

@@ -23,7 +23,7 @@ for (let step = 0; ; step++) {
   w.text('t', 'step ' + step, step);
   if (step % 50 === 0) {
     await new Promise((r) => setImmediate(r));
-    if (step === 2000) console.log('running');
+    if (step === 500) console.log('running');
   }
 }
 `;
@@ -48,7 +48,7 @@ for (let step = 0; ; step++) {
     const events = await collect(readEvents(file));
     expect(events[0]!.fileVersion).toBe('brain.Event:2');
     const body = events.slice(1);
-    expect(body.length).toBeGreaterThan(2000 * 3);
+    expect(body.length).toBeGreaterThan(500 * 3);
     // Events come in call order: x, h, (img every 10th step), t for steps 0, 1, 2, ...
     let i = 0;
     let step = 0;
@@ -79,5 +79,28 @@ for (let step = 0; ; step++) {
     expect(leftover).toBeGreaterThanOrEqual(0);
     if (leftover >= 12)
       expect(bytes.length).toBeLessThan(end + 16 + Number(bytes.readBigUInt64LE(end)));
+  });
+
+  it('a script that forgets close() still gets its events written when node exits naturally', async () => {
+    const dir = tempDir();
+    const script = `
+      import { SummaryWriter } from ${JSON.stringify(pathToFileURL(dist).href)};
+      const w = new SummaryWriter(${JSON.stringify(dir)}, { maxQueue: 1000 });
+      for (let i = 0; i < 5; i++) w.scalar('x', i, i);
+      w.histogram('h', { shape: [2], data: async () => new Float32Array([1, 2]) }, 5);
+    `;
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: 'inherit',
+    });
+    expect(await new Promise((r) => proc.on('exit', r))).toBe(0);
+    const events = await collect(readEvents(onlyEventFile(dir)));
+    expect(events.slice(1).map((e) => [e.values[0]!.tag, e.step])).toEqual([
+      ['x', 0],
+      ['x', 1],
+      ['x', 2],
+      ['x', 3],
+      ['x', 4],
+      ['h', 5],
+    ]);
   });
 });

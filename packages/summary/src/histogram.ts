@@ -1,6 +1,11 @@
 // TensorBoard's histogram bucketing (tensorboard/plugins/histogram/summary_v2.py), in doubles.
 
-/** Default bucket count of TF2's `tf.summary.histogram`. */
+/**
+ * Default bucket count of TF2's `tf.summary.histogram`.
+ *
+ * @example
+ * histogramBuckets(values, DEFAULT_BUCKET_COUNT); // 30 buckets
+ */
 export const DEFAULT_BUCKET_COUNT = 30;
 
 /**

@@ -1,6 +1,6 @@
 // TensorProto (tensorflow/core/framework/tensor.proto): encode the few tensors summaries
 // write, decode any numeric or string tensor TF writes into an event file.
-import { ProtoReader } from './proto/reader.js';
+import type { ProtoReader } from './proto/reader.js';
 import { WIRE_BYTES, type ProtoWriter } from './proto/writer.js';
 
 /** TensorFlow DataType enum values (types.proto) and the names we report them by. */

@@ -15,7 +15,12 @@ export interface TensorLike {
   data(): Promise<ArrayLike<number> | ArrayLike<string>>;
 }
 
-/** A typed array of numbers. */
+/**
+ * A typed array of numbers.
+ *
+ * @example
+ * const pixels: NumericArray = new Uint8Array(28 * 28);
+ */
 export type NumericArray =
   | Float32Array
   | Float64Array
@@ -52,7 +57,12 @@ export interface ImageValue {
   readonly images: readonly Uint8Array[];
 }
 
-/** Kinds of values {@link readEvents} reports. */
+/**
+ * Kinds of values {@link readEvents} reports.
+ *
+ * @example
+ * const kinds: SummaryKind[] = ['scalar', 'histogram'];
+ */
 export type SummaryKind = 'scalar' | 'histogram' | 'image' | 'text' | 'tensor';
 
 /**

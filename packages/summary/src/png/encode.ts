@@ -3,7 +3,12 @@
 // larger files). The Node writer passes node:zlib's deflate instead.
 import { adler32, crc32 } from './crc32.js';
 
-/** Compresses bytes into a zlib stream (RFC 1950), e.g. node:zlib's `deflateSync`. */
+/**
+ * Compresses bytes into a zlib stream (RFC 1950), e.g. node:zlib's `deflateSync`.
+ *
+ * @example
+ * encodePng(px, h, w, 3, (raw) => zlib.deflateSync(raw));
+ */
 export type ZlibCompress = (raw: Uint8Array) => Uint8Array;
 
 const SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
