@@ -93,6 +93,17 @@ export function rawToTensor(raw: RawTensor, name: string, file: string, fn: stri
     case 'string':
       return tf.tensor(raw.data, shape, 'string');
     case 'complex64': {
+      if (tf.getKernel('Complex', tf.getBackend()) === undefined) {
+        throw new CheckpointFormatError({
+          fn,
+          code: 'UNSUPPORTED',
+          file,
+          tensor: name,
+          expected: `a tfjs backend with complex64 support (cpu, webgl)`,
+          got: `backend "${tf.getBackend()}"`,
+          fix: 'Read it with getRaw() (interleaved real/imaginary float32), or switch backends',
+        });
+      }
       const n = raw.data.length / 2;
       const re = new Float32Array(n);
       const im = new Float32Array(n);

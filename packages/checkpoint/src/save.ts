@@ -106,7 +106,6 @@ export async function saveCheckpoint(
     );
   }
   const int64Names = new Set(options.int64Names ?? ['global_step']);
-  const step = options.globalStep === undefined ? undefined : await stepOf(options.globalStep);
 
   const seen = new Set<string>();
   for (const [name] of entries) {
@@ -116,12 +115,23 @@ export async function saveCheckpoint(
       throw new TypeError(`${FN}: expected unique names, got "${name}" twice. Rename one of them.`);
     seen.add(name);
   }
-  // Snapshot: tf.clone shares the data (no copy on the cpu backend) and keeps it alive even
-  // if the variable is assigned while the files are being written.
+  // Snapshot before the first await: tf.clone shares the data (no copy on the cpu backend)
+  // and keeps it alive even if a variable is assigned while the files are being written.
+  const stepInput =
+    options.globalStep instanceof tf.Tensor ? tf.clone(options.globalStep) : options.globalStep;
   const snapshot: Array<[string, tf.Tensor | RawTensor]> = entries.map(([name, v]) => [
     name,
     v instanceof tf.Tensor ? tf.clone(v) : v,
   ]);
+  let step: bigint | undefined;
+  try {
+    step = stepInput === undefined ? undefined : await stepOf(stepInput);
+  } catch (e) {
+    for (const [, v] of snapshot) if (v instanceof tf.Tensor) v.dispose();
+    throw e;
+  } finally {
+    if (stepInput instanceof tf.Tensor) stepInput.dispose();
+  }
   if (step !== undefined && !seen.has('global_step')) {
     snapshot.push(['global_step', { dtype: 'int64', shape: [], data: new BigInt64Array([step]) }]);
   }
