@@ -290,6 +290,12 @@ describe.each(['cpu', 'wasm'] as const)('tfjs tensors on %s', (backend) => {
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(out[0]).toMatchObject({ tag: 'loss', kind: 'scalar', value: 0.75 });
+    const w = new SummaryWriter(tempDir());
+    expect(() => w.histogram('gone', values, 0)).toThrow(
+      /expected a live tensor for 'gone', got a disposed one/,
+    );
+    expect(() => w.scalar('gone', loss, 0)).toThrow(/disposed/);
+    await w.close();
     expect(out[1]!.kind === 'histogram' && out[1]!.value.map((b) => b.count)).toEqual([
       2, 2, 2, 2, 3,
     ]);

@@ -98,6 +98,21 @@ function deflateAsync(raw: Uint8Array): Promise<Uint8Array> {
   );
 }
 
+/** Starts reading a tensor-like, refusing tfjs tensors already disposed (they would fail later). */
+function startRead(
+  method: string,
+  tag: string,
+  t: TensorLike,
+): Promise<ArrayLike<number> | ArrayLike<string>> {
+  if ((t as { isDisposed?: unknown }).isDisposed === true) {
+    throw new Error(
+      `SummaryWriter.${method}: expected a live tensor for '${tag}', got a disposed one. ` +
+        `Log the tensor before disposing it (the writer reads it at once, so disposing right after the call is fine).`,
+    );
+  }
+  return t.data();
+}
+
 function writeAll(fd: number, buf: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const step = (offset: number): void => {
@@ -211,7 +226,7 @@ export class SummaryWriter {
           `Reduce the tensor first (e.g. tf.mean), or log a histogram.`,
       );
     }
-    const data = value.data();
+    const data = startRead('scalar', tag, value);
     this.enqueueAsync(
       data.then((d) => {
         const v = d[0];
@@ -251,18 +266,16 @@ export class SummaryWriter {
     const wallTime = Date.now() / 1000;
     if (isTensorLike(values)) {
       this.enqueueAsync(
-        values
-          .data()
-          .then((d) =>
-            frameRecord(
-              encodeHistogramEvent(
-                wallTime,
-                step,
-                tag,
-                histogramBuckets(finiteValues('histogram', d), buckets),
-              ),
+        startRead('histogram', tag, values).then((d) =>
+          frameRecord(
+            encodeHistogramEvent(
+              wallTime,
+              step,
+              tag,
+              histogramBuckets(finiteValues('histogram', d), buckets),
             ),
           ),
+        ),
       );
       return;
     }
@@ -336,7 +349,7 @@ export class SummaryWriter {
       return frameRecord(encodeImageEvent(wallTime, step, tag, w, h, pngs));
     };
     if (isTensorLike(image)) {
-      this.enqueueAsync(image.data().then(encode));
+      this.enqueueAsync(startRead('image', tag, image).then(encode));
       return;
     }
     const data = image.data;
