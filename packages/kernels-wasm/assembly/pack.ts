@@ -70,7 +70,30 @@ export function packA(
   p0: i32,
   kc: i32,
 ): void {
-  for (let ir = 0; ir < mc; ir += MR) {
+  let ir = 0;
+  if (rs == 1 && cs != 1) {
+    // Column-major A (transposed): the MR rows at one p are contiguous. One pass over p fills
+    // every full panel, so each source line is read once.
+    const full = (min(mc, M - i0) / MR) * MR;
+    if (full > 0) {
+      const panelBytes = <usize>kc * MR * 4;
+      const step = <usize>cs * 4;
+      let src = a + (<usize>i0 + <usize>p0 * <usize>cs) * 4;
+      let d = dst;
+      for (let p = 0; p < kc; p++) {
+        let q = d;
+        for (let r = 0; r < full; r += MR) {
+          v128.store(q, v128.load(src + <usize>r * 4));
+          q += panelBytes;
+        }
+        src += step;
+        d += 16;
+      }
+      ir = full;
+      dst += panelBytes * <usize>(full / MR);
+    }
+  }
+  for (; ir < mc; ir += MR) {
     const i = i0 + ir;
     const rows = min(MR, M - i);
     const base = a + (<usize>i * <usize>rs + <usize>p0 * <usize>cs) * 4;
@@ -90,16 +113,6 @@ export function packA(
         rows > 2 ? 4 : 0,
         rows > 3 ? 4 : 0,
       );
-    } else if (rs == 1 && rows == MR) {
-      // Column-major A (transposed): 4 rows at one p are contiguous.
-      const step = <usize>cs * 4;
-      let src = base;
-      let d = dst;
-      for (let p = 0; p < kc; p++) {
-        v128.store(d, v128.load(src));
-        src += step;
-        d += 16;
-      }
     } else {
       let d = dst;
       for (let p = 0; p < kc; p++) {
@@ -129,22 +142,36 @@ export function packB(
   j0: i32,
   nc: i32,
 ): void {
-  for (let jr = 0; jr < nc; jr += NR) {
-    const j = j0 + jr;
-    const cols = min(NR, N - j);
-    const base = b + (<usize>p0 * <usize>rs + <usize>j * <usize>cs) * 4;
-    if (cs == 1 && cols == NR) {
-      // Row-major B: 8 columns at one p are contiguous.
+  let jr = 0;
+  if (cs == 1) {
+    // Row-major B: the NR columns at one p are contiguous. One pass over the rows fills every
+    // full panel, reading each row once, front to back.
+    const full = (min(nc, N - j0) / NR) * NR;
+    if (full > 0) {
+      const panelBytes = <usize>kc * NR * 4;
       const step = <usize>rs * 4;
-      let src = base;
+      let src = b + (<usize>p0 * <usize>rs + <usize>j0) * 4;
       let d = dst;
       for (let p = 0; p < kc; p++) {
-        v128.store(d, v128.load(src));
-        v128.store(d, v128.load(src, 16), 16);
+        let q = d;
+        for (let c = 0; c < full; c += NR) {
+          const s = src + <usize>c * 4;
+          v128.store(q, v128.load(s));
+          v128.store(q, v128.load(s, 16), 16);
+          q += panelBytes;
+        }
         src += step;
         d += 32;
       }
-    } else if (rs == 1) {
+      jr = full;
+      dst += panelBytes * <usize>(full / NR);
+    }
+  }
+  for (; jr < nc; jr += NR) {
+    const j = j0 + jr;
+    const cols = min(NR, N - j);
+    const base = b + (<usize>p0 * <usize>rs + <usize>j * <usize>cs) * 4;
+    if (rs == 1 && cs != 1) {
       // Column-major B (transposed): each column is contiguous in p; transpose 4x4 blocks of
       // columns 0-3 and 4-7. Missing columns read zeros.
       const c = <usize>cs * 4;

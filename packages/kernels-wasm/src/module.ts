@@ -122,9 +122,10 @@ export function kernelsFor(backend: WasmBackend): KernelContext | undefined {
   }
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });
   const k = instance.exports as unknown as KernelExports;
-  const scratch = backend.wasm._malloc(k.scratchBytes()) >>> 0;
-  if (scratch === 0) throw new Error('kernels-wasm: the wasm backend could not allocate scratch.');
-  k.setScratch(scratch);
+  const raw = backend.wasm._malloc(k.scratchBytes() + 64) >>> 0;
+  if (raw === 0) throw new Error('kernels-wasm: the wasm backend could not allocate scratch.');
+  // Cache-line aligned: the microkernel's packed-panel loads then never split a line.
+  k.setScratch((raw + 63) & ~63);
   const context: KernelContext = { k, backend };
   contexts.set(backend, context);
   return context;
