@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerLoss } from './collection.js';
 import type { LossOptions } from './options.js';
-import { reduceLosses } from './reduce.js';
+import { lossValues, reduceLosses } from './reduce.js';
+import type { LossValues } from './reduce.js';
 import { Reduction, validateReduction } from './reduction.js';
 import { prepareWeights } from './weights.js';
 
@@ -23,11 +24,12 @@ export interface LossSpec {
 export function finishLoss(
   spec: LossSpec,
   options: LossOptions,
-  perElement: () => tf.Tensor,
+  perElement: () => tf.Tensor | LossValues,
 ): tf.Tensor {
   const reduction = validateReduction(spec.fn, options.reduction, spec.reduction);
   const result = tf.tidy(spec.fn, () => {
-    const losses = perElement();
+    const computed = perElement();
+    const losses = computed instanceof tf.Tensor ? lossValues(computed) : computed;
     const weights = prepareWeights(spec.fn, options.weights, losses.shape);
     return reduceLosses(losses, weights, reduction);
   });

@@ -75,12 +75,12 @@ export function checkSameShape(
   a: tf.Tensor,
   bRole: string,
   b: tf.Tensor,
-  classIdsFix: string,
+  classIdsFix: string | ((a: tf.Tensor) => string),
 ): void {
   if (sameShape(a.shape, b.shape)) return;
   let fix: string;
   if (looksLikeClassIds(a.shape, b.shape)) {
-    fix = classIdsFix;
+    fix = typeof classIdsFix === 'string' ? classIdsFix : classIdsFix(a);
   } else if (a.size === b.size) {
     fix = `Reshape ${bRole} to ${formatShape(a.shape)} (e.g. ${bRole}.reshape(${formatShape(a.shape)})); shapes are not broadcast.`;
   } else {
@@ -136,7 +136,7 @@ export function checkNumberOption(
   );
 }
 
-/** The class-ids advice shared by the regression losses. */
+/** The class-ids advice shared by the regression losses (built only when there is an error). */
 export function oneHotFix(predictions: tf.Tensor): string {
   const classes = predictions.shape[predictions.rank - 1] ?? 'C';
   return `labels look like class ids: one-hot encode them with tf.oneHot(tf.cast(labels.reshape([-1]), 'int32'), ${classes}).`;

@@ -3,6 +3,22 @@ import { Reduction } from './reduction.js';
 import type { PreparedWeights } from './weights.js';
 
 /**
+ * Per-element losses as the reduction sees them: their shape, the tensor itself, and their
+ * total, which a loss may compute without materialising the per-element tensor (e.g. a
+ * per-example sum followed by a full sum is one full sum).
+ */
+export interface LossValues {
+  readonly shape: readonly number[];
+  values(): tf.Tensor;
+  total(): tf.Tensor;
+}
+
+/** `LossValues` of an already computed tensor. */
+export function lossValues(losses: tf.Tensor): LossValues {
+  return { shape: losses.shape, values: () => losses, total: () => tf.sum(losses) };
+}
+
+/**
  * `numerator / denominator`, 0 where the denominator is 0, with finite gradients on both
  * branches (the denominator is replaced by 1 before dividing, so no 0/0 reaches the tape).
  */
@@ -17,12 +33,13 @@ function divNoNan(numerator: tf.Tensor, denominator: tf.Tensor): tf.Tensor {
  * and TF1's reductions). Called inside a tidy; the weights were validated by `prepareWeights`.
  */
 export function reduceLosses(
-  losses: tf.Tensor,
+  lossValues: LossValues,
   weights: PreparedWeights,
   reduction: Reduction,
 ): tf.Tensor {
-  const size = losses.size;
+  const size = lossValues.shape.reduce((a, b) => a * b, 1);
   if (reduction === Reduction.NONE) {
+    const losses = lossValues.values();
     if (weights.kind === 'none' || (weights.kind === 'number' && weights.value === 1)) {
       return losses;
     }
@@ -32,7 +49,7 @@ export function reduceLosses(
   if (weights.kind !== 'tensor') {
     // Weights known on the host: one sum and at most one scalar multiply.
     const w = weights.kind === 'number' ? weights.value : 1;
-    const total = tf.sum(losses);
+    const total = lossValues.total();
     switch (reduction) {
       case Reduction.SUM:
         return w === 1 ? total : tf.mul(total, w);
@@ -51,7 +68,7 @@ export function reduceLosses(
 
   const w = weights.tensor;
   const broadcastFactor = w.size === 0 ? 0 : size / w.size;
-  const numerator = tf.sum(tf.mul(losses, w));
+  const numerator = tf.sum(tf.mul(lossValues.values(), w));
   switch (reduction) {
     case Reduction.SUM:
       return numerator;

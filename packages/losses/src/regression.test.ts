@@ -215,6 +215,39 @@ describe.each(BACKENDS)('seed experiment loss on %s', (backend) => {
     tf.dispose([out, y]);
   });
 
+  it('every reduction applies to the B per-example sums', () => {
+    const out = tf.tensor2d([1, 2, 3, 4, 0, 1], [3, 2]);
+    const y = tf.zeros([3, 2]);
+    const sums = [5, 25, 1];
+    const cases: [Reduction, number][] = [
+      [Reduction.SUM, 31],
+      [Reduction.MEAN, 31 / 3],
+      [Reduction.SUM_OVER_BATCH_SIZE, 31 / 3],
+      [Reduction.SUM_BY_NONZERO_WEIGHTS, 31 / 3],
+    ];
+    for (const [reduction, expected] of cases) {
+      tf.tidy(() => {
+        expectClose(perExampleSquaredError(out, y, { reduction }).dataSync()[0]!, expected);
+        expectClose(
+          perExampleSquaredError(out, y, { reduction, weights: 2 }).dataSync()[0]!,
+          refReduce(
+            sums,
+            [3],
+            { values: [2], shape: [] },
+            reduction === Reduction.SUM
+              ? 'sum'
+              : reduction === Reduction.MEAN
+                ? 'mean'
+                : reduction === Reduction.SUM_OVER_BATCH_SIZE
+                  ? 'sum_over_batch_size'
+                  : 'nonzero',
+          ) as number,
+        );
+      });
+    }
+    tf.dispose([out, y]);
+  });
+
   it('takes per-example weights and returns [B] sums with Reduction.NONE', () => {
     const out = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const y = tf.zeros([2, 2]);

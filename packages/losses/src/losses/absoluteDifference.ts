@@ -26,7 +26,7 @@ export function absoluteDifference<O extends LossOptions = LossOptions>(
   return finishLoss(SPEC, options ?? {}, () => {
     const p = toFloat(SPEC.fn, 'predictions', predictions);
     const y = toFloat(SPEC.fn, 'labels', labels);
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix(p));
+    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
     return tf.abs(tf.sub(p, y));
   }) as LossResult<O>;
 }

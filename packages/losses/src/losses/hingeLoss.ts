@@ -14,14 +14,14 @@ export function hingeLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
   return tf.tidy('hingeLoss', () => {
     const x = toFloat('hingeLoss', 'logits', logits);
     const y = toFloat('hingeLoss', 'labels', labels);
-    const classes = x.shape[x.rank - 1] ?? 'C';
     checkSameShape(
       'hingeLoss',
       'logits',
       x,
       'labels',
       y,
-      `labels look like class ids: one-hot them with tf.oneHot(labels, ${classes}) (values in {0, 1}).`,
+      (a) =>
+        `labels look like class ids: one-hot them with tf.oneHot(labels, ${a.shape[a.rank - 1]}) (values in {0, 1}).`,
     );
     const signs = tf.sub(tf.mul(y, 2), 1);
     return tf.relu(tf.sub(1, tf.mul(signs, x)));

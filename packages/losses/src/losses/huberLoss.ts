@@ -37,7 +37,7 @@ export function huberLoss<O extends HuberLossOptions = HuberLossOptions>(
   return finishLoss(SPEC, opts, () => {
     const p = toFloat(SPEC.fn, 'predictions', predictions);
     const y = toFloat(SPEC.fn, 'labels', labels);
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix(p));
+    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
     const error = tf.abs(tf.sub(p, y));
     const quadratic = tf.minimum(error, delta);
     const linear = tf.sub(error, quadratic);

@@ -38,7 +38,7 @@ export function logLoss<O extends LogLossOptions = LogLossOptions>(
   return finishLoss(SPEC, opts, () => {
     const p = toFloat(SPEC.fn, 'predictions', predictions);
     const y = toFloat(SPEC.fn, 'labels', labels);
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix(p));
+    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
     const positive = tf.mul(y, tf.log(tf.add(p, epsilon)));
     const negative = tf.mul(tf.sub(1, y), tf.log(tf.add(tf.sub(1, p), epsilon)));
     return tf.neg(tf.add(positive, negative));

@@ -37,7 +37,7 @@ export function meanPairwiseSquaredError<O extends LossOptions = LossOptions>(
       '[batch, ...values]',
       'Add a batch axis with predictions.expandDims(0).',
     );
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix(p));
+    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
     const batch = p.shape[0] ?? 0;
     const n = batch === 0 ? 0 : p.size / batch;
     if (n === 0) return tf.zeros([batch]);

@@ -14,7 +14,7 @@ function squaredError(
   return finishLoss(spec, options, () => {
     const p = toFloat(spec.fn, 'predictions', predictions);
     const y = toFloat(spec.fn, 'labels', labels);
-    checkSameShape(spec.fn, 'predictions', p, 'labels', y, oneHotFix(p));
+    checkSameShape(spec.fn, 'predictions', p, 'labels', y, oneHotFix);
     return tf.squaredDifference(p, y);
   });
 }

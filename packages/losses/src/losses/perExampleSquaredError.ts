@@ -41,12 +41,15 @@ export function perExampleSquaredError<O extends LossOptions = LossOptions>(
       'a batch axis first',
       'Add a batch axis with predictions.expandDims(0).',
     );
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix(p));
+    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
     const squared = tf.squaredDifference(p, y);
     if (p.rank === 1) return squared;
-    return tf.sum(
-      squared,
-      Array.from({ length: p.rank - 1 }, (_, i) => i + 1),
-    );
+    const exampleAxes = Array.from({ length: p.rank - 1 }, (_, i) => i + 1);
+    return {
+      shape: p.shape.slice(0, 1),
+      values: () => tf.sum(squared, exampleAxes),
+      // The sum of the per-example sums is one full sum: no [B] tensor when it is not needed.
+      total: () => tf.sum(squared),
+    };
   }) as LossResult<O>;
 }

@@ -34,14 +34,14 @@ export function sigmoidCrossEntropy<O extends CrossEntropyOptions = CrossEntropy
   return finishLoss(SPEC, opts, () => {
     const x = toFloat(SPEC.fn, 'logits', logits);
     let y = toFloat(SPEC.fn, 'multiClassLabels', multiClassLabels);
-    const classes = x.shape[x.rank - 1] ?? 'C';
     checkSameShape(
       SPEC.fn,
       'logits',
       x,
       'multiClassLabels',
       y,
-      `multiClassLabels look like class ids: for one class per example use sparseSoftmaxCrossEntropy, or one-hot them with tf.oneHot(labels, ${classes}).`,
+      (a) =>
+        `multiClassLabels look like class ids: for one class per example use sparseSoftmaxCrossEntropy, or one-hot them with tf.oneHot(labels, ${a.shape[a.rank - 1]}).`,
     );
     if (smoothing > 0) y = tf.add(tf.mul(y, 1 - smoothing), 0.5 * smoothing);
     return sigmoidCrossEntropyCore(x, y);
