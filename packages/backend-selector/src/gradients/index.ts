@@ -1,20 +1,68 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { activationGradients } from './activation.js';
+import { arithmeticGradients } from './arithmetic.js';
+import { convGradients } from './conv.js';
+import { imageGradients } from './image.js';
+import { matmulGradients } from './matmul.js';
+import { normalizationGradients } from './normalization.js';
+import { poolGradients } from './pool.js';
+import { reductionGradients } from './reduction.js';
+import { selectionGradients } from './selection.js';
+import { shapeGradients } from './shape.js';
+import { unaryGradients } from './unary.js';
 
 /**
  * Kernels whose gradients a training step on slim models needs. Checked after registration so
  * a tfjs version skew fails at start-up, not in the middle of a run.
+ *
+ * @example
+ * registerGradients();
+ * if (missingGradients(TRAINING_KERNELS).length > 0) throw new Error('cannot train here');
  */
 export const TRAINING_KERNELS: readonly string[] = [
-  // Filled in as ./configs gains the gradients (Add, Sub, Mul, RealDiv, BatchMatMul, Conv2D, ...).
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'BatchMatMul',
+  'Conv2D',
+  'Relu',
+  'MaxPool',
+  'AvgPool',
+  'Reshape',
+  'Sum',
+  'Mean',
+  'Square',
+  'Exp',
+  'Log',
+  'Neg',
+  'Cast',
+  'Softmax',
 ];
 
-/** Every gradient config tfslim provides; filled in by ./configs. */
-const GRADIENT_CONFIGS: tf.GradConfig[] = [];
+/** Every gradient config tfslim provides, written against tfjs-core's public API only. */
+const GRADIENT_CONFIGS: tf.GradConfig[] = [
+  ...arithmeticGradients,
+  ...unaryGradients,
+  ...activationGradients,
+  ...reductionGradients,
+  ...matmulGradients,
+  ...convGradients,
+  ...poolGradients,
+  ...shapeGradients,
+  ...selectionGradients,
+  ...normalizationGradients,
+  ...imageGradients,
+];
 
 /**
  * Registers tfslim's gradients with tfjs-core's global gradient registry. Idempotent; a
  * gradient already registered (by tfjs-node, tfjs's union bundle or a previous call) is kept.
  * Returns the kernel names that were newly registered.
+ *
+ * @example
+ * registerGradients();
+ * const dx = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2])); // [2, 4]
  */
 export function registerGradients(): string[] {
   const added: string[] = [];
@@ -27,7 +75,12 @@ export function registerGradients(): string[] {
   return added;
 }
 
-/** Kernels from `kernels` that have no registered gradient. */
+/**
+ * Kernels from `kernels` that have no registered gradient.
+ *
+ * @example
+ * missingGradients(['Conv2D', 'MaxPool']); // [] once registerGradients() ran
+ */
 export function missingGradients(kernels: readonly string[] = TRAINING_KERNELS): string[] {
   return kernels.filter((name) => tf.getGradient(name) == null);
 }
