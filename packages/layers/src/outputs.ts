@@ -5,7 +5,10 @@ interface Collector {
   readonly outputs: Record<string, tf.Tensor>;
 }
 
-const collectors: Collector[] = [];
+// Process-wide, like @tfslim/variables' scopes: the ESM and CJS builds may both be loaded.
+const KEY = Symbol.for('@tfslim/layers/state/v1/outputCollectors');
+const g = globalThis as unknown as Record<symbol, Collector[] | undefined>;
+const collectors: Collector[] = (g[KEY] ??= []);
 
 /**
  * Runs `fn` and returns its result with every layer output that was added to `collection`

@@ -1,4 +1,5 @@
 import { ArgScopeError } from './errors.js';
+import { shared } from './shared.js';
 
 /** Any function; the shape `addArgScope` and `argScope` accept. */
 export type AnyFunction = (...args: never[]) => unknown;
@@ -48,10 +49,11 @@ export interface ArgScopeSnapshot {
   readonly kind: 'ArgScopeSnapshot';
 }
 
-const snapshots = new WeakMap<ArgScopeSnapshot, ScopeMap>();
+const snapshots = shared('argScopeSnapshots', () => new WeakMap<ArgScopeSnapshot, ScopeMap>());
 
-const infos = new WeakMap<AnyFunction, ArgScopeInfo>();
-let current: ScopeMap = new Map();
+const infos = shared('argScopeInfos', () => new WeakMap<AnyFunction, ArgScopeInfo>());
+/** The arg scope in effect, in a holder so every copy of the package shares it. */
+const state = shared('argScopeCurrent', () => ({ current: new Map() as ScopeMap }));
 
 function describe(fn: unknown): string {
   if (typeof fn === 'function') return fn.name ? `'${fn.name}'` : 'an anonymous function';
@@ -102,7 +104,7 @@ export function addArgScope<F extends AnyFunction, I extends number>(
     keys: info.keys ? [...info.keys] : undefined,
   };
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    const defaults = current.get(wrapped as AnyFunction);
+    const defaults = state.current.get(wrapped as AnyFunction);
     const explicit = args[resolved.optionsIndex];
     if (defaults !== undefined || explicit !== undefined) {
       args[resolved.optionsIndex] = mergeDefined(defaults, explicit, resolved);
@@ -165,12 +167,12 @@ export function argScope<T>(
   if (typeof body !== 'function') {
     throw new TypeError(`argScope: expected a body function to run, got ${typeof body}.`);
   }
-  const saved = current;
-  current = next;
+  const saved = state.current;
+  state.current = next;
   try {
     return body();
   } finally {
-    current = saved;
+    state.current = saved;
   }
 }
 
@@ -191,7 +193,7 @@ function extend(fns: readonly unknown[], defaults: unknown): ScopeMap {
     );
   }
   const entries = Object.entries(defaults).filter(([, v]) => v !== undefined);
-  const next = new Map(current);
+  const next = new Map(state.current);
   fns.forEach((fn, i) => {
     const info = argScopeInfo(fn);
     if (!info) {
@@ -226,7 +228,7 @@ function extend(fns: readonly unknown[], defaults: unknown): ScopeMap {
  */
 export function currentArgScope(): ArgScopeSnapshot {
   const snapshot: ArgScopeSnapshot = Object.freeze({ kind: 'ArgScopeSnapshot' as const });
-  snapshots.set(snapshot, current);
+  snapshots.set(snapshot, state.current);
   return snapshot;
 }
 
@@ -237,5 +239,5 @@ export function currentArgScope(): ArgScopeSnapshot {
  * argScope([conv2d], { stride: 2 }, () => argScopeDefaults(conv2d)); // { stride: 2 }
  */
 export function argScopeDefaults(fn: ArgScopable): Readonly<Record<string, unknown>> {
-  return { ...current.get(fn) };
+  return { ...state.current.get(fn) };
 }

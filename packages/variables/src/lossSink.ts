@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { shared } from './shared.js';
 
 /**
  * Where regularization losses go while a model function runs. `@tfslim/losses`'s
@@ -10,7 +11,7 @@ export interface LossSink {
   addRegularizationLoss(loss: tf.Scalar, name: string): void;
 }
 
-const sinks: LossSink[] = [];
+const sinks: LossSink[] = shared('lossSinks', () => []);
 
 /** Runs `fn` with `sink` receiving every regularization loss computed inside it. */
 export function withLossSink<T>(sink: LossSink, fn: () => T): T {

@@ -1,4 +1,5 @@
 import { rootScopeCounts } from './internal.js';
+import { shared } from './shared.js';
 import { checkName, joinName } from './names.js';
 import { defaultStore, type VariableStore } from './store.js';
 
@@ -49,7 +50,7 @@ const ROOT: Frame = {
   pass: undefined,
   counts: undefined,
 };
-const stack: Frame[] = [];
+const stack: Frame[] = shared('scopeStack', () => []);
 
 function top(): Frame {
   return stack[stack.length - 1] ?? ROOT;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
 import { VariableReuseError, VariableError } from './errors.js';
 import { forgetStore } from './internal.js';
+import { shared } from './shared.js';
 import { checkName, matchesFilter, type VariableFilter } from './names.js';
 
 /**
@@ -31,8 +32,11 @@ export interface CreateVariableOptions {
   collections?: readonly string[];
 }
 
-let nextStoreId = 0;
-const owners = new WeakMap<tf.Variable, { store: VariableStore; name: string }>();
+const ids = shared('storeIds', () => ({ next: 0 }));
+const owners = shared(
+  'variableOwners',
+  () => new WeakMap<tf.Variable, { store: VariableStore; name: string }>(),
+);
 
 /**
  * Owns variables by their full slim names (`vgg_16/conv1/conv1_1/weights`) and the
@@ -57,7 +61,7 @@ export class VariableStore {
   constructor(options: { label?: string } = {}) {
     this.label =
       options.label === undefined
-        ? `tfslim_store_${nextStoreId++}`
+        ? `tfslim_store_${ids.next++}`
         : checkName('VariableStore', 'options.label', options.label);
   }
 
@@ -292,7 +296,10 @@ export class VariableStore {
  * @example
  * defaultStore.namedVariables();
  */
-export const defaultStore = new VariableStore({ label: 'tfslim_default_store' });
+export const defaultStore: VariableStore = shared(
+  'defaultStore',
+  () => new VariableStore({ label: 'tfslim_default_store' }),
+);
 
 /**
  * The slim full name of any variable created by a VariableStore, whichever store.
