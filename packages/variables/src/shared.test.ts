@@ -8,7 +8,7 @@ import * as first from './index.js';
 function secondCopy(): typeof first {
   let copy: typeof first | undefined;
   jest.isolateModules(() => {
-    copy = jest.requireActual('./index.ts');
+    copy = jest.requireActual<typeof first>('./index.ts');
   });
   if (!copy || copy === first) throw new Error('expected a second module instance');
   return copy;
