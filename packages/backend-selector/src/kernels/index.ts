@@ -1,7 +1,41 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+
 /**
- * Registers training kernels the given tfjs backend lacks (wasm: Conv2DBackpropFilter and the
- * depthwise backprops). Returns the names it registered; already-present kernels are left alone.
+ * Training kernels each backend may lack, built from that backend's own kernels.
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, no depthwise backprops (so convnets
+ * cannot train) and no UnsortedSegmentSum (the gradient of tf.gather / embeddings).
  */
-export function fillMissingKernels(_tfBackendName: string): string[] {
-  return [];
+const FILLERS: Readonly<Record<string, readonly tf.KernelConfig[]>> = {
+  wasm: [
+    conv2dBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropInputConfig,
+    unsortedSegmentSumConfig,
+  ],
+};
+
+/**
+ * Registers training kernels the given tfjs backend lacks (wasm: Conv2DBackpropFilter, the
+ * depthwise backprops and UnsortedSegmentSum). Returns the names it registered; kernels
+ * already registered for that backend (by tfjs, an earlier call, or a faster implementation)
+ * are left alone, so it is idempotent. `selectBackend` calls it for you.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * await tf.setBackend('wasm');
+ * fillMissingKernels('wasm'); // ['Conv2DBackpropFilter', ...] the first time, [] after
+ */
+export function fillMissingKernels(tfBackendName: string): string[] {
+  const registered: string[] = [];
+  for (const config of FILLERS[tfBackendName] ?? []) {
+    if (tf.getKernel(config.kernelName, tfBackendName) != null) continue;
+    tf.registerKernel(config);
+    registered.push(config.kernelName);
+  }
+  return registered;
 }
