@@ -96,28 +96,36 @@ const cases: GradCase[] = [
 
 describeGradients('arithmetic gradients', arithmeticGradients, cases, () => {
   it('gives ties of Maximum to a and of Minimum to a, and reduces broadcast inputs', () => {
-    const [da, db] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.maximum(a, b)))([
-      t([1, 2, 3], [3]),
-      t([2], []),
-    ]);
-    expect(Array.from(da!.dataSync())).toEqual([0, 1, 1]);
-    expect(Array.from(db!.dataSync())).toEqual([1]);
-    expect(db!.shape).toEqual([]);
-    const [ma, mb] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.minimum(a, b)))([
-      t([1, 2, 3], [3]),
-      t([2], []),
-    ]);
-    expect(Array.from(ma!.dataSync())).toEqual([1, 1, 0]);
-    expect(Array.from(mb!.dataSync())).toEqual([1]);
-    tf.dispose([da!, db!, ma!, mb!]);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const [da, db] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.maximum(a, b)))([
+        t([1, 2, 3], [3]),
+        t([2], []),
+      ]);
+      expect(Array.from(da!.dataSync())).toEqual([0, 1, 1]);
+      expect(Array.from(db!.dataSync())).toEqual([1]);
+      expect(db!.shape).toEqual([]);
+      const [ma, mb] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.minimum(a, b)))([
+        t([1, 2, 3], [3]),
+        t([2], []),
+      ]);
+      expect(Array.from(ma!.dataSync())).toEqual([1, 1, 0]);
+      expect(Array.from(mb!.dataSync())).toEqual([1]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('takes d(a^b)/db as 0 where a <= 0', () => {
-    const db = tf.grad((b: tf.Tensor) => tf.sum(tf.pow(t([-2, 0, 2], [3]), b)))(t([2, 2, 2], [3]));
-    const values = Array.from(db.dataSync());
-    expect(values[0]).toBe(0);
-    expect(values[1]).toBe(0);
-    expect(values[2]).toBeCloseTo(4 * Math.log(2), 4);
-    db.dispose();
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const db = tf.grad((b: tf.Tensor) => tf.sum(tf.pow(t([-2, 0, 2], [3]), b)))(
+        t([2, 2, 2], [3]),
+      );
+      const values = Array.from(db.dataSync());
+      expect(values[0]).toBe(0);
+      expect(values[1]).toBe(0);
+      expect(values[2]).toBeCloseTo(4 * Math.log(2), 4);
+    });
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -63,6 +63,13 @@ const cases: GradCase[] = [
     xs: () => [uniform([1, 4, 4, 2], 13), uniform([2, 3, 2, 2], 14)],
   },
   {
+    name: 'Conv2D NCHW stride 2 same',
+    kernel: 'Conv2D',
+    needsFor: { 0: ['Conv2DBackpropInput'], 1: ['Conv2DBackpropFilter'] },
+    f: (x, w) => tf.conv2d(x! as tf.Tensor4D, w! as tf.Tensor4D, 2, 'same', 'NCHW'),
+    xs: () => [uniform([2, 2, 5, 4], 50), uniform([3, 2, 2, 3], 51)],
+  },
+  {
     name: 'Conv2DBackpropInput (conv2dTranspose) stride 2 same',
     kernel: 'Conv2DBackpropInput',
     needsFor: { 0: ['Conv2D'], 1: ['Conv2DBackpropFilter'] },

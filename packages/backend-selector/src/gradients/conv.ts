@@ -104,9 +104,6 @@ export function conv3dInputGrad(
   return tf.conv3d(input as tf.Tensor5D, flipped as tf.Tensor5D, 1, 'valid');
 }
 
-const NHWC_TO_NCHW = [0, 3, 1, 2];
-const NCHW_TO_NHWC = [0, 2, 3, 1];
-
 /** Gradient configs of convolution kernels (Conv2D, its transpose, depthwise, Conv3D, Dilation2D). */
 export const convGradients: tf.GradConfig[] = [
   {
@@ -160,35 +157,31 @@ export const convGradients: tf.GradConfig[] = [
     },
   },
   {
-    // The backprop kernels take NHWC only, so NCHW inputs are transposed around them.
+    // NHWC only: tfjs's depthwise backprop kernels take no dataFormat, and neither the cpu nor
+    // the wasm forward kernel of tfjs 4.22 computes NCHW correctly.
     kernelName: tf.DepthwiseConv2dNative,
     inputsToSave: ['x', 'filter'],
     gradFunc: (dy, saved, attrs): GradMap => {
       const g = single(dy, tf.DepthwiseConv2dNative);
       const x = savedAt(saved, 0, tf.DepthwiseConv2dNative);
       const filter = savedAt(saved, 1, tf.DepthwiseConv2dNative);
-      const { strides, pad, dataFormat, dilations, dimRoundingMode } =
+      const { strides, pad, dilations, dimRoundingMode } =
         attrsAs<tf.DepthwiseConv2dNativeAttrs>(attrs);
       const rates = perAxis(dilations, 2);
-      const nchw = dataFormat === 'NCHW';
-      const toNhwc = (t: tf.Tensor) => (nchw ? tf.transpose(t, NCHW_TO_NHWC) : t);
       const base = withRounding({ strides, pad, dilations: 1 }, dimRoundingMode);
       const spreadFilter = () => dilateFilter(filter, rates);
       return {
-        x: () => {
-          const xNhwc = toNhwc(x);
-          const dx = runKernel(
+        x: () =>
+          runKernel(
             tf.DepthwiseConv2dNativeBackpropInput,
-            { dy: toNhwc(g), filter: spreadFilter() },
-            { ...base, inputShape: xNhwc.shape },
-          );
-          return nchw ? tf.transpose(dx, NHWC_TO_NCHW) : dx;
-        },
+            { dy: g, filter: spreadFilter() },
+            { ...base, inputShape: x.shape },
+          ),
         filter: () => {
           const dilated = spreadFilter();
           const dFilter = runKernel(
             tf.DepthwiseConv2dNativeBackpropFilter,
-            { x: toNhwc(x), dy: toNhwc(g) },
+            { x, dy: g },
             { ...base, filterShape: dilated.shape },
           );
           return undilateFilter(dFilter, rates);

@@ -8,18 +8,19 @@ export const BACKENDS = ['cpu', 'wasm'] as const;
 /**
  * Kernels a backend may lack, with the reason. A case needing one of these on a backend that
  * does not have it is skipped with the reason printed; any other missing kernel fails the case.
- * Checked at run time, so a case runs as soon as the kernel appears (e.g. when
- * backend-selector's kernel filler registers it).
+ * Checked at run time, so a case runs as soon as the kernel appears: selectBackend's
+ * fillMissingKernels registers all of these for wasm except ComplexAbs.
  */
 export const KNOWN_BACKEND_GAPS: Readonly<Record<string, string>> = {
   Conv2DBackpropFilter:
-    'tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter; src/kernels/ fills it (separate work)',
+    'tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter (fillMissingKernels adds it)',
   DepthwiseConv2dNativeBackpropInput:
-    'tfjs-backend-wasm 4.22 has no DepthwiseConv2dNativeBackpropInput; src/kernels/ fills it',
+    'tfjs-backend-wasm 4.22 has no DepthwiseConv2dNativeBackpropInput (fillMissingKernels adds it)',
   DepthwiseConv2dNativeBackpropFilter:
-    'tfjs-backend-wasm 4.22 has no DepthwiseConv2dNativeBackpropFilter; src/kernels/ fills it',
+    'tfjs-backend-wasm 4.22 has no DepthwiseConv2dNativeBackpropFilter (fillMissingKernels adds it)',
   ComplexAbs: 'tfjs-backend-wasm 4.22 has no complex numbers (no ComplexAbs forward kernel)',
-  UnsortedSegmentSum: 'tfjs-backend-wasm 4.22 has no UnsortedSegmentSum forward kernel',
+  UnsortedSegmentSum:
+    'tfjs-backend-wasm 4.22 has no UnsortedSegmentSum (fillMissingKernels adds it)',
 };
 
 const FLT_MIN_BUG =
@@ -29,7 +30,7 @@ const FLT_MIN_BUG =
 /**
  * Cases a backend's own kernels compute wrongly in a way no gradient can repair (a wrong
  * forward pass makes the finite differences wrong too), keyed `backend: case name`. Skipped
- * there with the reason printed. Reported upstream-style in the package README.
+ * there with the reason printed.
  */
 export const KNOWN_BACKEND_BUGS: Readonly<Record<string, string>> = {
   'wasm: Prelu [2,3,4] with alpha [3,1]':
@@ -38,6 +39,8 @@ export const KNOWN_BACKEND_BUGS: Readonly<Record<string, string>> = {
   'wasm: MaxPool3D 2x2x2 stride 2 valid (no ties)': `tfjs-backend-wasm 4.22 MaxPool3D ${FLT_MIN_BUG}`,
   'wasm: Dilation2D stride 1 same': `tfjs-backend-wasm 4.22 Dilation2D ${FLT_MIN_BUG}`,
   'wasm: Dilation2D stride 2 valid dilation 1': `tfjs-backend-wasm 4.22 Dilation2D ${FLT_MIN_BUG}`,
+  'wasm: Conv2D NCHW stride 2 same':
+    "tfjs-backend-wasm 4.22 Conv2D does not support dataFormat 'NCHW' (forward throws)",
   'wasm: GatherV2 axis 1 batchDims 1':
     'tfjs-backend-wasm 4.22 GatherV2 with batchDims 1 gathers from the wrong rows (e.g. ' +
     'x[1][2] for index 1 of batch 1)',
@@ -267,7 +270,10 @@ export function describeGradients(
 ): void {
   describe.each(BACKENDS)(`${title} on %s`, (backend) => {
     beforeAll(async () => {
-      await selectBackend({ require: backend, env: {} });
+      await selectBackend({
+        require: backend,
+        env: { TFSLIM_WASM_KERNELS: process.env['TFSLIM_WASM_KERNELS'] },
+      });
     });
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       await runCase(c);

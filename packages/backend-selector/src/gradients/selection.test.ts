@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeGradients, uniform, type GradCase } from './gradcheck.test-helpers.js';
-import { selectionGradients } from './selection.js';
+import { segmentSum, selectionGradients } from './selection.js';
 
 const int = (values: number[], shape: number[]) => tf.tensor(values, shape, 'int32');
 
@@ -50,6 +50,27 @@ const cases: GradCase[] = [
 ];
 
 describeGradients('selection gradients', selectionGradients, cases, () => {
+  it.each([true, false])(
+    'sums rows into segments with useKernel=%s (UnsortedSegmentSum or ScatterNd)',
+    (useKernel) => {
+      tf.tidy(() => {
+        if (useKernel && !tf.getKernel('UnsortedSegmentSum', tf.getBackend())) return;
+        const data = tf.tensor2d([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+          [7, 8],
+        ]);
+        const summed = segmentSum(data, int([2, 0, 2, 2], [4]), 3, useKernel);
+        expect(summed.arraySync()).toEqual([
+          [3, 4],
+          [0, 0],
+          [13, 16],
+        ]);
+      });
+    },
+  );
+
   it('sums the gradient of repeated gather indices (embedding lookups)', () => {
     tf.tidy(() => {
       const table = tf.ones([3, 2]);

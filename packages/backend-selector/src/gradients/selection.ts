@@ -4,10 +4,16 @@ import { attrsAs, savedAt, single, toFloat, zeroGrad, type GradMap } from './uti
 /**
  * Sums the rows of `data` ([k, m]) into `numSegments` rows by `ids` ([k], int32). Uses the
  * backend's UnsortedSegmentSum kernel where it has one (differentiable again), else ScatterNd,
- * which sums duplicate indices (tfjs-backend-wasm has no UnsortedSegmentSum).
+ * which sums duplicate indices (tfjs-backend-wasm 4.22 has no UnsortedSegmentSum unless
+ * fillMissingKernels added it).
  */
-function segmentSum(data: tf.Tensor, ids: tf.Tensor, numSegments: number): tf.Tensor {
-  if (tf.getKernel(tf.UnsortedSegmentSum, tf.getBackend()) != null) {
+export function segmentSum(
+  data: tf.Tensor,
+  ids: tf.Tensor,
+  numSegments: number,
+  useKernel = tf.getKernel(tf.UnsortedSegmentSum, tf.getBackend()) != null,
+): tf.Tensor {
+  if (useKernel) {
     return tf.unsortedSegmentSum(data, ids as tf.Tensor1D, numSegments);
   }
   const [, m = 1] = data.shape;
