@@ -12,10 +12,11 @@ import {
 } from './wasm-backend.js';
 
 /**
- * Most float32 elements one patch matrix may hold (64 MiB). Bigger problems are split into
- * groups of filter taps, each its own matmul, so memory stays near the size of `x` per tap.
+ * Most float32 elements one patch matrix may hold (default 64 MiB). Bigger problems are split
+ * into groups of filter taps (or channels), each its own matmul, so the scratch memory stays
+ * near the size of `x` per tap. Internal (tests lower it to exercise the split).
  */
-export const PATCH_BUDGET_ELEMENTS = 16 * 1024 * 1024;
+export const patchBudget = { elements: 16 * 1024 * 1024 };
 
 /** Conv2DBackpropFilter's attributes; `dilations` (TF has it, tfjs 4.22 omits it) is honoured. */
 type Attrs = tf.Conv2DBackpropFilterAttrs & { dilations?: number | [number, number] };
@@ -102,7 +103,7 @@ export function conv2dBackpropFilter(args: {
     };
     const tapsPerGroup = Math.max(
       1,
-      Math.min(taps, Math.floor(PATCH_BUDGET_ELEMENTS / (Ci * rows))),
+      Math.min(taps, Math.floor(patchBudget.elements / (Ci * rows))),
     );
     const parts: tf.TensorInfo[] = [];
     for (let t0 = 0; t0 < taps; t0 += tapsPerGroup) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PATCH_BUDGET_ELEMENTS } from './conv2d-backprop-filter.js';
+import { patchBudget } from './conv2d-backprop-filter.js';
 import { type PatchGeometry, splitPhases, writePatchRow } from './im2col.js';
 import {
   asFloat32,
@@ -88,7 +88,7 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
       top: info.padInfo.top,
       left: info.padInfo.left,
     };
-    const perGroup = Math.max(1, Math.min(C, Math.floor(PATCH_BUDGET_ELEMENTS / (taps * rows))));
+    const perGroup = Math.max(1, Math.min(C, Math.floor(patchBudget.elements / (taps * rows))));
     const parts: tf.TensorInfo[] = [];
     for (let c0 = 0; c0 < C; c0 += perGroup) {
       const c1 = Math.min(C, c0 + perGroup);
