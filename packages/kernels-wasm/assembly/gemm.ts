@@ -15,9 +15,12 @@ export const A_IM2COL_T: i32 = 2;
 
 /**
  * C (+)= A * B. B element (p, j) at b + (p*brs + j*bcs)*4; C row-major with row stride ldc.
- * accumulate == 0 overwrites C (K == 0 then writes zeros).
+ * accumulate == 0 overwrites C (K == 0 then writes zeros). `m0` is the first row of A this call
+ * covers (threads split the rows): strided A and C are already offset by the caller; gathered
+ * (im2col) A uses it to know which output pixels or taps it packs.
  */
 export function gemm(
+  m0: i32,
   M: i32,
   N: i32,
   K: i32,
@@ -48,8 +51,8 @@ export function gemm(
       const overwrite = pc == 0 && !accumulate ? 1 : 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        if (amode == A_IM2COL) packIm2col(PA, M, ic, mc, pc, kc);
-        else if (amode == A_IM2COL_T) packIm2colT(PA, M, ic, mc, pc, kc);
+        if (amode == A_IM2COL) packIm2col(PA, m0 + M, m0 + ic, mc, pc, kc);
+        else if (amode == A_IM2COL_T) packIm2colT(PA, m0 + M, m0 + ic, mc, pc, kc);
         else packA(PA, a, ars, acs, M, ic, mc, pc, kc);
         const panelA = <usize>kc * MR * 4;
         const panelB = <usize>kc * NR * 4;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { A_IM2COL, A_IM2COL_T, A_STRIDED, type KernelContext } from './module.js';
 import { activationCode, leakyAlpha, OPERAND_NONE, operandLayout } from './fused.js';
-import { offsetOf } from './wasmBackend.js';
+import { openExec } from './exec.js';
 
 type Pad = tf.Conv2DAttrs['pad'];
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
@@ -29,9 +29,7 @@ function convInfo(
 /** Largest float count of the column buffer the strided input gradient works through. */
 const COL_CHUNK_FLOATS = 1 << 20;
 
-function fill(ctx: KernelContext, ptr: number, bytes: number, value: number): void {
-  ctx.backend.wasm.HEAPU8.fill(value, ptr, ptr + bytes);
-}
+const sizeOf = (t: tf.TensorInfo | undefined): number => (t ? tf.util.sizeFromShape(t.shape) : 0);
 
 /** y = conv(x, w) [+ bias, activation], NHWC. Undefined when not handled here. */
 export function conv2d(
@@ -66,58 +64,66 @@ export function conv2d(
   if ((bias && !biasLayout) || (prelu && !preluLayout)) return undefined;
   if ((bias && bias.dtype !== 'float32') || (prelu && prelu.dtype !== 'float32')) return undefined;
 
-  const { k, backend } = ctx;
-  const out = backend.makeOutput(outShape, 'float32');
+  const out = ctx.backend.makeOutput(outShape, 'float32');
   if (total === 0) return out;
   const M = info.batchSize * info.outHeight * info.outWidth;
   const N = info.outChannels;
   const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const xPtr = offsetOf(backend, x);
-  const wPtr = offsetOf(backend, filter);
-  const yPtr = offsetOf(backend, out);
-  const pointwise =
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth;
-  if (pointwise) {
-    k.gemm(M, N, K, A_STRIDED, xPtr, K, 1, wPtr, N, 1, yPtr, N, 0);
-  } else {
-    k.setConv(
-      xPtr,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.dilationHeight,
-      info.dilationWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    );
-    k.gemm(M, N, K, A_IM2COL, 0, 0, 0, wPtr, N, 1, yPtr, N, 0);
-  }
-  if (act !== 0 || bias) {
-    k.epilogue(
-      yPtr,
-      M,
-      N,
-      N,
-      bias ? offsetOf(backend, bias) : 0,
-      biasLayout?.mode ?? OPERAND_NONE,
-      act,
-      leakyAlpha(attrs),
-      prelu ? offsetOf(backend, prelu) : 0,
-      preluLayout?.mode ?? OPERAND_NONE,
-    );
+  const bytes = (sizeOf(x) + sizeOf(filter) + total + sizeOf(bias) + sizeOf(prelu)) * 4 + 1024;
+  const exec = openExec(ctx, 2 * M * N * K, bytes);
+  try {
+    const { k } = exec;
+    const xPtr = exec.input(x);
+    const wPtr = exec.input(filter);
+    const biasPtr = bias ? exec.input(bias) : 0;
+    const preluPtr = prelu ? exec.input(prelu) : 0;
+    const yPtr = exec.output(out);
+    const pointwise =
+      info.filterHeight === 1 &&
+      info.filterWidth === 1 &&
+      info.strideHeight === 1 &&
+      info.strideWidth === 1 &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      info.outHeight === info.inHeight &&
+      info.outWidth === info.inWidth;
+    if (pointwise) {
+      k.gemm(0, M, N, K, A_STRIDED, xPtr, K, 1, wPtr, N, 1, yPtr, N, 0);
+    } else {
+      k.setConv(
+        xPtr,
+        info.inHeight,
+        info.inWidth,
+        info.inChannels,
+        info.outHeight,
+        info.outWidth,
+        info.filterHeight,
+        info.filterWidth,
+        info.strideHeight,
+        info.strideWidth,
+        info.dilationHeight,
+        info.dilationWidth,
+        info.padInfo.top,
+        info.padInfo.left,
+      );
+      k.gemm(0, M, N, K, A_IM2COL, 0, 0, 0, wPtr, N, 1, yPtr, N, 0);
+    }
+    if (act !== 0 || bias) {
+      k.epilogue(
+        yPtr,
+        M,
+        N,
+        N,
+        biasPtr,
+        biasLayout?.mode ?? OPERAND_NONE,
+        act,
+        leakyAlpha(attrs),
+        preluPtr,
+        preluLayout?.mode ?? OPERAND_NONE,
+      );
+    }
+  } finally {
+    exec.finish();
   }
   return out;
 }
@@ -141,22 +147,25 @@ export function conv2dBackpropInput(
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const { k, backend } = ctx;
-  const dx = backend.makeOutput([...attrs.inputShape], 'float32');
+  const dx = ctx.backend.makeOutput([...attrs.inputShape], 'float32');
   const total = attrs.inputShape.reduce((a, b) => a * b, 1);
   if (total === 0) return dx;
   const fh = info.filterHeight;
   const fw = info.filterWidth;
   const ci = info.inChannels;
   const co = info.outChannels;
-  const dyPtr = offsetOf(backend, dy);
-  const wPtr = offsetOf(backend, filter);
-  const dxPtr = offsetOf(backend, dx);
   const taps = fh * fw;
+  const inputBytes = (sizeOf(dy) + sizeOf(filter) + total) * 4 + 1024;
   if (info.strideHeight === 1 && info.strideWidth === 1) {
     // A stride-1 input gradient is a convolution of dy with the flipped, transposed filter.
-    const flipped = backend.wasm._malloc(Math.max(4, taps * ci * co * 4)) >>> 0;
+    const M = info.batchSize * info.inHeight * info.inWidth;
+    const exec = openExec(ctx, 2 * M * ci * taps * co, inputBytes + taps * ci * co * 4);
     try {
+      const { k } = exec;
+      const dyPtr = exec.input(dy);
+      const wPtr = exec.input(filter);
+      const dxPtr = exec.output(dx);
+      const flipped = exec.alloc(taps * ci * co * 4);
       k.flipFilter(wPtr, flipped, fh, fw, ci, co);
       k.setConv(
         dyPtr,
@@ -174,21 +183,25 @@ export function conv2dBackpropInput(
         fh - 1 - info.padInfo.top,
         fw - 1 - info.padInfo.left,
       );
-      const M = info.batchSize * info.inHeight * info.inWidth;
-      k.gemm(M, ci, taps * co, A_IM2COL, 0, 0, 0, flipped, ci, 1, dxPtr, ci, 0);
+      k.gemm(0, M, ci, taps * co, A_IM2COL, 0, 0, 0, flipped, ci, 1, dxPtr, ci, 0);
     } finally {
-      backend.wasm._free(flipped);
+      exec.finish();
     }
     return dx;
   }
   // Strided: columns = dy * W^T, chunk by chunk of output pixels, scattered back (col2im).
-  fill(ctx, dxPtr, total * 4, 0);
   const M = info.batchSize * info.outHeight * info.outWidth;
   const width = taps * ci;
-  if (M === 0 || width === 0) return dx;
-  const rows = Math.max(4, Math.min(M, Math.floor(COL_CHUNK_FLOATS / width / 4) * 4));
-  const cols = backend.wasm._malloc(rows * width * 4) >>> 0;
+  const rows = Math.max(4, Math.min(M, Math.floor(COL_CHUNK_FLOATS / Math.max(1, width) / 4) * 4));
+  const exec = openExec(ctx, 2 * rows * width * co, inputBytes + rows * width * 4);
   try {
+    const { k } = exec;
+    const dyPtr = exec.input(dy);
+    const wPtr = exec.input(filter);
+    const dxPtr = exec.output(dx);
+    exec.zero(dxPtr, total * 4);
+    if (M === 0 || width === 0) return dx;
+    const cols = exec.alloc(rows * width * 4);
     k.setConv(
       0,
       info.inHeight,
@@ -208,11 +221,11 @@ export function conv2dBackpropInput(
     for (let m0 = 0; m0 < M; m0 += rows) {
       const r = Math.min(rows, M - m0);
       // B = W^T: element (co, tap*ci + c) of W^T is W[tap, c, co] = w[(tap*ci + c)*co + co].
-      k.gemm(r, width, co, A_STRIDED, dyPtr + m0 * co * 4, co, 1, wPtr, 1, co, cols, width, 0);
+      k.gemm(0, r, width, co, A_STRIDED, dyPtr + m0 * co * 4, co, 1, wPtr, 1, co, cols, width, 0);
       k.col2im(cols, m0, r, dxPtr);
     }
   } finally {
-    backend.wasm._free(cols);
+    exec.finish();
   }
   return dx;
 }
@@ -236,45 +249,50 @@ export function conv2dBackpropFilter(
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const { k, backend } = ctx;
-  const dw = backend.makeOutput([...attrs.filterShape], 'float32');
+  const dw = ctx.backend.makeOutput([...attrs.filterShape], 'float32');
   const M = info.filterHeight * info.filterWidth * info.inChannels;
   const N = info.outChannels;
   const K = info.batchSize * info.outHeight * info.outWidth;
   if (M === 0 || N === 0) return dw;
-  const xPtr = offsetOf(backend, x);
-  const dyPtr = offsetOf(backend, dy);
-  const dwPtr = offsetOf(backend, dw);
-  const pointwise =
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth;
-  if (pointwise) {
-    // dW = x^T * dy with x viewed as [pixels, ci].
-    k.gemm(M, N, K, A_STRIDED, xPtr, 1, M, dyPtr, N, 1, dwPtr, N, 0);
-    return dw;
+  const exec = openExec(ctx, 2 * M * N * K, (sizeOf(x) + sizeOf(dy) + M * N) * 4 + 1024);
+  try {
+    const { k } = exec;
+    const xPtr = exec.input(x);
+    const dyPtr = exec.input(dy);
+    const dwPtr = exec.output(dw);
+    const pointwise =
+      info.filterHeight === 1 &&
+      info.filterWidth === 1 &&
+      info.strideHeight === 1 &&
+      info.strideWidth === 1 &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      info.outHeight === info.inHeight &&
+      info.outWidth === info.inWidth;
+    if (pointwise) {
+      // dW = x^T * dy with x viewed as [pixels, ci].
+      k.gemm(0, M, N, K, A_STRIDED, xPtr, 1, M, dyPtr, N, 1, dwPtr, N, 0);
+    } else {
+      k.setConv(
+        xPtr,
+        info.inHeight,
+        info.inWidth,
+        info.inChannels,
+        info.outHeight,
+        info.outWidth,
+        info.filterHeight,
+        info.filterWidth,
+        info.strideHeight,
+        info.strideWidth,
+        1,
+        1,
+        info.padInfo.top,
+        info.padInfo.left,
+      );
+      k.gemm(0, M, N, K, A_IM2COL_T, 0, 0, 0, dyPtr, N, 1, dwPtr, N, 0);
+    }
+  } finally {
+    exec.finish();
   }
-  k.setConv(
-    xPtr,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    1,
-    1,
-    info.padInfo.top,
-    info.padInfo.left,
-  );
-  k.gemm(M, N, K, A_IM2COL_T, 0, 0, 0, dyPtr, N, 1, dwPtr, N, 0);
   return dw;
 }

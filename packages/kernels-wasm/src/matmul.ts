@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { A_STRIDED, type KernelContext } from './module.js';
 import { activationCode, leakyAlpha, OPERAND_NONE, operandLayout } from './fused.js';
-import { offsetOf } from './wasmBackend.js';
+import { openExec } from './exec.js';
 
 /** Geometry of one (batched) matmul call, tfjs's BatchMatMul semantics. */
 interface MatMulPlan {
@@ -124,46 +124,55 @@ export function matMul(
   if ((bias && !biasLayout) || (prelu && !preluLayout)) return undefined;
   if ((bias && bias.dtype !== 'float32') || (prelu && prelu.dtype !== 'float32')) return undefined;
 
-  const { k, backend } = ctx;
-  const out = backend.makeOutput(p.outShape, 'float32');
-  if (perBatch === 0 || p.aBatch.length === 0) return out;
-  const aPtr = offsetOf(backend, a);
-  const bPtr = offsetOf(backend, b);
-  const cPtr = offsetOf(backend, out);
-  const biasPtr = bias ? offsetOf(backend, bias) : 0;
-  const preluPtr = prelu ? offsetOf(backend, prelu) : 0;
-  const fused = act !== 0 || bias != null;
-  for (let i = 0; i < p.aBatch.length; i++) {
-    const c = cPtr + i * perBatch * 4;
-    k.gemm(
-      p.M,
-      p.N,
-      p.K,
-      A_STRIDED,
-      aPtr + (p.aBatch[i] ?? 0) * 4,
-      p.ars,
-      p.acs,
-      bPtr + (p.bBatch[i] ?? 0) * 4,
-      p.brs,
-      p.bcs,
-      c,
-      p.N,
-      0,
-    );
-    if (fused) {
-      k.epilogue(
-        c,
+  const out = ctx.backend.makeOutput(p.outShape, 'float32');
+  const batches = p.aBatch.length;
+  if (perBatch === 0 || batches === 0) return out;
+  const size = (t: tf.TensorInfo | undefined): number => (t ? tf.util.sizeFromShape(t.shape) : 0);
+  const bytes = (size(a) + size(b) + batches * perBatch + size(bias) + size(prelu)) * 4 + 1024;
+  const exec = openExec(ctx, 2 * p.M * p.N * p.K, bytes);
+  try {
+    const { k } = exec;
+    const aPtr = exec.input(a);
+    const bPtr = exec.input(b);
+    const biasPtr = bias ? exec.input(bias) : 0;
+    const preluPtr = prelu ? exec.input(prelu) : 0;
+    const cPtr = exec.output(out);
+    const fused = act !== 0 || bias != null;
+    for (let i = 0; i < batches; i++) {
+      const c = cPtr + i * perBatch * 4;
+      k.gemm(
+        0,
         p.M,
         p.N,
+        p.K,
+        A_STRIDED,
+        aPtr + (p.aBatch[i] ?? 0) * 4,
+        p.ars,
+        p.acs,
+        bPtr + (p.bBatch[i] ?? 0) * 4,
+        p.brs,
+        p.bcs,
+        c,
         p.N,
-        biasPtr + (biasLayout ? biasLayout.batchStride * i * 4 : 0),
-        biasLayout?.mode ?? OPERAND_NONE,
-        act,
-        leakyAlpha(attrs),
-        preluPtr + (preluLayout ? preluLayout.batchStride * i * 4 : 0),
-        preluLayout?.mode ?? OPERAND_NONE,
+        0,
       );
+      if (fused) {
+        k.epilogue(
+          c,
+          p.M,
+          p.N,
+          p.N,
+          biasPtr + (biasLayout ? biasLayout.batchStride * i * 4 : 0),
+          biasLayout?.mode ?? OPERAND_NONE,
+          act,
+          leakyAlpha(attrs),
+          preluPtr + (preluLayout ? preluLayout.batchStride * i * 4 : 0),
+          preluLayout?.mode ?? OPERAND_NONE,
+        );
+      }
     }
+  } finally {
+    exec.finish();
   }
   return out;
 }

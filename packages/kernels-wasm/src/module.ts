@@ -6,6 +6,7 @@ export interface KernelExports {
   scratchBytes(): number;
   setScratch(base: number): void;
   gemm(
+    m0: number,
     M: number,
     N: number,
     K: number,
@@ -63,7 +64,8 @@ export interface KernelContext {
   backend: WasmBackend;
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** Bytes of a base64 string, in Node and browsers alike. */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = globalThis.atob(text);
   const bytes = new Uint8Array(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { matMul } from './matmul.js';
 import { compileKernels, type KernelContext, kernelsFor } from './module.js';
+import { startThreads } from './threads.js';
 import { isWasmBackend } from './wasmBackend.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -126,6 +127,7 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
  */
 export function registerWasmKernels(): string[] {
   void compileKernels().catch(() => undefined);
+  void startThreads();
   const names: string[] = [];
   for (const [name, impl] of IMPLS) {
     if (!previous.has(name)) previous.set(name, tf.getKernel(name, 'wasm'));
@@ -155,14 +157,14 @@ export function unregisterWasmKernels(): string[] {
 }
 
 /**
- * Resolves once the kernels module is compiled. In Node it already is when
- * `registerWasmKernels` returns; on a browser's main thread it compiles asynchronously and
- * the stock kernels serve calls until then.
+ * Resolves once the kernels module is compiled and, in Node, the worker threads for large
+ * GEMMs are started. Calls made before run single-threaded (Node) or on the stock kernels (a
+ * browser's main thread, which must compile asynchronously).
  *
  * @example
  * registerWasmKernels();
  * await wasmKernelsReady();
  */
-export function wasmKernelsReady(): Promise<void> {
-  return compileKernels();
+export async function wasmKernelsReady(): Promise<void> {
+  await Promise.all([compileKernels(), startThreads()]);
 }
