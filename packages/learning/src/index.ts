@@ -1,0 +1,2 @@
+// Public surface of @tfslim/learning: everything users may import is listed here.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of @tfslim/nets-vgg: everything users may import is listed here.
+export {};
