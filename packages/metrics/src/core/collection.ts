@@ -21,11 +21,19 @@ export interface MetricWithInputs<A extends unknown[]> {
  *   top5: topKAccuracy({ k: 5 }),
  * });
  */
-export function withInputs<
-  R extends tf.Rank,
-  B extends unknown[],
-  A extends unknown[] = PredictionArgs,
->(metric: Metric<R, B>, inputs: (...args: A) => B): MetricWithInputs<A> {
+export function withInputs<R extends tf.Rank, B extends unknown[]>(
+  metric: Metric<R, B>,
+  inputs: (...args: PredictionArgs) => [...B],
+): MetricWithInputs<PredictionArgs>;
+/** Same, for a collection whose update takes other arguments `A` (give `A` explicitly). */
+export function withInputs<A extends unknown[], R extends tf.Rank, B extends unknown[]>(
+  metric: Metric<R, B>,
+  inputs: (...args: A) => [...B],
+): MetricWithInputs<A>;
+export function withInputs<A extends unknown[], R extends tf.Rank, B extends unknown[]>(
+  metric: Metric<R, B>,
+  inputs: (...args: A) => B,
+): MetricWithInputs<A> {
   return { metric, inputs };
 }
 

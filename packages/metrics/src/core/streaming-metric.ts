@@ -246,10 +246,7 @@ export class StreamingMetric<
     return slots;
   }
 
-  /**
-   * Checks a batch has every declared state with the declared shape, and copies it (a copy
-   * shares the data): a definition may return an input tensor, which the caller owns.
-   */
+  /** Checks a batch has every declared state with the declared shape ('sum' ones as float32). */
   private asSlots(batch: StateTensors<S>, context: string): Record<S, Slot> {
     const out = {} as Record<S, Slot>;
     for (const n of this.names) {
@@ -265,7 +262,7 @@ export class StreamingMetric<
           `${this.kind}.${context}: expected batch state '${n}' of shape ${shapeStr(spec.shape)}, got ${shapeStr(t.shape)}. Fix the definition's batch().`,
         );
       }
-      out[n] = tf.clone(spec.reduce === 'sum' && t.dtype !== 'float32' ? tf.cast(t, 'float32') : t);
+      out[n] = spec.reduce === 'sum' && t.dtype !== 'float32' ? tf.cast(t, 'float32') : t;
     }
     return out;
   }
@@ -285,7 +282,25 @@ export class StreamingMetric<
     return out;
   }
 
+  /**
+   * Combines the state `a` with a batch or another shard's copy `b`. Tensors of `b` kept as
+   * they are get copied (a copy shares the data): `b` may hold the caller's input tensors.
+   */
   private combine(a: Record<S, Slot>, b: Record<S, Slot>, context: string): Record<S, Slot> {
+    const out = this.combineRaw(a, b, context);
+    const fromB = new Set<tf.Tensor>();
+    for (const s of Object.values(b) as Slot[]) {
+      if (s !== null) for (const t of Array.isArray(s) ? s : [s]) fromB.add(t);
+    }
+    const adopt = (t: tf.Tensor) => (fromB.has(t) ? tf.clone(t) : t);
+    for (const n of this.names) {
+      const s = out[n];
+      if (s !== null) out[n] = Array.isArray(s) ? s.map(adopt) : adopt(s);
+    }
+    return out;
+  }
+
+  private combineRaw(a: Record<S, Slot>, b: Record<S, Slot>, context: string): Record<S, Slot> {
     const out = {} as Record<S, Slot>;
     if (this.def.combine) {
       const full = (x: Record<S, Slot>) => this.names.every((n) => x[n] instanceof tf.Tensor);

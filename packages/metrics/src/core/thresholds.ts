@@ -1,7 +1,7 @@
 // Confusion counts at many thresholds at once, for AUC, F1 and the *AtThresholds metrics.
 // TF compares every prediction with every threshold ([N, T]); here each prediction is
-// bucketed by binary search over the sorted thresholds and the weighted buckets are summed
-// with cumulative sums: O(N log T + T) instead of O(N T), the same counts.
+// bucketed by binary search over the sorted thresholds, the weighted buckets are counted with
+// one bincount and summed with cumulative sums: O(N log T + T) instead of O(N T), same counts.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from './errors.js';
 import { alignPair, prepareWeights, toBool, toFloat, toTensor } from './inputs.js';
@@ -84,35 +84,51 @@ export function confusionAtThresholds(
     toBool(toTensor(fn, 'labels', labels)),
   );
   const w = prepareWeights(fn, weights, p.shape);
+  const { sorted, back } = sortedThresholds(thresholds);
   const T = thresholds.length;
-  const order = thresholds.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0]);
-  const sorted = order.map(([t]) => t);
   const flatP = tf.reshape(p, [-1]);
-  // bucket = number of thresholds strictly below the prediction (NaN lands in bucket 0).
+  // bucket = number of thresholds strictly below the prediction (NaN lands in bucket 0);
+  // positives use buckets T+1 .. 2T+1.
   const bucket = tf.reshape(tf.searchSorted(tf.tensor1d(sorted), flatP, 'left'), [-1]);
-  const positive = tf.cast(tf.reshape(l, [-1]), 'int32');
-  const index = tf.add(bucket, tf.mul(positive, tf.scalar(T + 1, 'int32')));
+  const index = tf.where(tf.reshape(l, [-1]), tf.add(bucket, tf.scalar(T + 1, 'int32')), bucket);
   const weightsFlat = w === null ? tf.tensor1d([]) : tf.reshape(w, [-1]);
-  const hist = tf.reshape(
-    tf.bincount(index as tf.Tensor1D, weightsFlat as tf.Tensor1D, 2 * (T + 1)),
-    [2, T + 1],
-  );
-  const above = tf.slice(tf.cumsum(hist, 1, true, true), [0, 0], [2, T]);
-  const atOrBelow = tf.slice(tf.cumsum(hist, 1), [0, 0], [2, T]);
-  const unsort = (x: tf.Tensor) => {
-    const identity = order.every(([, i], j) => i === j);
-    if (identity) return tf.reshape(x, [T]);
-    const back = new Array<number>(T);
-    order.forEach(([, i], j) => (back[i] = j));
-    return tf.gather(tf.reshape(x, [T]), tf.tensor1d(back, 'int32'));
-  };
-  const row = (x: tf.Tensor, r: number) => unsort(tf.slice(x, [r, 0], [1, T]));
-  const inRange = tf.logicalAnd(tf.greaterEqual(flatP, 0), tf.lessEqual(flatP, 1));
+  const hist = tf.bincount(index as tf.Tensor1D, weightsFlat as tf.Tensor1D, 2 * (T + 1));
+  const neg = tf.slice(hist, [0], [T + 1]);
+  const pos = tf.slice(hist, [T + 1], [T + 1]);
+  const above = (h: tf.Tensor) => unsort(tf.slice(tf.cumsum(h, 0, true, true), [0], [T]), back);
+  const atOrBelow = (h: tf.Tensor) => unsort(tf.slice(tf.cumsum(h), [0], [T]), back);
+  // NaN and values outside [0, 1] change under clipping (NaN != NaN).
+  const outside = tf.notEqual(tf.clipByValue(flatP, 0, 1), flatP);
   return {
-    tp: row(above, 1),
-    fp: row(above, 0),
-    fn: row(atOrBelow, 1),
-    tn: row(atOrBelow, 0),
-    invalid: tf.sum(tf.cast(tf.logicalNot(inRange), 'float32')),
+    tp: above(pos),
+    fp: above(neg),
+    fn: atOrBelow(pos),
+    tn: atOrBelow(neg),
+    invalid: tf.sum(tf.cast(outside, 'float32')),
   };
+}
+
+/** The thresholds as a sorted float32 array, and the permutation back (null when sorted). */
+const sortCache = new WeakMap<
+  readonly number[],
+  { sorted: Float32Array; back: Int32Array | null }
+>();
+function sortedThresholds(thresholds: readonly number[]): {
+  sorted: Float32Array;
+  back: Int32Array | null;
+} {
+  let hit = sortCache.get(thresholds);
+  if (!hit) {
+    const order = thresholds.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0]);
+    const identity = order.every(([, i], j) => i === j);
+    const back = new Int32Array(thresholds.length);
+    order.forEach(([, i], j) => (back[i] = j));
+    hit = { sorted: Float32Array.from(order.map(([t]) => t)), back: identity ? null : back };
+    sortCache.set(thresholds, hit);
+  }
+  return hit;
+}
+
+function unsort(x: tf.Tensor, back: Int32Array | null): tf.Tensor {
+  return back === null ? x : tf.gather(x, tf.tensor1d(back, 'int32'));
 }

@@ -1,0 +1,295 @@
+// Bad input gives one style of error: `<function>: expected <what>, got <what>. <fix>.`
+// Shapes, dtypes and options fail in update (or at creation); value checks that would need a
+// host read (labels >= numClasses, logits fed to AUC) poison the result with NaN and make
+// resultNumber()/resultArray() throw, so update never syncs.
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKENDS, useBackend } from '../../test/helpers.js';
+import * as M from '../index.js';
+
+const STYLE = /^[A-Za-z0-9.]+: expected .+, got .+\. .+\.$/s;
+const t1 = (v: number[], dtype: 'float32' | 'int32' = 'float32') => tf.tensor1d(v, dtype);
+
+function error(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    expect((e as Error).message).toMatch(STYLE);
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    expect((e as Error).message).toMatch(STYLE);
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.each(BACKENDS)('bad input on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+  let before = 0;
+  beforeEach(() => (before = tf.memory().numTensors));
+  afterEach(() => expect(tf.memory().numTensors).toBe(before));
+
+  it('shape mismatch between predictions and labels', () => {
+    const m = M.meanSquaredError();
+    const e = error(() => tf.tidy(() => m.update(t1([1, 2, 3]), t1([1, 2]))));
+    expect(e).toBeInstanceOf(M.MetricInputError);
+    expect(e.message).toBe(
+      "meanSquaredError.update: expected labels with the predictions' shape [3], got [2]. Pass one value per prediction (a trailing dimension of 1 is squeezed).",
+    );
+    const acc = M.accuracy();
+    expect(error(() => tf.tidy(() => acc.update(t1([1, 2, 3]), t1([1, 2])))).message).toMatch(
+      /do not pair/,
+    );
+    m.dispose();
+    acc.dispose();
+  });
+
+  it('weights that do not broadcast', () => {
+    const m = M.mean();
+    const e = error(() => tf.tidy(() => m.update(tf.zeros([2, 3]), tf.zeros([3, 2]))));
+    expect(e.message).toMatch(
+      /^mean\.update: expected weights broadcastable to the values' shape \[2,3\] .*got \[3,2\]\. Reshape the weights/,
+    );
+    expect(error(() => tf.tidy(() => m.update(tf.zeros([4]), tf.zeros([3])))).message).toMatch(
+      /got \[3\]/,
+    );
+    m.dispose();
+  });
+
+  it('rank mismatch for categorical inputs, dtype string, disposed tensors, missing arguments', () => {
+    const m = M.categoricalAccuracy();
+    expect(
+      error(() => tf.tidy(() => m.update(tf.zeros([2, 3, 4]), tf.zeros([2, 3])))).message,
+    ).toMatch(/^categoricalAccuracy\.update: expected one-hot labels/);
+    const acc = M.accuracy();
+    const strings = tf.tensor(['a', 'b']);
+    expect(error(() => acc.update(strings, strings)).message).toBe(
+      'accuracy.update: expected predictions of a numeric or bool dtype, got string. Convert it to numbers first.',
+    );
+    strings.dispose();
+    const gone = t1([1]);
+    gone.dispose();
+    expect(error(() => acc.update(gone, [1])).message).toMatch(
+      /expected predictions as a live tensor, got a disposed one/,
+    );
+    expect(error(() => (acc.update as (...a: unknown[]) => void)([1])).message).toMatch(
+      /^accuracy\.update: expected labels as a tensor or array, got undefined/,
+    );
+    m.dispose();
+    acc.dispose();
+  });
+
+  it('labels out of range for numClasses: NaN result, then a clear error from resultNumber(); reset clears it', async () => {
+    const m = M.meanIou({ numClasses: 3 });
+    tf.tidy(() => m.update(t1([0, 1, 2, 1], 'int32'), t1([0, 3, 2, -1], 'int32')));
+    const r = m.result();
+    expect((await r.data())[0]).toBeNaN();
+    r.dispose();
+    const e = await rejection(m.resultNumber());
+    expect(e).toBeInstanceOf(M.MetricInputError);
+    expect(e.message).toBe(
+      'meanIou.update: expected labels and predictions that are class ids in [0, 3), got 2 value(s) outside that since the last reset. Fix the ids (they start at 0) or raise numClasses.',
+    );
+    m.reset();
+    tf.tidy(() => m.update(t1([0, 1], 'int32'), t1([0, 1], 'int32')));
+    expect(await m.resultNumber()).toBe(1);
+    m.dispose();
+
+    const cm = M.confusionMatrix({ numClasses: 2 });
+    tf.tidy(() => cm.update(t1([5], 'int32'), t1([0], 'int32')));
+    await rejection(cm.resultArray());
+    cm.dispose();
+  });
+
+  it('1-based labels with 10 score columns (label 10) are caught by sparseCategoricalAccuracy and topKAccuracy', async () => {
+    for (const m of [M.sparseCategoricalAccuracy(), M.topKAccuracy({ k: 2 })]) {
+      tf.tidy(() => m.update(tf.zeros([2, 10]), t1([10, 1], 'int32')));
+      const e = await rejection(m.resultNumber());
+      expect(e.message).toMatch(/expected integer labels in \[0, numClasses\).*got 1 value\(s\)/);
+      m.dispose();
+    }
+  });
+
+  it('AUC, F1 and the threshold metrics refuse logits (predictions outside [0, 1] or NaN)', async () => {
+    for (const m of [
+      M.auc(),
+      M.f1Score(),
+      M.precisionAtThresholds({ thresholds: [0.5] }),
+    ] as M.Metric<tf.Rank, never>[]) {
+      tf.tidy(() => (m as M.Metric<tf.Rank>).update(t1([-2.5, 0.5, 3, NaN]), t1([0, 1, 1, 0])));
+      const e = await rejection(m.resultArray());
+      expect(e.message).toMatch(
+        /expected predictions in \[0, 1\] \(probabilities\), got 3 value\(s\).*Apply tf\.sigmoid/,
+      );
+      m.dispose();
+    }
+  });
+
+  it('meanTensor and concat refuse a batch of another shape', () => {
+    const m = M.meanTensor();
+    tf.tidy(() => m.update(t1([1, 2])));
+    expect(error(() => tf.tidy(() => m.update(t1([1, 2, 3])))).message).toBe(
+      'meanTensor.update: expected values of the shape seen so far ([2]), got [3]. Keep every batch the same shape, or reset() first.',
+    );
+    m.dispose();
+    const c = M.concat();
+    tf.tidy(() => c.update(tf.zeros([2, 3])));
+    expect(error(() => tf.tidy(() => c.update(tf.zeros([2, 4])))).message).toMatch(
+      /^concat\.update: expected values shaped like \[2,3\] apart from axis 0/,
+    );
+    expect(error(() => tf.tidy(() => c.update(tf.zeros([2, 3], 'int32')))).message).toMatch(
+      /dtype float32/,
+    );
+    c.dispose();
+  });
+
+  it('sparse @k: k larger than the number of classes, labels of another batch size', () => {
+    const m = M.sparseRecallAtK({ k: 4 });
+    expect(
+      error(() => tf.tidy(() => m.update(tf.zeros([2, 3]), t1([0, 1], 'int32')))).message,
+    ).toMatch(/expected k <= numClasses \(3, the predictions' last dimension\), got k = 4/);
+    const p = M.sparsePrecisionAtK({ k: 1 });
+    expect(
+      error(() => tf.tidy(() => p.update(tf.zeros([2, 3]), t1([0, 1, 2], 'int32')))).message,
+    ).toMatch(/sharing the leading dimensions/);
+    m.dispose();
+    p.dispose();
+  });
+
+  it('meanCosineDistance with a dim outside the inputs', () => {
+    const m = M.meanCosineDistance({ dim: 2 });
+    expect(
+      error(() => tf.tidy(() => m.update(tf.zeros([2, 3]), tf.zeros([2, 3])))).message,
+    ).toMatch(/expected inputs with an axis 2, got shape \[2,3\]/);
+    m.dispose();
+  });
+});
+
+describe('bad options', () => {
+  it.each([
+    [
+      'auc curve',
+      () => M.auc({ curve: 'roc' as 'ROC' }),
+      /^auc: expected curve to be one of 'ROC', 'PR', got 'roc'\. Use one of those\.$/,
+    ],
+    [
+      'auc summation',
+      () => M.auc({ summationMethod: 'careful_interpolation' as 'trapezoidal' }),
+      /'carefulInterpolation'/,
+    ],
+    [
+      'auc numThresholds',
+      () => M.auc({ numThresholds: 1 }),
+      /expected numThresholds as an integer >= 2, got 1/,
+    ],
+    [
+      'auc thresholds',
+      () => M.auc({ thresholds: [] }),
+      /expected thresholds as a non-empty array of finite numbers, got \[\]/,
+    ],
+    ['thresholds NaN', () => M.truePositivesAtThresholds({ thresholds: [NaN] }), /got \[null\]/],
+    [
+      'f1 both',
+      () => M.f1Score({ threshold: 0.5, thresholds: [0.5] }),
+      /expected threshold or thresholds, got both/,
+    ],
+    [
+      'topK k',
+      () => M.topKAccuracy({ k: 0 }),
+      /^topKAccuracy: expected k as a positive integer, got 0/,
+    ],
+    [
+      'meanIou numClasses',
+      () => M.meanIou({ numClasses: 2.5 }),
+      /expected numClasses as a positive integer, got 2\.5/,
+    ],
+    [
+      'missing numClasses',
+      () => M.confusionMatrix(undefined as unknown as { numClasses: number }),
+      /got undefined/,
+    ],
+    [
+      'percentageLess',
+      () => M.percentageLess({} as { threshold: number }),
+      /expected a threshold number, got undefined/,
+    ],
+    [
+      'cosine dim',
+      () => M.meanCosineDistance({} as { dim: number }),
+      /expected dim as an integer axis/,
+    ],
+    [
+      'binary threshold',
+      () => M.binaryAccuracy({ threshold: NaN }),
+      /expected threshold as a finite number/,
+    ],
+    [
+      'precision threshold',
+      () => M.precision({ threshold: Infinity }),
+      /expected threshold as a finite number or absent/,
+    ],
+    [
+      'classId',
+      () => M.sparseRecallAtK({ k: 1, classId: 0.5 }),
+      /expected classId as an integer class id/,
+    ],
+    ['concat axis', () => M.concat({ axis: -1 }), /expected axis as a non-negative integer/],
+  ])('%s', (_name, make, message) => {
+    expect(make).toThrow(M.MetricInputError);
+    expect(make).toThrow(message);
+    expect(() => make()).toThrow(STYLE);
+  });
+});
+
+describe('state misuse', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('loadState: unknown, missing or misshapen state', () => {
+    const m = M.auc({ numThresholds: 10 });
+    const e = error(() => m.loadState({ total: tf.scalar(1) }));
+    expect(e).toBeInstanceOf(M.MetricStateError);
+    expect(e.message).toMatch(
+      /^auc\.loadState: expected state names tp, fp, tn, fn, invalid, got unknown total/,
+    );
+    const s = m.state();
+    delete (s as Record<string, tf.Tensor>)['fn'];
+    expect(error(() => m.loadState(s)).message).toMatch(/expected state 'fn', got none/);
+    s['fn'] = tf.zeros([9]);
+    expect(error(() => m.loadState(s)).message).toMatch(/expected 'fn' of shape \[10\], got \[9\]/);
+    tf.dispose(Object.values(s));
+    m.dispose();
+  });
+
+  it('merge: another kind of metric, or other options', () => {
+    const a = M.auc();
+    expect(error(() => a.merge(M.precision())).message).toMatch(
+      /^auc\.merge: expected another auc metric, got precision/,
+    );
+    const b = M.auc({ curve: 'PR' });
+    expect(error(() => a.merge(b)).message).toMatch(/^auc\.merge: expected the same options/);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('use after dispose; resultNumber on a tensor-valued metric', async () => {
+    const m = M.mean();
+    m.dispose();
+    m.dispose(); // idempotent
+    expect(error(() => m.update(t1([1]))).message).toBe(
+      'mean.update: expected a live metric, got one already disposed. Create a new metric.',
+    );
+    expect(() => m.result()).toThrow(M.MetricStateError);
+    const cm = M.confusionMatrix({ numClasses: 2 });
+    const e = await rejection(cm.resultNumber());
+    expect(e.message).toMatch(
+      /expected a scalar result, got shape \[2,2\]\. Use resultArray\(\) or result\(\)/,
+    );
+    cm.dispose();
+  });
+});
