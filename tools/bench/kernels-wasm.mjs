@@ -10,10 +10,18 @@
 // Uses the BUILT packages: run `npx tsup` in packages/kernels-wasm and backend-selector first.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import { registerWasmKernels, unregisterWasmKernels } from '@tfslim/kernels-wasm';
+import {
+  registerWasmKernels,
+  setWasmKernelThreads,
+  unregisterWasmKernels,
+  wasmKernelsReady,
+} from '@tfslim/kernels-wasm';
+import { availableParallelism } from 'node:os';
 
 const started = performance.now();
 const report = await selectBackend({ require: 'wasm', env: {} });
+// The main table is single-threaded (issue target: one thread); stage 2 is measured after it.
+setWasmKernelThreads(1);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -195,7 +203,76 @@ rows.push({
   speedup: fmt(mlp.ratio, 2),
 });
 
+// --- stage 2: worker threads ---------------------------------------------------------------
+const THREADS = Math.min(availableParallelism(), 8);
+const threadRows = [];
+const threadSpeedups = [];
+if (THREADS > 1) {
+  setWasmKernelThreads(THREADS);
+  await wasmKernelsReady();
+  await new Promise((resolve) => setTimeout(resolve, 300)); // workers instantiate the module
+  const x = tf.randomNormal([1, 28, 28, 256]);
+  const w = tf.randomNormal([3, 3, 256, 256]);
+  const dy = tf.randomNormal([1, 28, 28, 256]);
+  const a = tf.randomNormal([1024, 1024]);
+  const b = tf.randomNormal([1024, 1024]);
+  const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
+  const convFlop = 2 * 28 * 28 * 256 * 256 * 9;
+  const cases = [
+    ['matmul 1024^3 NN', 2 * 1024 ** 3, () => tf.tidy(() => tf.matMul(a, tf.add(b, 0)))],
+    ['conv3_2 28x28x256->256 fwd', convFlop, () => tf.conv2d(x, w, 1, 'same')],
+    [
+      'conv3_2 28x28x256->256 bwdInput',
+      convFlop,
+      () =>
+        tf
+          .engine()
+          .runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape }),
+    ],
+    [
+      'conv3_2 28x28x256->256 bwdFilter',
+      convFlop,
+      () =>
+        tf
+          .engine()
+          .runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape }),
+    ],
+  ];
+  for (const [name, flop, fn] of cases) {
+    // Interleaved: one thread vs THREADS threads (the pool stays up; 1 only switches it off).
+    const one = [];
+    const many = [];
+    const ratios = [];
+    for (let r = 0; r < 4; r++) {
+      setWasmKernelThreads(1);
+      if (r === 0) tf.dispose(fn());
+      const t1 = timeIt(fn, 40);
+      setWasmKernelThreads(THREADS);
+      if (r === 0) tf.dispose(fn());
+      const tn = timeIt(fn, 40);
+      one.push(t1);
+      many.push(tn);
+      ratios.push(t1 / tn);
+    }
+    threadSpeedups.push(median(ratios));
+    threadRows.push({
+      case: name,
+      '1 thread GFLOP/s': fmt(flop / median(one) / 1e6),
+      [`${THREADS} threads GFLOP/s`]: fmt(flop / median(many) / 1e6),
+      speedup: fmt(median(ratios), 2),
+    });
+  }
+  setWasmKernelThreads(1);
+  tf.dispose([x, w, dy, a, b]);
+}
+
 console.table(rows);
+if (threadRows.length > 0) {
+  console.log(
+    `\nStage 2: ours with ${THREADS} threads (worker_threads, shared memory) vs ours with 1`,
+  );
+  console.table(threadRows);
+}
 const finite = (xs) => xs.filter(Number.isFinite);
 const geo = (xs) =>
   finite(xs).length === 0
@@ -224,5 +301,7 @@ console.log(
     `mlp_step_ms=${key(mlp.ours)}`,
     `mlp_step_stock_ms=${key(mlp.stock)}`,
     `mlp_step_speedup=${key(mlp.ratio)}`,
+    `threads=${THREADS}`,
+    `threads_speedup=${key(geo(threadSpeedups))}`,
   ].join(' '),
 );

@@ -122,5 +122,7 @@ if (!upToDate() || process.argv.includes('--force')) {
       `export const SHARED_MAX_PAGES = ${SHARED_MAX_PAGES};\n`,
   );
   renameSync(tmp, generated);
-  console.log(`build-wasm: ${plain.length} + ${shared.length} bytes -> src/generated/kernels-wasm.ts`);
+  console.log(
+    `build-wasm: ${plain.length} + ${shared.length} bytes -> src/generated/kernels-wasm.ts`,
+  );
 }

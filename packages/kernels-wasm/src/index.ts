@@ -1,2 +1,7 @@
 // Public surface of @tfslim/kernels-wasm: everything users may import is listed here.
-export { registerWasmKernels, unregisterWasmKernels, wasmKernelsReady } from './register.js';
+export {
+  registerWasmKernels,
+  setWasmKernelThreads,
+  unregisterWasmKernels,
+  wasmKernelsReady,
+} from './register.js';

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rand, use } from '../test/helpers';
-import { registerWasmKernels, unregisterWasmKernels, wasmKernelsReady } from './index';
+import {
+  registerWasmKernels,
+  setWasmKernelThreads,
+  unregisterWasmKernels,
+  wasmKernelsReady,
+} from './index';
 import { servedCounts } from './register';
 import type { WasmBackend } from './wasmBackend';
 
@@ -134,5 +139,12 @@ describe('no leaks over 10,000 calls', () => {
     backend.wasm._free(probeAfter);
     expect(probeAfter).toBe(probe);
     tf.dispose([a, b, bias, x, w, dy1, dy2]);
+  });
+});
+
+describe('setWasmKernelThreads', () => {
+  it('rejects counts that are not whole numbers >= 1', () => {
+    expect(() => setWasmKernelThreads(0)).toThrow(/expected a whole number of threads >= 1, got 0/);
+    expect(() => setWasmKernelThreads(1.5)).toThrow(RangeError);
   });
 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { matMul } from './matmul.js';
 import { compileKernels, type KernelContext, kernelsFor } from './module.js';
-import { startThreads } from './threads.js';
+import { configureThreads, startThreads } from './threads.js';
 import { isWasmBackend } from './wasmBackend.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -167,4 +167,22 @@ export function unregisterWasmKernels(): string[] {
  */
 export async function wasmKernelsReady(): Promise<void> {
   await Promise.all([compileKernels(), startThreads()]);
+}
+
+/**
+ * Sets how many threads large matmuls and convolutions use in Node (default: one per core, at
+ * most 8, or `TFSLIM_WASM_THREADS`). 1 keeps every kernel on the calling thread. Only calls of
+ * about 30 MFLOP and more are split; smaller ones never pay for the copy into shared memory.
+ *
+ * @example
+ * setWasmKernelThreads(1); // single-threaded, zero-copy everywhere
+ */
+export function setWasmKernelThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(
+      `setWasmKernelThreads: expected a whole number of threads >= 1, got ${threads}. Pass 1 to turn threads off.`,
+    );
+  }
+  configureThreads({ threads });
+  void startThreads();
 }

@@ -95,8 +95,10 @@ export const threadStats = { calls: 0 };
 
 /** Changes the thread options (internal). A different thread count restarts the pool. */
 export function configureThreads(next: Partial<ThreadOptions>): void {
-  const threads = next.threads ?? options.threads;
-  if (threads !== options.threads) stopThreads();
+  const threads = Math.min(next.threads ?? options.threads, MAX_THREADS);
+  // One thread only switches the pool off; another count of threads needs a new pool.
+  if (threads > 1 && pool && pool.workers.length + 1 !== threads) stopThreads();
+  if (threads === 0 && pool) stopThreads();
   options = { threads, minFlops: next.minFlops ?? options.minFlops };
 }
 
@@ -282,7 +284,9 @@ const bytesOf = (t: tf.TensorInfo): number => t.shape.reduce((a, b) => a * b, 1)
  */
 export function sharedExec(ctx: KernelContext, flops: number, bytes: number): Exec | undefined {
   const p = pool;
-  if (!p || broken || flops < options.minFlops || activeThreads() < 2) return undefined;
+  if (!p || broken || options.threads === 1 || flops < options.minFlops || activeThreads() < 2) {
+    return undefined;
+  }
   const limit = SHARED_MAX_PAGES * PAGE;
   if (p.arenaBase + bytes + 64 * 16 > limit) return undefined;
   grow(p.memory, p.arenaBase + bytes + 64 * 16);
