@@ -1,2 +1,21 @@
 // Public surface of @tfslim/learning: everything users may import is listed here.
-export {};
+export { createTrainOp } from './createTrainOp.js';
+export type { TrainOp, TrainOpOptions, TotalLossFn } from './createTrainOp.js';
+export { multiplyGradients, clipGradientNorms } from './gradients.js';
+export type { GradientEntry, GradientMultipliers } from './gradients.js';
+export { train } from './train.js';
+export type { TrainOptions, TrainResult, TrainStepFn, TrainStepResult } from './train.js';
+export {
+  evaluateOnce,
+  evaluationLoop,
+  checkpointsIterator,
+  checkpointGlobalStep,
+} from './evaluation.js';
+export type {
+  EvalMetrics,
+  EvaluateOnceOptions,
+  EvaluationLoopOptions,
+  CheckpointsIteratorOptions,
+} from './evaluation.js';
+export { NonFiniteLossError, LearningError } from './errors.js';
+export type { LogFn } from './log.js';

@@ -1,0 +1,285 @@
+import * as fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { latestCheckpoint, restore, saveCheckpoint } from '@tfslim/checkpoint';
+import { SummaryWriter } from '@tfslim/summary';
+import { GLOBAL_STEP_NAME } from '@tfslim/variables';
+import type { TrainOp } from './createTrainOp.js';
+import { LearningError } from './errors.js';
+import { logger, nowSecs, type LogFn } from './log.js';
+import { optimizerSlots, restoreOptimizerSlots } from './slots.js';
+
+/** What a custom train step returns: the loss, and optionally a request to stop. */
+export type TrainStepResult = tf.Scalar | { loss: tf.Scalar; shouldStop?: boolean };
+
+/**
+ * A custom train step (slim's `train_step_fn`): runs one step, usually by calling
+ * `trainOp(...batch)`, and returns the loss tensor (which `train` disposes).
+ */
+export type TrainStepFn<A extends unknown[]> = (
+  trainOp: TrainOp<A>,
+  batch: A,
+  info: { globalStep: number },
+) => TrainStepResult | Promise<TrainStepResult>;
+
+/** Options of {@link train} (slim's `train` keyword arguments). */
+export interface TrainOptions<A extends unknown[]> {
+  /** Stop when the global step reaches this (absolute, so a resumed run stops at the same step). */
+  numberOfSteps?: number;
+  /** Batches: each element is the argument list of one step. When it ends, training stops. */
+  data?: Iterable<A> | AsyncIterable<A>;
+  /** Log `global step N: loss = X (Y sec/step)` every N steps (default 1; 0 = never). */
+  logEveryNSteps?: number;
+  /** Called once when the logdir holds no checkpoint (e.g. restore a pre-trained model). */
+  initFn?: (() => void | Promise<void>) | null;
+  /** Seconds between summaries (default 600). Ignored when `saveSummariesSteps` is set. */
+  saveSummariesSecs?: number;
+  /** Steps between summaries (instead of seconds). */
+  saveSummariesSteps?: number;
+  /** Seconds between checkpoints (default 600). Ignored when `saveIntervalSteps` is set. */
+  saveIntervalSecs?: number;
+  /** Steps between checkpoints (instead of seconds). */
+  saveIntervalSteps?: number;
+  /** Checkpoints kept (default 5; 0 or Infinity keeps all). */
+  maxToKeep?: number;
+  /** Save the optimizer's slots TF1-style as `<variable>/<SlotName>` (default true). */
+  saveOptimizerSlots?: boolean;
+  /** Replaces the default step (`trainOp(...batch)`). */
+  trainStepFn?: TrainStepFn<A>;
+  /** Writes extra summaries (scalars, histograms) when summaries are due. */
+  summaries?: (writer: SummaryWriter, globalStep: number) => void | Promise<void>;
+  /** Where log lines go (default console.log; null silences). */
+  log?: LogFn;
+}
+
+/** What {@link train} returns besides the final loss. */
+export interface TrainResult {
+  /** The loss of the last step (NaN when no step ran). */
+  finalLoss: number;
+  /** The global step at the end. */
+  globalStep: number;
+  /** Steps run in this call. */
+  steps: number;
+  /** The checkpoint restored at start, if any. */
+  restoredFrom: string | null;
+  /** The last checkpoint written. */
+  lastCheckpoint: string | null;
+  /** Seconds spent in this call. */
+  seconds: number;
+}
+
+interface Duty {
+  lastStep: number;
+  lastTime: number;
+  steps: number | undefined;
+  secs: number;
+}
+
+function due(d: Duty, step: number, now: number): boolean {
+  if (d.steps !== undefined) return d.steps > 0 && step - d.lastStep >= d.steps;
+  return now - d.lastTime >= d.secs;
+}
+
+function checkCount(name: string, v: number | undefined, allowZero: boolean): void {
+  if (v === undefined) return;
+  const ok = Number.isFinite(v) && v >= 0 && (allowZero || v > 0);
+  if (!ok) {
+    throw new LearningError(
+      `train: expected ${name} a ${allowZero ? 'non-negative' : 'positive'} number, got ${v}. Pass e.g. 100.`,
+    );
+  }
+}
+
+function* repeatEmpty<A extends unknown[]>(): Iterator<A> {
+  for (;;) yield [] as unknown as A;
+}
+
+/**
+ * TF-Slim's `train`: runs `trainOp` until the global step reaches `numberOfSteps` or `data`
+ * ends. Resumes from the latest checkpoint in `logdir` (then `initFn` is skipped), else calls
+ * `initFn`. Logs `global step N: loss = X (Y sec/step)`, writes summaries (`total_loss`,
+ * `global_step/sec`, the `summaries` callback's, gradient histograms with
+ * `summarizeGradients`) and checkpoints `logdir/model.ckpt-<step>` at start and then every
+ * interval (seconds or steps), and a final checkpoint. Returns the final loss and more.
+ *
+ * @example
+ * const trainOp = createTrainOp((_l, x, y) => meanSquaredError(model(x), y), tf.train.sgd(0.1), { store });
+ * const { finalLoss } = await train(trainOp, '/tmp/run1', {
+ *   data: batches, // iterable of [x, y]
+ *   numberOfSteps: 1000,
+ *   logEveryNSteps: 100,
+ *   saveIntervalSteps: 500,
+ * });
+ */
+export async function train<A extends unknown[]>(
+  trainOp: TrainOp<A>,
+  logdir: string,
+  options: TrainOptions<A> = {},
+): Promise<TrainResult> {
+  if (typeof trainOp !== 'function' || typeof trainOp.build !== 'function') {
+    throw new LearningError(
+      `train: expected a train op from createTrainOp, got ${typeof trainOp}. Create it with createTrainOp(lossFn, optimizer).`,
+    );
+  }
+  if (typeof logdir !== 'string' || logdir.length === 0) {
+    throw new LearningError(
+      `train: expected logdir a directory path, got ${JSON.stringify(logdir)}. Pass e.g. 'runs/exp1'.`,
+    );
+  }
+  const { numberOfSteps, data } = options;
+  checkCount('numberOfSteps', numberOfSteps, true);
+  checkCount('logEveryNSteps', options.logEveryNSteps, true);
+  checkCount('saveSummariesSteps', options.saveSummariesSteps, false);
+  checkCount('saveIntervalSteps', options.saveIntervalSteps, false);
+  if (numberOfSteps === undefined && data === undefined) {
+    throw new LearningError(
+      'train: expected numberOfSteps or data (or both), got neither. Pass numberOfSteps: N or an iterable of batches.',
+    );
+  }
+  const log = logger(options.log);
+  const logEvery = options.logEveryNSteps ?? 1;
+  const store = trainOp.store;
+  const start = nowSecs();
+  fs.mkdirSync(logdir, { recursive: true });
+
+  const iterator: Iterator<A> | AsyncIterator<A> =
+    data === undefined
+      ? repeatEmpty<A>()
+      : Symbol.asyncIterator in data
+        ? (data as AsyncIterable<A>)[Symbol.asyncIterator]()
+        : (data as Iterable<A>)[Symbol.iterator]();
+  const next = async (): Promise<A | undefined> => {
+    const r = await iterator.next();
+    return r.done ? undefined : r.value;
+  };
+
+  let batch = await next();
+  if (batch !== undefined) trainOp.build(...batch);
+
+  const saveables = async (): Promise<Record<string, tf.Tensor>> => {
+    const vars: Record<string, tf.Tensor> = { ...store.namedVariables() };
+    vars[GLOBAL_STEP_NAME] = trainOp.globalStep;
+    if (options.saveOptimizerSlots ?? true) {
+      Object.assign(
+        vars,
+        await optimizerSlots(trainOp.optimizer, trainOp.variablesToTrain, store),
+      );
+    }
+    return vars;
+  };
+
+  // Resume, or initialise.
+  let restoredFrom: string | null = null;
+  const latest = await latestCheckpoint(logdir);
+  if (latest !== null) {
+    const vars: Record<string, tf.Variable> = { ...store.namedVariables() };
+    vars[GLOBAL_STEP_NAME] = trainOp.globalStep;
+    await restore(latest, vars);
+    restoredFrom = latest;
+    const note = await restoreOptimizerSlots(
+      latest,
+      trainOp.optimizer,
+      trainOp.variablesToTrain,
+      store,
+      trainOp.globalStep.dataSync()[0] as number,
+    );
+    log(`Restored ${latest}${note ? ` (${note})` : ''}`);
+  } else if (options.initFn) {
+    await options.initFn();
+  }
+
+  let step = trainOp.globalStep.dataSync()[0] as number;
+  const startStep = step;
+  const writer = new SummaryWriter(logdir);
+  const t0 = nowSecs();
+  const summaryDuty: Duty = {
+    lastStep: step,
+    lastTime: t0,
+    steps: options.saveSummariesSteps,
+    secs: options.saveSummariesSecs ?? 600,
+  };
+  const saveDuty: Duty = {
+    lastStep: step,
+    lastTime: t0,
+    steps: options.saveIntervalSteps,
+    secs: options.saveIntervalSecs ?? 600,
+  };
+  let lastCheckpoint: string | null = null;
+  let lastLoss: tf.Scalar | null = null;
+  let finalLoss = NaN;
+
+  const writeSummaries = async (now: number): Promise<void> => {
+    const dt = now - summaryDuty.lastTime;
+    const ds = step - summaryDuty.lastStep;
+    if (dt > 0 && ds > 0) writer.scalar('global_step/sec', ds / dt, step);
+    if (lastLoss !== null) writer.scalar('total_loss', lastLoss, step);
+    for (const [name, g] of Object.entries(trainOp.lastGradients)) {
+      writer.histogram(`${name}/gradients`, g, step);
+      const norm = tf.tidy(() => tf.norm(g));
+      writer.scalar(`${name}/gradient_norm`, norm, step);
+      norm.dispose();
+    }
+    if (options.summaries) await options.summaries(writer, step);
+    summaryDuty.lastStep = step;
+    summaryDuty.lastTime = now;
+  };
+  const save = async (now: number): Promise<void> => {
+    const saveOptions: { globalStep: number; maxToKeep?: number } = { globalStep: step };
+    if (options.maxToKeep !== undefined) saveOptions.maxToKeep = options.maxToKeep;
+    lastCheckpoint = await saveCheckpoint(logdir, await saveables(), saveOptions);
+    saveDuty.lastStep = step;
+    saveDuty.lastTime = now;
+  };
+
+  try {
+    // Duties fire at start (only once variables exist).
+    if (trainOp.built) {
+      await writeSummaries(t0);
+      if (restoredFrom === null) await save(t0);
+    }
+    while (batch !== undefined && (numberOfSteps === undefined || step < numberOfSteps)) {
+      const s0 = nowSecs();
+      let loss: tf.Scalar;
+      let shouldStop = false;
+      if (options.trainStepFn) {
+        const r = await options.trainStepFn(trainOp, batch, { globalStep: step });
+        if (r instanceof tf.Tensor) loss = r;
+        else {
+          loss = r.loss;
+          shouldStop = r.shouldStop ?? false;
+        }
+        step = trainOp.globalStep.dataSync()[0] as number;
+      } else {
+        loss = trainOp(...batch);
+        step += 1;
+      }
+      lastLoss?.dispose();
+      lastLoss = loss;
+      const now = nowSecs();
+      if (logEvery > 0 && step % logEvery === 0) {
+        const v = (await loss.data())[0] as number;
+        log(`global step ${step}: loss = ${v.toFixed(4)} (${(now - s0).toFixed(3)} sec/step)`);
+      }
+      if (due(summaryDuty, step, now)) await writeSummaries(now);
+      if (due(saveDuty, step, now)) await save(now);
+      if (shouldStop) break;
+      if (numberOfSteps !== undefined && step >= numberOfSteps) break;
+      batch = await next();
+    }
+    if (lastLoss !== null) finalLoss = (await lastLoss.data())[0] as number;
+    if (trainOp.built && step !== saveDuty.lastStep) await save(nowSecs());
+    if (trainOp.built && step !== summaryDuty.lastStep) await writeSummaries(nowSecs());
+  } finally {
+    lastLoss?.dispose();
+    await writer.close();
+    await iterator.return?.();
+  }
+  if (lastCheckpoint === null && restoredFrom !== null) lastCheckpoint = restoredFrom;
+  return {
+    finalLoss,
+    globalStep: step,
+    steps: step - startStep,
+    restoredFrom,
+    lastCheckpoint,
+    seconds: nowSecs() - start,
+  };
+}
