@@ -39,6 +39,11 @@ export const KNOWN_BACKEND_BUGS: Readonly<Record<string, string>> = {
   'wasm: MaxPool3D 2x2x2 stride 2 valid (no ties)': `tfjs-backend-wasm 4.22 MaxPool3D ${FLT_MIN_BUG}`,
   'wasm: Dilation2D stride 1 same': `tfjs-backend-wasm 4.22 Dilation2D ${FLT_MIN_BUG}`,
   'wasm: Dilation2D stride 2 valid dilation 1': `tfjs-backend-wasm 4.22 Dilation2D ${FLT_MIN_BUG}`,
+  'cpu: DepthToSpace block 2 NCHW':
+    "tfjs-backend-cpu 4.22 DepthToSpace supports only dataFormat 'NHWC' (forward throws)",
+  'wasm: MaxPoolWithArgmax 2x2 stride 2 valid (no ties)': `tfjs-backend-wasm 4.22 MaxPoolWithArgmax ${FLT_MIN_BUG}`,
+  'cpu: TensorScatterUpdate of rows':
+    'tfjs-backend-cpu 4.22 TensorScatterUpdate writes the updates into its input tensor in place',
   'wasm: Conv2D NCHW stride 2 same':
     "tfjs-backend-wasm 4.22 Conv2D does not support dataFormat 'NCHW' (forward throws)",
   'wasm: GatherV2 axis 1 batchDims 1':

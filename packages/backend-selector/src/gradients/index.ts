@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activationGradients } from './activation.js';
 import { arithmeticGradients } from './arithmetic.js';
+import { comparisonGradients } from './comparison.js';
 import { convGradients } from './conv.js';
 import { imageGradients } from './image.js';
 import { matmulGradients } from './matmul.js';
@@ -43,6 +44,7 @@ export const TRAINING_KERNELS: readonly string[] = [
 /** Every gradient config tfslim provides, written against tfjs-core's public API only. */
 const GRADIENT_CONFIGS: tf.GradConfig[] = [
   ...arithmeticGradients,
+  ...comparisonGradients,
   ...unaryGradients,
   ...activationGradients,
   ...reductionGradients,

@@ -51,6 +51,22 @@ const cases: GradCase[] = [
     options: { eps: 4e-3 },
   },
   {
+    name: 'MaxPoolWithArgmax 2x2 stride 2 valid (no ties)',
+    kernel: 'MaxPoolWithArgmax',
+    needs: ['MaxPoolGrad'],
+    f: (x) => tf.maxPoolWithArgmax(x! as tf.Tensor4D, 2, 2, 'valid').result!,
+    xs: () => [distinct([2, 4, 4, 2], 25, 0.02)],
+    options: { eps: 4e-3 },
+  },
+  {
+    name: 'MaxPoolWithArgmax 3x3 stride 1 same, positive inputs (no ties)',
+    kernel: 'MaxPoolWithArgmax',
+    needs: ['MaxPoolGrad'],
+    f: (x) => tf.maxPoolWithArgmax(x! as tf.Tensor4D, 3, 1, 'same').result!,
+    xs: () => [distinct([1, 4, 5, 2], 26, 0.02, 0.1)],
+    options: { eps: 4e-3 },
+  },
+  {
     name: 'AvgPool3D 2x2x2 stride 1 same',
     kernel: 'AvgPool3D',
     needs: ['AvgPool3DGrad'],

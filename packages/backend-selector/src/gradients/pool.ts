@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { attrsAs, runKernel, savedAt, single, withRounding, type GradMap } from './util.js';
+import {
+  attrsAs,
+  runKernel,
+  savedAt,
+  several,
+  single,
+  withRounding,
+  type GradMap,
+} from './util.js';
 
 // Two corrections to tfjs's pooling backprop kernels, both checked against finite differences:
 //
@@ -134,6 +142,26 @@ export const poolGradients: tf.GradConfig[] = [
             { dy: g, input, output },
             withRounding({ filterSize, strides, pad }, dimRoundingMode),
           );
+        },
+      };
+    },
+  },
+  {
+    // Only the pooled values are differentiable (the argmax output is an index).
+    kernelName: tf.MaxPoolWithArgmax,
+    inputsToSave: ['x'],
+    outputsToSave: [true, false],
+    gradFunc: (dy, saved, attrs): GradMap => {
+      const [g] = several(dy);
+      const x = savedAt(saved, 0, tf.MaxPoolWithArgmax);
+      const y = savedAt(saved, 1, tf.MaxPoolWithArgmax);
+      const { filterSize, strides, pad } = attrsAs<tf.MaxPoolWithArgmaxAttrs>(attrs);
+      if (g == null)
+        throw new Error('MaxPoolWithArgmax gradient: expected the gradient of result.');
+      return {
+        x: () => {
+          const { input, output } = maxPoolOperands(x, y);
+          return runKernel(tf.MaxPoolGrad, { dy: g, input, output }, { filterSize, strides, pad });
         },
       };
     },

@@ -76,6 +76,18 @@ const cases: GradCase[] = [
     xs: () => [uniform([3, 4], 11)],
   },
   {
+    name: 'Cumprod over axis 1',
+    kernel: 'Cumprod',
+    f: (x) => tf.cumprod(x!, 1),
+    xs: () => [uniform([3, 4], 14, 0.5, 1.5)],
+  },
+  {
+    name: 'Cumprod over axis 0, exclusive, reverse, with negatives',
+    kernel: 'Cumprod',
+    f: (x) => tf.cumprod(x!, 0, true, true),
+    xs: () => [uniform([4, 3], 15, -1.5, 1.5, 0.5)],
+  },
+  {
     name: 'ArgMax (zero gradient)',
     kernel: 'ArgMax',
     f: (x) => tf.argMax(x!, 1),

@@ -46,7 +46,7 @@ function prodGrad(x: tf.Tensor, g: tf.Tensor, axes: number[]): tf.Tensor {
   return tf.mul(keepDims(g, x.shape, axes), back);
 }
 
-/** Gradient configs of reductions and scans (Sum, Mean, Max, Min, Prod, Cumsum, ArgMax, ArgMin). */
+/** Gradient configs of reductions and scans (Sum, Mean, Max, Min, Prod, Cumsum, Cumprod, ArgMax, ...). */
 export const reductionGradients: tf.GradConfig[] = [
   {
     kernelName: tf.Sum,
@@ -101,6 +101,20 @@ export const reductionGradients: tf.GradConfig[] = [
       const g = single(dy, tf.Cumsum);
       const { axis, exclusive, reverse } = attrsAs<tf.CumsumAttrs>(attrs);
       return { x: () => tf.cumsum(g, axis, exclusive, !reverse) };
+    },
+  },
+  {
+    // TF's formula: cumsum(y * dy) in the other direction, divided by x (so, as in TF, the
+    // gradient is not finite where x is 0).
+    kernelName: tf.Cumprod,
+    inputsToSave: ['x'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs): GradMap => {
+      const g = single(dy, tf.Cumprod);
+      const x = toFloat(savedAt(saved, 0, tf.Cumprod));
+      const y = toFloat(savedAt(saved, 1, tf.Cumprod));
+      const { axis, exclusive, reverse } = attrsAs<tf.CumprodAttrs>(attrs);
+      return { x: () => tf.div(tf.cumsum(tf.mul(y, g), axis, exclusive, !reverse), x) };
     },
   },
   {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeGradients, uniform, type GradCase } from './gradcheck.test-helpers.js';
+import { describeGradients, distinct, uniform, type GradCase } from './gradcheck.test-helpers.js';
 import { segmentSum, selectionGradients } from './selection.js';
 
 const int = (values: number[], shape: number[]) => tf.tensor(values, shape, 'int32');
@@ -42,10 +42,35 @@ const cases: GradCase[] = [
     xs: () => [tf.tensor([0.3, 2.4, 1.6, 3.2], [4])],
   },
   {
-    name: 'GreaterEqual (zero gradient)',
-    kernel: 'GreaterEqual',
-    f: (a, b) => tf.greaterEqual(a!, b!),
-    xs: () => [tf.tensor([0.1, 0.5, -0.3, 0.9], [4]), tf.tensor([0.3, 0.2, 0.2, -0.4], [4])],
+    name: 'GatherNd of rows with a repeat',
+    kernel: 'GatherNd',
+    f: (x) => tf.gatherND(x!, int([2, 0, 2], [3, 1])),
+    xs: () => [uniform([3, 4], 30)],
+  },
+  {
+    name: 'GatherNd of elements',
+    kernel: 'GatherNd',
+    f: (x) => tf.gatherND(x!, int([0, 1, 2, 3, 1, 0], [3, 2])),
+    xs: () => [uniform([3, 4], 31)],
+  },
+  {
+    name: 'ScatterNd of rows',
+    kernel: 'ScatterNd',
+    f: (u) => tf.scatterND(int([3, 0], [2, 1]), u!, [5, 3]),
+    xs: () => [uniform([2, 3], 32)],
+  },
+  {
+    name: 'TensorScatterUpdate of rows',
+    kernel: 'TensorScatterUpdate',
+    f: (t, u) => tf.tensorScatterUpdate(t!, int([2, 0], [2, 1]), u!),
+    xs: () => [uniform([4, 3], 33), uniform([2, 3], 34)],
+  },
+  {
+    name: 'TopK k=2 of [3,5] (no ties)',
+    kernel: 'TopK',
+    f: (x) => tf.topk(x!, 2).values,
+    xs: () => [distinct([3, 5], 35)],
+    options: { eps: 5e-3 },
   },
 ];
 

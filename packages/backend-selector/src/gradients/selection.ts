@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { attrsAs, savedAt, single, toFloat, zeroGrad, type GradMap } from './util.js';
+import { attrsAs, savedAt, several, single, toFloat, zeroGrad, type GradMap } from './util.js';
 
 /**
  * Sums the rows of `data` ([k, m]) into `numSegments` rows by `ids` ([k], int32). Uses the
@@ -54,7 +54,27 @@ function gatherGrad(
   return tf.reshape(back, x.shape);
 }
 
-/** Gradient configs of selection, gathering and comparison kernels. */
+/**
+ * TopK along the last axis: each selected value's gradient goes back to the position it came
+ * from (a scatter of dy by the indices output).
+ */
+function topkGrad(g: tf.Tensor, indices: tf.Tensor, xShape: number[]): tf.Tensor {
+  const n = xShape[xShape.length - 1] ?? 1;
+  const k = indices.shape[indices.shape.length - 1] ?? 1;
+  const rows = indices.size / Math.max(k, 1);
+  const offsets = tf.tensor(
+    Array.from({ length: rows }, (_, r) => r * n),
+    [rows, 1],
+    'int32',
+  );
+  const flat = tf.add(tf.reshape(tf.cast(indices, 'int32'), [rows, k]), offsets);
+  const summed = tf.scatterND(tf.reshape(flat, [rows * k, 1]), tf.reshape(toFloat(g), [rows * k]), [
+    rows * n,
+  ]);
+  return tf.reshape(summed, xShape);
+}
+
+/** Gradient configs of selection, gathering and scattering kernels. */
 export const selectionGradients: tf.GradConfig[] = [
   {
     kernelName: tf.Select,
@@ -111,20 +131,64 @@ export const selectionGradients: tf.GradConfig[] = [
     },
   },
   {
+    // gatherND picks slices of params; their gradients scatter back (duplicates add up).
+    kernelName: tf.GatherNd,
+    inputsToSave: ['params', 'indices'],
+    gradFunc: (dy, saved): GradMap => {
+      const g = single(dy, tf.GatherNd);
+      const params = savedAt(saved, 0, tf.GatherNd);
+      const indices = savedAt(saved, 1, tf.GatherNd);
+      return {
+        params: () => tf.scatterND(indices, toFloat(g), params.shape),
+        indices: () => zeroGrad(indices.shape),
+      };
+    },
+  },
+  {
+    kernelName: tf.ScatterNd,
+    inputsToSave: ['indices'],
+    gradFunc: (dy, saved): GradMap => {
+      const g = single(dy, tf.ScatterNd);
+      const indices = savedAt(saved, 0, tf.ScatterNd);
+      return {
+        updates: () => tf.gatherND(toFloat(g), indices),
+        indices: () => zeroGrad(indices.shape),
+      };
+    },
+  },
+  {
+    // Overwritten positions of `tensor` get no gradient; `updates` get dy at their positions.
+    kernelName: tf.TensorScatterUpdate,
+    inputsToSave: ['indices', 'updates'],
+    gradFunc: (dy, saved): GradMap => {
+      const g = toFloat(single(dy, tf.TensorScatterUpdate));
+      const indices = savedAt(saved, 0, tf.TensorScatterUpdate);
+      const updates = savedAt(saved, 1, tf.TensorScatterUpdate);
+      return {
+        tensor: () => tf.tensorScatterUpdate(g, indices, tf.zeros(updates.shape, 'float32')),
+        indices: () => zeroGrad(indices.shape),
+        updates: () => tf.gatherND(g, indices),
+      };
+    },
+  },
+  {
+    kernelName: tf.TopK,
+    inputsToSave: ['x'],
+    outputsToSave: [false, true],
+    gradFunc: (dy, saved): GradMap => {
+      const [dValues] = several(dy);
+      const x = savedAt(saved, 0, tf.TopK);
+      const indices = savedAt(saved, 1, tf.TopK);
+      if (dValues == null) throw new Error('TopK gradient: expected the gradient of values.');
+      return { x: () => topkGrad(dValues, indices, x.shape) };
+    },
+  },
+  {
     kernelName: tf.OneHot,
     inputsToSave: ['indices'],
     gradFunc: (_dy, saved): GradMap => {
       const indices = savedAt(saved, 0, tf.OneHot);
       return { indices: () => zeroGrad(indices.shape) };
-    },
-  },
-  {
-    kernelName: tf.GreaterEqual,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (_dy, saved): GradMap => {
-      const a = savedAt(saved, 0, tf.GreaterEqual);
-      const b = savedAt(saved, 1, tf.GreaterEqual);
-      return { a: () => zeroGrad(a.shape), b: () => zeroGrad(b.shape) };
     },
   },
 ];

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { attrsAs, savedAt, several, single, toFloat, unbroadcast, type GradMap } from './util.js';
+import {
+  attrsAs,
+  savedAt,
+  several,
+  single,
+  spread,
+  toFloat,
+  unbroadcast,
+  type GradMap,
+} from './util.js';
 
 /** dx = fn(dy) for kernels that only move or copy elements and need no saved tensor. */
 function moveBack(
@@ -70,6 +79,63 @@ function unmirror(g: tf.Tensor, xShape: number[], paddings: Array<[number, numbe
   return out;
 }
 
+/**
+ * StridedSlice: dy (viewed with one axis per input axis) goes back to positions
+ * begin + j * stride; negative strides are first reversed to ascending order, then zeros are
+ * inserted between the elements (spread) and the result padded to the input's size.
+ */
+function unstride(g: tf.Tensor, x: tf.Tensor, attrs: tf.StridedSliceAttrs): tf.Tensor {
+  const info = tf.backend_util.slice_util.sliceInfo(
+    x.shape,
+    attrs.begin,
+    attrs.end,
+    attrs.strides,
+    attrs.beginMask,
+    attrs.endMask,
+    attrs.ellipsisMask,
+    attrs.newAxisMask,
+    attrs.shrinkAxisMask,
+  );
+  // Elements taken per input axis (shrunk axes count 1); tfjs's finalShape drops shrunk axes
+  // and adds new ones, but holds the same elements in the same order.
+  const counts = x.shape.map((_, i) => {
+    const s = info.strides[i] ?? 1;
+    const length = (info.end[i] ?? 0) - (info.begin[i] ?? 0);
+    if (length === 0 || length < 0 !== s < 0) return 0;
+    return Math.ceil(length / s);
+  });
+  if (counts.some((n) => n === 0)) return tf.zeros(x.shape, 'float32');
+  let out = tf.reshape(toFloat(g), counts);
+  const negative = info.strides.map((s, i) => (s < 0 ? i : -1)).filter((i) => i >= 0);
+  if (negative.length > 0) out = tf.reverse(out, negative);
+  out = spread(
+    out,
+    info.strides.map((s) => Math.abs(s)),
+  );
+  const paddings = x.shape.map((size, i): [number, number] => {
+    const n = counts[i] ?? 1;
+    const s = info.strides[i] ?? 1;
+    const b = info.begin[i] ?? 0;
+    const first = s > 0 ? b : b - (n - 1) * -s;
+    const last = first + (n - 1) * Math.abs(s);
+    return [first, size - last - 1];
+  });
+  return tf.pad(out, paddings);
+}
+
+/**
+ * DepthToSpace (NHWC): out[b, h * k + i, w * k + j, d] = in[b, h, w, (i * k + j) * C + d], so
+ * the gradient is the inverse rearrangement of dy (space-to-depth), done at rank <= 4.
+ */
+function spaceToDepth(g: tf.Tensor, blockSize: number): tf.Tensor {
+  const [batch = 1, height = 1, width = 1, depth = 1] = g.shape;
+  const h = height / blockSize;
+  const w = width / blockSize;
+  const rows = tf.reshape(g, [batch * h, blockSize, w, blockSize * depth]);
+  const moved = tf.transpose(rows, [0, 2, 1, 3]);
+  return tf.reshape(moved, [batch, h, w, blockSize * blockSize * depth]);
+}
+
 /** Gradient configs of kernels that reshape, reorder, copy, slice or join tensors. */
 export const shapeGradients: tf.GradConfig[] = [
   {
@@ -102,6 +168,28 @@ export const shapeGradients: tf.GradConfig[] = [
     const { blockShape, crops } = attrsAs<tf.BatchToSpaceNDAttrs>(attrs);
     return tf.spaceToBatchND(g, blockShape, crops);
   }),
+  moveBack(tf.DepthToSpace, (g, attrs) => {
+    const { blockSize, dataFormat } = attrsAs<tf.DepthToSpaceAttrs>(attrs);
+    if (dataFormat !== 'NCHW') return spaceToDepth(toFloat(g), blockSize);
+    const nhwc = spaceToDepth(toFloat(tf.transpose(g, [0, 2, 3, 1])), blockSize);
+    return tf.transpose(nhwc, [0, 3, 1, 2]);
+  }),
+  {
+    kernelName: tf.FlipLeftRight,
+    gradFunc: (dy): GradMap => {
+      const g = single(dy, tf.FlipLeftRight);
+      return { image: () => tf.reverse(g, 2) };
+    },
+  },
+  {
+    kernelName: tf.StridedSlice,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs): GradMap => {
+      const g = single(dy, tf.StridedSlice);
+      const x = savedAt(saved, 0, tf.StridedSlice);
+      return { x: () => unstride(g, x, attrsAs<tf.StridedSliceAttrs>(attrs)) };
+    },
+  },
   moveBack(tf.BroadcastTo, (g, attrs) =>
     unbroadcast(g, attrsAs<tf.BroadCastToAttrs>(attrs).inputShape),
   ),
