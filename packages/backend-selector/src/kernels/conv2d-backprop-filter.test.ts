@@ -148,6 +148,36 @@ describe('Conv2DBackpropFilter on wasm', () => {
     }
   });
 
+  it('leaves no cached matmul operator keyed on dy (a later matmul on a reshaped dy is right)', () => {
+    const dy = tf.tensor4d(
+      Float32Array.from({ length: 96 }, (_, i) => (i % 7) - 3),
+      [1, 4, 4, 6],
+    );
+    const x = tf.ones([1, 4, 4, 2]);
+    tf.dispose(
+      tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        { x, dy },
+        {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          filterShape: [3, 3, 2, 6],
+        },
+      ) as tf.Tensor,
+    );
+    // The wasm BatchMatMul caches by the id of b's data, whatever its shape.
+    const a = tf.ones([1, 2, 8]);
+    const product = tf.matMul(a, tf.reshape(dy, [1, 8, 12]));
+    const expected = Array.from({ length: 12 }, (_, j) => {
+      let sum = 0;
+      for (let k = 0; k < 8; k++) sum += ((k * 12 + j) % 7) - 3;
+      return sum;
+    });
+    expect(Array.from(product.dataSync())).toEqual([...expected, ...expected]);
+    tf.dispose([dy, x, a, product]);
+  });
+
   it('returns zeros for an empty batch and keeps int32 inputs working', () => {
     const empty = runOnActive(
       'Conv2DBackpropFilter',

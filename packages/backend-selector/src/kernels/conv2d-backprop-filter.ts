@@ -87,11 +87,20 @@ export function conv2dBackpropFilter(args: {
     // x split by stride phase, [sh, sw, Ci, N, H/sh, W/sw]: every tap reads contiguous runs.
     const input = splitPhases(backend, x32, channelsLast, info.strideHeight, info.strideWidth);
     keep(input.data);
-    // dy as [1, N*Ho*Wo, Co]: the matmul's right-hand side.
-    const dyNhwc = channelsLast
-      ? dy32
-      : keep(runWasmKernel(backend, tf.Transpose, { x: dy32 }, { perm: [0, 2, 3, 1] }));
-    const b = keep(reshape(backend, dyNhwc, [1, rows, Co]));
+    // dy as [1, N*Ho*Wo, Co]: the matmul's right-hand side. Always a tensor of our own: the
+    // wasm BatchMatMul caches its packed right-hand side by tensor id (not shape) until that
+    // tensor is freed, so dy itself must not become a cache key that outlives this call.
+    let b: tf.TensorInfo;
+    if (channelsLast) {
+      b = keep(backend.makeOutput([1, rows, Co], 'float32'));
+      const from = f32Offset(backend, dy32);
+      heapF32(backend).copyWithin(f32Offset(backend, b), from, from + rows * Co);
+    } else {
+      const dyNhwc = keep(
+        runWasmKernel(backend, tf.Transpose, { x: dy32 }, { perm: [0, 2, 3, 1] }),
+      );
+      b = keep(reshape(backend, dyNhwc, [1, rows, Co]));
+    }
 
     const geometry: PatchGeometry = {
       outHeight: Ho,
