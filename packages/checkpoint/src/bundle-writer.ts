@@ -7,6 +7,8 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { encodeEntry, encodeHeader } from './bundle-proto.js';
+import type { Crc32cFn } from './crc-fast.js';
+import { fastCrc32c } from './crc-fast.js';
 import { crc32c, maskCrc } from './crc32c.js';
 import type { RawTensor, TfDtype } from './dtypes.js';
 import { bytesOf, dtypeSize, numElements, TF_DTYPE_IDS } from './dtypes.js';
@@ -49,6 +51,7 @@ class DataSink {
   constructor(
     private readonly fh: FileHandle,
     private readonly chunkBytes: number,
+    private readonly crc: Crc32cFn,
   ) {
     this.staging = new Uint8Array(Math.min(chunkBytes, 1 << 20));
   }
@@ -59,7 +62,7 @@ class DataSink {
     if (bytes.length > this.staging.length - this.used) await this.flush();
     if (bytes.length <= this.staging.length) {
       this.staging.set(bytes, this.used);
-      const c = crc32c(this.staging.subarray(this.used, this.used + bytes.length), crc);
+      const c = this.crc(this.staging.subarray(this.used, this.used + bytes.length), crc);
       this.used += bytes.length;
       return c;
     }
@@ -67,7 +70,7 @@ class DataSink {
     let inflight: Promise<void> | undefined;
     for (let off = 0; off < bytes.length; off += this.chunkBytes) {
       const piece = bytes.subarray(off, Math.min(bytes.length, off + this.chunkBytes));
-      c = crc32c(piece, c); // overlaps the write of the previous piece
+      c = this.crc(piece, c); // overlaps the write of the previous piece
       await inflight;
       inflight = writeAll(this.fh, piece, this.filePos);
       this.filePos += piece.length;
@@ -227,7 +230,7 @@ export async function writeBundle(
   const enc = new TextEncoder();
   let fh: FileHandle | undefined = await fsp.open(dataTmp, 'wx');
   try {
-    const sink = new DataSink(fh, chunkBytes);
+    const sink = new DataSink(fh, chunkBytes, await fastCrc32c());
     for await (const t of tensors) {
       validateRaw(t);
       if (seen.has(t.name)) {

@@ -8,6 +8,7 @@ import type { BundleEntry } from './bundle-proto.js';
 import { decodeEntry, decodeHeader } from './bundle-proto.js';
 import { latestCheckpoint } from './checkpoint-state.js';
 import { rawToTensor } from './convert.js';
+import { fastCrc32c } from './crc-fast.js';
 import { crc32c, unmaskCrc } from './crc32c.js';
 import type { RawTensor, TfDtype } from './dtypes.js';
 import { dtypeFromId, dtypeSize, numElements, tfEnumName, viewAs } from './dtypes.js';
@@ -344,6 +345,7 @@ async function readRange(
         'TRUNCATED',
       );
     }
+    const crc32 = await fastCrc32c();
     // Own ArrayBuffer of exactly `size` bytes: typed views start aligned.
     const bytes = new Uint8Array(size);
     let crc = 0;
@@ -366,7 +368,7 @@ async function readRange(
       const start = pos;
       pos += bytesRead;
       pending = pos < size ? issue(pos) : undefined;
-      crc = crc32c(bytes.subarray(start, pos), crc);
+      crc = crc32(bytes.subarray(start, pos), crc);
     }
     return { bytes, crc };
   } finally {

@@ -38,6 +38,7 @@ export type { SaveSafetensorsOptions } from './safetensors.js';
 export { TfjsWeightsReader, saveTfjsWeights } from './tfjs-weights.js';
 export type { SaveTfjsWeightsOptions } from './tfjs-weights.js';
 export { crc32c, maskCrc, unmaskCrc } from './crc32c.js';
+export { crc32cImplementation } from './crc-fast.js';
 
 // Errors.
 export {

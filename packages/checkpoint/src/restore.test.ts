@@ -259,6 +259,22 @@ describe.each(['cpu', 'wasm'] as const)('restore on %s', (backend) => {
     lonely.dispose();
   });
 
+  it('large variables (>= 16 MB) give up their old value first; values and tensor counts stay right', async () => {
+    const n = 2048 * 2048;
+    const data = new Float32Array(n).map((_, i) => (i % 1009) - 504);
+    const big = tf.variable(tf.tensor2d(data, [2048, 2048]), true, `big_${backend}`);
+    const p = await saveCheckpoint(path.join(dir, 'big'), { big });
+    big.assign(tf.fill([2048, 2048], 7));
+    const before = tf.memory().numTensors;
+    await restore(p, { big });
+    expect(tf.memory().numTensors).toBe(before);
+    const back = (await big.data()) as Float32Array;
+    expect(
+      Buffer.from(back.buffer, back.byteOffset, back.byteLength).equals(Buffer.from(data.buffer)),
+    ).toBe(true);
+    big.dispose();
+  });
+
   it('restores from safetensors and tfjs weights files as well', async () => {
     const sv = path.join(dir, 'net.safetensors');
     await saveSafetensors(sv, src.namedVariables({ exclude: ['global_step'] }));

@@ -70,6 +70,9 @@ export class RestoreError extends Error {
   }
 }
 
+// Variables at least this large give up their old value before the new one is read.
+const RELEASE_BYTES = 16 << 20;
+
 const shapeStr = (s: readonly number[]): string => `[${s.join(',')}]`;
 
 async function restoreFrom(
@@ -160,6 +163,14 @@ async function restoreFrom(
   }
   const restored: string[] = [];
   for (const { name, variable, reshape } of todo) {
+    if (variable.size * 4 >= RELEASE_BYTES && variable.dtype !== 'string') {
+      // Large variable: let go of its old value before reading the new one, so peak memory
+      // is the weights plus small change rather than the weights plus this tensor. (Zeros
+      // cost no resident memory until written.) If reading then fails, it stays zeroed.
+      const placeholder = tf.zeros(variable.shape, variable.dtype);
+      variable.assign(placeholder);
+      placeholder.dispose();
+    }
     const value = await source.getTensor(name);
     try {
       if (reshape) {
