@@ -31,17 +31,23 @@ const median = (xs) => {
 };
 
 /**
- * ms of one call of fn(inputs); fresh() returns [inputs, tensors made for this call only],
- * created outside the timing and disposed after it.
+ * ms per call of fn(inputs), averaged over calls until `minMs` of measured time (at least
+ * one); fresh() returns [inputs, tensors made for that call only], created outside the timing
+ * and disposed after it.
  */
-function timeOnce(fresh, fn) {
-  const [inputs, made] = fresh();
-  const start = performance.now();
-  const out = fn(inputs);
-  out.dataSync();
-  const ms = performance.now() - start;
-  tf.dispose([out, ...made]);
-  return ms;
+function timeCalls(fresh, fn, minMs = 100) {
+  let total = 0;
+  let calls = 0;
+  do {
+    const [inputs, made] = fresh();
+    const start = performance.now();
+    const out = fn(inputs);
+    out.dataSync();
+    total += performance.now() - start;
+    calls++;
+    tf.dispose([out, ...made]);
+  } while (total < minMs);
+  return total / calls;
 }
 
 /** Interleaved rounds of a and b (each {backend, fresh, fn}); medians and median ratio b/a. */
@@ -52,13 +58,13 @@ async function compare(a, b, rounds) {
   for (const side of [a, b]) {
     if (side.noWarmUp) continue; // the cpu kernel takes seconds: its rounds are enough
     await tf.setBackend(side.backend);
-    timeOnce(side.fresh, side.fn); // warm-up
+    timeCalls(side.fresh, side.fn, 0); // warm-up
   }
   for (let r = 0; r < rounds; r++) {
     const sample = new Map();
     for (const side of r % 2 === 0 ? [a, b] : [b, a]) {
       await tf.setBackend(side.backend);
-      sample.set(side, timeOnce(side.fresh, side.fn));
+      sample.set(side, timeCalls(side.fresh, side.fn));
     }
     ta.push(sample.get(a));
     tb.push(sample.get(b));
