@@ -72,7 +72,10 @@ describe.each(['cpu', 'wasm'] as const)('createTrainOp on %s', (backend) => {
       () => {
         const a = variable('a', { shape: [2], initializer: 0 });
         const b = variable('b', { shape: [2], initializer: 0 });
-        return tf.add(tf.sum(tf.mul(a, tf.tensor1d([3, 4]))), tf.sum(tf.mul(b, tf.tensor1d([0.3, 0.4]))));
+        return tf.add(
+          tf.sum(tf.mul(a, tf.tensor1d([3, 4]))),
+          tf.sum(tf.mul(b, tf.tensor1d([0.3, 0.4]))),
+        );
       },
       tf.train.sgd(1),
       { store, gradientMultipliers: { b: 10 }, clipGradientNorm: 2.5 },
@@ -161,12 +164,14 @@ describe('createTrainOp arguments', () => {
     const store = new VariableStore();
     expect(() => createTrainOp(null as never, tf.train.sgd(1), { store })).toThrow(/totalLossFn/);
     expect(() => createTrainOp(() => undefined, {} as never, { store })).toThrow(/tf.Optimizer/);
-    expect(() => createTrainOp(() => undefined, tf.train.sgd(1), { store, clipGradientNorm: -1 })).toThrow(
-      /clipGradientNorm/,
-    );
+    expect(() =>
+      createTrainOp(() => undefined, tf.train.sgd(1), { store, clipGradientNorm: -1 }),
+    ).toThrow(/clipGradientNorm/);
     const noVars = createTrainOp(() => tf.scalar(1), tf.train.sgd(1), { store });
     expect(() => noVars()).toThrow(/trainable variables/);
-    const vec = createTrainOp(() => tf.mul(variable('v', { shape: [2] }), 1), tf.train.sgd(1), { store });
+    const vec = createTrainOp(() => tf.mul(variable('v', { shape: [2] }), 1), tf.train.sgd(1), {
+      store,
+    });
     expect(() => vec()).toThrow(/scalar loss/);
     store.dispose();
   });

@@ -180,7 +180,8 @@ export function createTrainOp<A extends unknown[]>(
           variable: v,
           gradient: grads[v.name] as tf.Tensor,
         }));
-      if (options.gradientMultipliers) entries = multiplyGradients(entries, options.gradientMultipliers);
+      if (options.gradientMultipliers)
+        entries = multiplyGradients(entries, options.gradientMultipliers);
       if (clip > 0) entries = clipGradientNorms(entries, clip);
       const map: tf.NamedTensorMap = {};
       for (const e of entries) map[e.variable.name] = e.gradient;

@@ -76,7 +76,9 @@ export async function evaluateOnce<T = Record<string, number>>(
   }
   const numEvals = options.numEvals ?? 1;
   if (!(Number.isInteger(numEvals) && numEvals >= 0)) {
-    throw new LearningError(`${fn}: expected numEvals a non-negative integer, got ${numEvals}. Pass e.g. 10.`);
+    throw new LearningError(
+      `${fn}: expected numEvals a non-negative integer, got ${numEvals}. Pass e.g. 10.`,
+    );
   }
   const log = logger(options.log);
   const store = options.store ?? defaultStore;
@@ -155,7 +157,8 @@ export async function* checkpointsIterator(
         found = latest;
         break;
       }
-      if (options.timeout !== undefined && nowSecs() - waitStart + poll / 1000 > options.timeout) break;
+      if (options.timeout !== undefined && nowSecs() - waitStart + poll / 1000 > options.timeout)
+        break;
       await sleep(poll);
     }
     if (found === null) {

@@ -6,8 +6,7 @@ import { LearningError } from './errors.js';
  * tfjs name). A `Record` is keyed by name only.
  */
 export type GradientMultipliers =
-  | ReadonlyMap<tf.Variable | string, number>
-  | Readonly<Record<string, number>>;
+  ReadonlyMap<tf.Variable | string, number> | Readonly<Record<string, number>>;
 
 /** One gradient with the variable it belongs to. */
 export interface GradientEntry {

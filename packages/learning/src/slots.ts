@@ -43,7 +43,11 @@ export async function optimizerSlots(
   const out: Record<string, tf.Tensor> = {};
   for (const w of await optimizer.getWeights()) {
     const cut = w.name.lastIndexOf('/');
-    if (cut < 0) continue; // 'iter': the global step holds it
+    if (cut < 0) {
+      // 'iter': a fresh scalar tfjs made for us; the global step holds the same count.
+      if (w.name === 'iter') w.tensor.dispose();
+      continue;
+    }
     const v = byTfName.get(w.name.slice(0, cut));
     if (!v) continue;
     out[slotKey(className, slimName(store, v), w.name.slice(cut + 1))] = w.tensor;
@@ -81,7 +85,9 @@ export async function restoreOptimizerSlots(
     let i = 0;
     for (const suffix of suffixes) {
       for (const v of vars) {
-        map[slotKey(className, slimName(store, v), suffix)] = (temps[i++] as { variable: tf.Variable }).variable;
+        map[slotKey(className, slimName(store, v), suffix)] = (
+          temps[i++] as { variable: tf.Variable }
+        ).variable;
       }
     }
     const report = await restore(prefix, map, { ignoreMissingVars: true });

@@ -159,10 +159,7 @@ export async function train<A extends unknown[]>(
     const vars: Record<string, tf.Tensor> = { ...store.namedVariables() };
     vars[GLOBAL_STEP_NAME] = trainOp.globalStep;
     if (options.saveOptimizerSlots ?? true) {
-      Object.assign(
-        vars,
-        await optimizerSlots(trainOp.optimizer, trainOp.variablesToTrain, store),
-      );
+      Object.assign(vars, await optimizerSlots(trainOp.optimizer, trainOp.variablesToTrain, store));
     }
     return vars;
   };
