@@ -4,20 +4,20 @@ import { MR, ZERO } from './scratch';
 import { copyRows4 } from './pack';
 
 // NHWC input of the gathered tensor, its channel count, the output grid and filter taps.
-let X: usize = 0;
-let IH: i32 = 0;
-let IW: i32 = 0;
-let IC: i32 = 0;
-let OH: i32 = 0;
-let OW: i32 = 0;
-let FH: i32 = 0;
-let FW: i32 = 0;
-let SH: i32 = 1;
-let SW: i32 = 1;
-let DH: i32 = 1;
-let DW: i32 = 1;
-let PT: i32 = 0;
-let PL: i32 = 0;
+export let X: usize = 0;
+export let IH: i32 = 0;
+export let IW: i32 = 0;
+export let IC: i32 = 0;
+export let OH: i32 = 0;
+export let OW: i32 = 0;
+export let FH: i32 = 0;
+export let FW: i32 = 0;
+export let SH: i32 = 1;
+export let SW: i32 = 1;
+export let DH: i32 = 1;
+export let DW: i32 = 1;
+export let PT: i32 = 0;
+export let PL: i32 = 0;
 
 /**
  * Geometry of the gather: output pixel (n, oy, ox) and tap (kh, kw) read input pixel

@@ -4,3 +4,4 @@ export { scratchBytes, setScratch } from './scratch';
 export { gemm } from './gemm';
 export { setConv, col2im, flipFilter } from './conv';
 export { epilogue } from './epilogue';
+export { winogradFilter, winogradInput, winogradOutput } from './winograd';

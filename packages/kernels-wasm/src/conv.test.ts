@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { maxAbsDiff, rand, use, valuesOn } from '../test/helpers';
+import { convOptions } from './conv';
 import { registerWasmKernels, unregisterWasmKernels } from './index';
 
 beforeAll(async () => {
@@ -95,6 +96,89 @@ describe('Conv2D', () => {
       );
       expect(Array.from(zeroIn.dataSync()).every((v) => v === 0)).toBe(true);
     });
+  });
+});
+
+// 3x3 stride-1 convolutions with channels in whole vectors (>= 16) take the Winograd path; odd
+// sizes leave partial 2x2 tiles at the bottom and right edges.
+const WINOGRAD: Case[] = [
+  { x: [2, 9, 7, 16], f: [3, 3, 16, 20], strides: 1, pad: 'same' },
+  { x: [1, 8, 8, 32], f: [3, 3, 32, 16], strides: 1, pad: 'valid' },
+  { x: [1, 5, 6, 20], f: [3, 3, 20, 36], strides: 1, pad: 2 },
+  {
+    x: [1, 7, 5, 16],
+    f: [3, 3, 16, 16],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  { x: [1, 1, 1, 16], f: [3, 3, 16, 16], strides: 1, pad: 'same' },
+];
+
+describe('Conv2D, 3x3 stride 1 (Winograd F(2x2, 3x3))', () => {
+  it.each(WINOGRAD.map((c) => [label(c), c] as const))(
+    '%s matches the cpu backend and the im2col path',
+    async (_, c) => {
+      const x = rand(size(c.x), 21);
+      const w = rand(size(c.f), 22);
+      const f = () => tf.conv2d(tf.tensor4d(x, c.x), tf.tensor4d(w, c.f), c.strides, c.pad);
+      const winograd = await valuesOn('wasm', f);
+      convOptions.winograd = false;
+      const im2col = await valuesOn('wasm', f);
+      convOptions.winograd = true;
+      const cpu = await valuesOn('cpu', f);
+      await use('wasm');
+      const tol = 1e-5 + 5e-7 * 9 * c.f[2];
+      expect(maxAbsDiff(winograd, cpu)).toBeLessThan(tol);
+      expect(maxAbsDiff(im2col, cpu)).toBeLessThan(tol);
+    },
+  );
+
+  it.each(WINOGRAD.map((c) => [label(c), c] as const))(
+    '%s input gradient matches the cpu backend',
+    async (_, c) => {
+      const dyShape = outShape(c) as [number, number, number, number];
+      const dy = rand(size(dyShape), 23);
+      const w = rand(size(c.f), 24);
+      const f = () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(w, c.f) },
+            {
+              strides: 1,
+              pad: c.pad,
+              dataFormat: 'NHWC',
+              inputShape: c.x,
+            } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor;
+      const ours = await valuesOn('wasm', f);
+      const cpu = await valuesOn('cpu', f);
+      await use('wasm');
+      expect(maxAbsDiff(ours, cpu)).toBeLessThan(1e-5 + 5e-7 * 9 * c.f[3]);
+    },
+  );
+
+  it('fused bias and relu6 on the Winograd path match the cpu backend', async () => {
+    const c = WINOGRAD[0]!;
+    const f = () =>
+      tf.fused.conv2d({
+        x: tf.tensor4d(rand(size(c.x), 25), c.x),
+        filter: tf.tensor4d(rand(size(c.f), 26), c.f),
+        strides: 1,
+        pad: 'same',
+        bias: tf.tensor1d(rand(c.f[3], 27)),
+        activation: 'relu6',
+      });
+    const ours = await valuesOn('wasm', f);
+    const cpu = await valuesOn('cpu', f);
+    await use('wasm');
+    expect(maxAbsDiff(ours, cpu)).toBeLessThan(1e-5);
   });
 });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { A_IM2COL, A_IM2COL_T, A_STRIDED, type KernelContext } from './module.js';
 import { activationCode, leakyAlpha, OPERAND_NONE, operandLayout } from './fused.js';
-import { openExec } from './exec.js';
+import { type Exec, openExec } from './exec.js';
 
 type Pad = tf.Conv2DAttrs['pad'];
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
@@ -28,6 +28,93 @@ function convInfo(
 
 /** Largest float count of the column buffer the strided input gradient works through. */
 const COL_CHUNK_FLOATS = 1 << 20;
+
+/** Internal switches (tests run both paths). */
+export const convOptions = { winograd: true };
+
+/** Floats of transformed input and output tiles held at once by the Winograd path. */
+const WINOGRAD_CHUNK_FLOATS = 1 << 21;
+
+/**
+ * Whether a 3x3, stride-1, undilated convolution from `ic` to `oc` channels takes the
+ * Winograd F(2x2, 3x3) path: channels in whole vectors and enough of them that the transforms
+ * cost little next to the products.
+ */
+function useWinograd(fh: number, fw: number, ic: number, oc: number): boolean {
+  return (
+    convOptions.winograd &&
+    fh === 3 &&
+    fw === 3 &&
+    ic % 4 === 0 &&
+    oc % 4 === 0 &&
+    ic >= 16 &&
+    oc >= 16
+  );
+}
+
+interface WinogradPlan {
+  tiles: number;
+  chunk: number;
+  bytes: number;
+  gemmFlops: number;
+}
+
+function winogradPlan(batch: number, oh: number, ow: number, ic: number, oc: number): WinogradPlan {
+  const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
+  const chunk = Math.max(
+    4,
+    Math.min(tiles, Math.floor(WINOGRAD_CHUNK_FLOATS / (16 * (ic + oc)) / 4) * 4),
+  );
+  return {
+    tiles,
+    chunk,
+    bytes: (16 * ic * oc + 16 * chunk * (ic + oc)) * 4 + 256,
+    gemmFlops: 2 * Math.min(chunk, tiles) * ic * oc,
+  };
+}
+
+/**
+ * y = conv(x, w) for the geometry already set with setConv (3x3, stride 1), by Winograd:
+ * u = transformed filter w[3][3][ic][oc]; per chunk of tiles, transform the input, 16 GEMMs,
+ * transform back into y.
+ */
+function winogradConv(
+  exec: Exec,
+  plan: WinogradPlan,
+  w: number,
+  ic: number,
+  oc: number,
+  y: number,
+): void {
+  const { k } = exec;
+  const u = exec.alloc(16 * ic * oc * 4);
+  const v = exec.alloc(16 * plan.chunk * ic * 4);
+  const m = exec.alloc(16 * plan.chunk * oc * 4);
+  k.winogradFilter(w, u, ic, oc);
+  for (let t0 = 0; t0 < plan.tiles; t0 += plan.chunk) {
+    const n = Math.min(plan.chunk, plan.tiles - t0);
+    k.winogradInput(v, t0, n);
+    for (let e = 0; e < 16; e++) {
+      k.gemm(
+        0,
+        n,
+        oc,
+        ic,
+        A_STRIDED,
+        v + e * n * ic * 4,
+        ic,
+        1,
+        u + e * ic * oc * 4,
+        oc,
+        1,
+        m + e * n * oc * 4,
+        oc,
+        0,
+      );
+    }
+    k.winogradOutput(m, t0, n, y, oc);
+  }
+}
 
 const sizeOf = (t: tf.TensorInfo | undefined): number => (t ? tf.util.sizeFromShape(t.shape) : 0);
 
@@ -69,8 +156,20 @@ export function conv2d(
   const M = info.batchSize * info.outHeight * info.outWidth;
   const N = info.outChannels;
   const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const bytes = (sizeOf(x) + sizeOf(filter) + total + sizeOf(bias) + sizeOf(prelu)) * 4 + 1024;
-  const exec = openExec(ctx, 2 * M * N * K, bytes);
+  const winograd =
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    useWinograd(info.filterHeight, info.filterWidth, info.inChannels, N);
+  const plan = winograd
+    ? winogradPlan(info.batchSize, info.outHeight, info.outWidth, info.inChannels, N)
+    : undefined;
+  const bytes =
+    (sizeOf(x) + sizeOf(filter) + total + sizeOf(bias) + sizeOf(prelu)) * 4 +
+    (plan?.bytes ?? 0) +
+    1024;
+  const exec = openExec(ctx, plan?.gemmFlops ?? 2 * M * N * K, bytes);
   try {
     const { k } = exec;
     const xPtr = exec.input(x);
@@ -106,7 +205,8 @@ export function conv2d(
         info.padInfo.top,
         info.padInfo.left,
       );
-      k.gemm(0, M, N, K, A_IM2COL, 0, 0, 0, wPtr, N, 1, yPtr, N, 0);
+      if (plan) winogradConv(exec, plan, wPtr, info.inChannels, N, yPtr);
+      else k.gemm(0, M, N, K, A_IM2COL, 0, 0, 0, wPtr, N, 1, yPtr, N, 0);
     }
     if (act !== 0 || bias) {
       k.epilogue(
@@ -159,7 +259,14 @@ export function conv2dBackpropInput(
   if (info.strideHeight === 1 && info.strideWidth === 1) {
     // A stride-1 input gradient is a convolution of dy with the flipped, transposed filter.
     const M = info.batchSize * info.inHeight * info.inWidth;
-    const exec = openExec(ctx, 2 * M * ci * taps * co, inputBytes + taps * ci * co * 4);
+    const plan = useWinograd(fh, fw, co, ci)
+      ? winogradPlan(info.batchSize, info.inHeight, info.inWidth, co, ci)
+      : undefined;
+    const exec = openExec(
+      ctx,
+      plan?.gemmFlops ?? 2 * M * ci * taps * co,
+      inputBytes + taps * ci * co * 4 + (plan?.bytes ?? 0),
+    );
     try {
       const { k } = exec;
       const dyPtr = exec.input(dy);
@@ -183,7 +290,8 @@ export function conv2dBackpropInput(
         fh - 1 - info.padInfo.top,
         fw - 1 - info.padInfo.left,
       );
-      k.gemm(0, M, ci, taps * co, A_IM2COL, 0, 0, 0, flipped, ci, 1, dxPtr, ci, 0);
+      if (plan) winogradConv(exec, plan, flipped, co, ci, dxPtr);
+      else k.gemm(0, M, ci, taps * co, A_IM2COL, 0, 0, 0, flipped, ci, 1, dxPtr, ci, 0);
     } finally {
       exec.finish();
     }

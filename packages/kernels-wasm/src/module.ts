@@ -39,6 +39,9 @@ export interface KernelExports {
   ): void;
   col2im(cols: number, m0: number, rows: number, dx: number): void;
   flipFilter(w: number, dst: number, fh: number, fw: number, ci: number, co: number): void;
+  winogradFilter(w: number, u: number, ic: number, oc: number): void;
+  winogradInput(v: number, t0: number, tiles: number): void;
+  winogradOutput(m: number, t0: number, tiles: number, y: number, oc: number): void;
   epilogue(
     c: number,
     M: number,

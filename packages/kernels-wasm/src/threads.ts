@@ -208,6 +208,9 @@ function parallelKernels(p: Pool): KernelExports {
     col2im: (...args) => main.col2im(...args),
     flipFilter: (...args) => main.flipFilter(...args),
     epilogue: (...args) => main.epilogue(...args),
+    winogradFilter: (...args) => main.winogradFilter(...args),
+    winogradInput: (...args) => main.winogradInput(...args),
+    winogradOutput: (...args) => main.winogradOutput(...args),
     setConv: (...args) => {
       conv = args;
       main.setConv(...args);
