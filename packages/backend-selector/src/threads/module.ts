@@ -112,6 +112,21 @@ export function terminateWorkers(pthread: ThreadedModule['PThread'] | undefined)
 }
 
 /**
+ * Runs `create` (the emscripten factory), then puts `globalThis.Worker` back as it was: the glue
+ * sets it to worker_threads.Worker in Node, which would make Node look like a browser to code
+ * that tests `typeof Worker`. The glue creates its pool's 8 workers inside the call.
+ */
+function withoutGlobalWorker<T>(create: () => T): T {
+  const before = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
+  try {
+    return create();
+  } finally {
+    if (before) Object.defineProperty(globalThis, 'Worker', before);
+    else delete (globalThis as { Worker?: unknown }).Worker;
+  }
+}
+
+/**
  * Instantiates tfjs-backend-wasm's multi-threaded SIMD binary in Node: its emscripten glue,
  * pthread workers started from a `data:` URL, and the 8 workers of emscripten's pool loaded.
  * Rejects (never hangs past `timeoutMs`, never leaves workers or listeners behind) when any
@@ -181,7 +196,7 @@ export async function createThreadedModule(options: CreateOptions): Promise<Thre
   const listenersBefore = processListeners();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const ready = factory(config);
+    const ready = withoutGlobalWorker(() => factory(config));
     // Worker 'error' events with no listener throw; emscripten adds its own only once the wasm
     // is instantiated, so listen from the start.
     for (const worker of config.PThread?.unusedWorkers ?? []) {

@@ -151,6 +151,7 @@ describe('enableWasmThreads (plain node children)', () => {
     expect(out['again']).toEqual({ enabled: true, threads: 2 }); // second call: first success
     expect(out.flag).toBe(true);
     expect(out['backend']).toBe('wasm');
+    expect(out['globalWorker']).toBe('undefined'); // emscripten's global Worker taken back
     expect(out.threadsCount).toBe(2); // tfjs-backend-wasm's own getThreadsCount()
     // One pthread beside the main thread really runs; emscripten's 7 spare workers are ended.
     expect(out['pool']).toEqual({ running: 1, idle: 0 });

@@ -49,6 +49,7 @@ if (scenario === 'threads') {
   out.flag = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   await tf.setBackend('wasm');
   out.backend = tf.getBackend();
+  out.globalWorker = typeof globalThis.Worker;
   out.threadsCount = wasm.getThreadsCount();
   out.pool = pool();
   out.values = compute();
