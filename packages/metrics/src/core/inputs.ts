@@ -57,6 +57,14 @@ export function toClassIds(t: tf.Tensor): tf.Tensor {
   return t.dtype === 'int32' ? t : tf.cast(t, 'int32');
 }
 
+/** `0 <= ids < n` for int32 ids (int32 scalars: no casts). */
+export function idsInRange(ids: tf.Tensor, n: number): tf.Tensor {
+  return tf.logicalAnd(
+    tf.greaterEqual(ids, tf.scalar(0, 'int32')),
+    tf.less(ids, tf.scalar(n, 'int32')),
+  );
+}
+
 /**
  * TF's `remove_squeezable_dimensions`: when the ranks of predictions and labels differ by one
  * and the extra trailing dimension is 1, it is squeezed. Then the shapes must be equal.

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { alignPair, positiveInt, prepareWeights, toClassIds, toTensor } from '../core/inputs.js';
+import {
+  alignPair,
+  idsInRange,
+  positiveInt,
+  prepareWeights,
+  toClassIds,
+  toTensor,
+} from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, MetricInput, PredictionArgs, StateSpec } from '../core/types.js';
 
@@ -35,9 +42,7 @@ export function confusionBatch(
   const w = prepareWeights(fn, weights, l.shape);
   const pid = tf.reshape(toClassIds(p), [-1]);
   const lid = tf.reshape(toClassIds(l), [-1]);
-  const inRange = (ids: tf.Tensor) =>
-    tf.logicalAnd(tf.greaterEqual(ids, 0), tf.less(ids, numClasses));
-  const valid = tf.logicalAnd(inRange(pid), inRange(lid));
+  const valid = tf.logicalAnd(idsInRange(pid, numClasses), idsInRange(lid, numClasses));
   const cells = numClasses * numClasses;
   // Out-of-range pairs go to an extra bucket that is sliced off.
   const index = tf.where(

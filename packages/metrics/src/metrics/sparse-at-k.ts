@@ -53,8 +53,9 @@ function topKSets(
   let fp: tf.Tensor;
   let fn_: tf.Tensor;
   if (classId !== undefined) {
-    const inS = tf.any(tf.equal(l, classId), -1);
-    const inT = tf.any(tf.equal(top, classId), -1);
+    const id = tf.scalar(classId, 'int32');
+    const inS = tf.any(tf.equal(l, id), -1);
+    const inT = tf.any(tf.equal(top, id), -1);
     tp = tf.logicalAnd(inS, inT);
     fp = tf.logicalAnd(inT, tf.logicalNot(inS));
     fn_ = tf.logicalAnd(inS, tf.logicalNot(inT));

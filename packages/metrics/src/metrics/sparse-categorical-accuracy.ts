@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { prepareWeights, sameShape, toClassIds, toFloat, toTensor } from '../core/inputs.js';
+import {
+  idsInRange,
+  prepareWeights,
+  sameShape,
+  toClassIds,
+  toFloat,
+  toTensor,
+} from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';
 import { meanOf } from '../core/weighted-mean.js';
@@ -41,7 +48,7 @@ export function sparseCategoricalAccuracy(options: MetricOptions = {}): Metric {
           );
         }
         const ids = toClassIds(l);
-        const outside = tf.logicalOr(tf.less(ids, 0), tf.greaterEqual(ids, numClasses));
+        const outside = tf.logicalNot(idsInRange(ids, numClasses));
         return {
           values: tf.equal(ids, tf.argMax(p, -1)),
           weights: prepareWeights(fn, weights, ids.shape),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import {
+  idsInRange,
   positiveInt,
   prepareWeights,
   shapeStr,
@@ -68,7 +69,7 @@ function inTopK(kind: string, options: TopKOptions): Metric {
         }
         const numClasses = p.shape[1] as number;
         const ids = toClassIds(l);
-        const valid = tf.logicalAnd(tf.greaterEqual(ids, 0), tf.less(ids, numClasses));
+        const valid = idsInRange(ids, numClasses);
         const isTarget = tf.equal(
           tf.expandDims(ids, 1),
           tf.expandDims(tf.range(0, numClasses, 1, 'int32'), 0),
@@ -76,7 +77,10 @@ function inTopK(kind: string, options: TopKOptions): Metric {
         const target = tf.sum(tf.where(isTarget, p, tf.zerosLike(p)), 1, true);
         const higher = tf.sum(tf.cast(tf.greater(p, target), 'int32'), 1);
         const finite = tf.all(tf.isFinite(p), 1);
-        const hit = tf.logicalAnd(tf.logicalAnd(valid, finite), tf.less(higher, k));
+        const hit = tf.logicalAnd(
+          tf.logicalAnd(valid, finite),
+          tf.less(higher, tf.scalar(k, 'int32')),
+        );
         return {
           values: hit,
           weights: prepareWeights(fn, weights, ids.shape),
