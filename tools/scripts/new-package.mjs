@@ -41,7 +41,7 @@ const pkg = {
     './package.json': './package.json',
     './internal/*': null,
   },
-  files: ['dist', 'src', '!src/**/*.test.ts'],
+  files: ['dist', 'src', '!src/**/*.test.ts', '!src/**/*.test-helpers.ts'],
   scripts: {
     build: 'tsup',
     typecheck: 'tsc --noEmit -p tsconfig.json',

@@ -137,6 +137,25 @@ describe.each(['cpu', 'wasm'] as const)('batchNorm on %s', (backend) => {
     x.dispose();
   });
 
+  it("differentiates with slim's default (no gamma): d/dbeta of sum(y) is the batch size", () => {
+    // tfjs-core cannot differentiate tf.batchNorm with an absent scale; the layer must pass one.
+    const x = tf.tensor2d(X, [4, 2]);
+    const loss = () =>
+      tf.tidy(() => tf.sum(run(() => batchNorm(x, { isTraining: true }))) as tf.Scalar);
+    tf.dispose(loss());
+    const beta = getTrainableVariables({ store }).find(
+      (v) => store.nameOf(v) === 'net/BatchNorm/beta',
+    );
+    expect(beta).toBeDefined();
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(loss, [beta!]);
+    // y = xhat + beta per element, so each of the 4 rows adds 1 to each channel's gradient.
+    expect(Array.from(grads[beta!.name]!.dataSync())).toEqual([4, 4]);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it('bad input', () => {
     expect(() => run(() => batchNorm(tf.zeros([3])))).toThrow(
       /batchNorm: expected inputs of rank >= 2 \[batch, \.\.\., channels\], got rank 1 with shape \[3\]/,

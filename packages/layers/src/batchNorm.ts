@@ -132,12 +132,16 @@ function batchNormImpl(inputs: tf.Tensor, options: BatchNormOptions = {}): tf.Te
       trainable: false,
       collections,
     });
+    // tfjs-core cannot differentiate tf.batchNorm when offset or scale is absent (its tape reads
+    // every input), so slim's "no gamma" default passes a constant 1 (and "no beta" a 0) instead.
+    const offset = beta ?? tf.zeros([channels]);
+    const scale = gamma ?? tf.ones([channels]);
     let out: tf.Tensor;
     if (!training) {
-      out = tf.batchNorm(x, movingMean, movingVariance, beta, gamma, epsilon);
+      out = tf.batchNorm(x, movingMean, movingVariance, offset, scale, epsilon);
     } else {
       const { mean, variance } = tf.tidy(() => tf.moments(x, axes));
-      out = tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
+      out = tf.batchNorm(x, mean, variance, offset, scale, epsilon);
       if (updates === null) {
         movingAverage(movingMean, mean, decay);
         movingAverage(movingVariance, variance, decay);
