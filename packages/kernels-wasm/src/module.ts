@@ -77,7 +77,6 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 let compiled: WebAssembly.Module | undefined;
 let compiling: Promise<WebAssembly.Module> | undefined;
-let compileError: Error | undefined;
 const contexts = new WeakMap<object, KernelContext>();
 
 /**
@@ -93,22 +92,10 @@ export function compileKernels(): Promise<void> {
       compiled = new WebAssembly.Module(bytes);
       compiling = Promise.resolve(compiled);
     } catch {
-      compiling = WebAssembly.compile(bytes).then(
-        (module) => (compiled = module),
-        (error: unknown) => {
-          compileError = error instanceof Error ? error : new Error(String(error));
-          throw compileError;
-        },
-      );
+      compiling = WebAssembly.compile(bytes).then((module) => (compiled = module));
     }
   }
   return compiling.then(() => undefined);
-}
-
-/** Why the kernels cannot run on this platform, if they cannot. */
-export function kernelsUnavailableReason(): string | undefined {
-  if (typeof WebAssembly === 'undefined') return 'WebAssembly is not available';
-  return compileError?.message;
 }
 
 /**
