@@ -266,9 +266,10 @@ export async function writeBundle(
       });
     }
     await sink.flush();
-    await fh.sync();
-    await fh.close();
+    // The data file's fsync (the long one) runs while the index is built and written.
+    const dataFh = fh;
     fh = undefined;
+    const dataSynced = dataFh.datasync().finally(() => dataFh.close());
 
     entries.sort((a, b) => compareBytes(a.key, b.key));
     const table: TableEntry[] = [{ key: new Uint8Array(0), value: encodeHeader() }];
@@ -287,11 +288,18 @@ export async function writeBundle(
     }
     const tableOptions = options.blockSize === undefined ? {} : { blockSize: options.blockSize };
     const indexBytes = buildTable(table, tableOptions);
-    fh = await fsp.open(indexTmp, 'wx');
-    await writeAll(fh, indexBytes, 0);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
+    const indexWritten = (async () => {
+      const ih = await fsp.open(indexTmp, 'wx');
+      try {
+        await writeAll(ih, indexBytes, 0);
+        await ih.datasync();
+      } finally {
+        await ih.close();
+      }
+    })();
+    const [a, b] = await Promise.allSettled([dataSynced, indexWritten]);
+    if (a.status === 'rejected') throw a.reason;
+    if (b.status === 'rejected') throw b.reason;
     await fsp.rename(dataTmp, dataPath);
     await fsp.rename(indexTmp, indexPath);
     await fsyncDir(path.dirname(prefix));

@@ -230,7 +230,7 @@ describe.each(['cpu', 'wasm'] as const)('restore on %s', (backend) => {
     ]);
     const t = tf.zeros([4]);
     await expect(restore(ckpt, { x: t as tf.Variable })).rejects.toThrow(
-      /restore: expected a tf.Variable for "x", got a float32 tensor/,
+      /restore: expected a live tf.Variable for "x", got a float32 tensor/,
     );
     tf.dispose([v, t]);
   });

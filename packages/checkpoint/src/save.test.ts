@@ -168,7 +168,7 @@ describe.each(['cpu', 'wasm'] as const)('saveCheckpoint on %s', (backend) => {
   it('bad arguments are rejected with the expected/got/fix message and nothing written', async () => {
     const t = tf.scalar(1);
     await expect(saveCheckpoint(dir, [t as unknown as tf.Variable])).rejects.toThrow(
-      /saveCheckpoint: expected an array of tf.Variable, got a float32 tensor at index 0/,
+      /saveCheckpoint: expected an array of live tf.Variable, got a float32 tensor at index 0/,
     );
     await expect(saveCheckpoint(dir, { a: 3 as unknown as tf.Tensor })).rejects.toThrow(
       /expected a tensor, variable or raw tensor for "a", got number/,
@@ -180,6 +180,9 @@ describe.each(['cpu', 'wasm'] as const)('saveCheckpoint on %s', (backend) => {
     await expect(saveCheckpoint(dir, { a: t }, { globalStep: 1.5 })).rejects.toThrow(
       /globalStep a non-negative integer, got 1.5/,
     );
+    const gone = tf.scalar(2);
+    gone.dispose();
+    await expect(saveCheckpoint(dir, { gone })).rejects.toThrow(/got a disposed float32 tensor/);
     expect(fs.readdirSync(dir)).toEqual([]);
     t.dispose();
   });

@@ -45,6 +45,7 @@ export function isVariable(x: unknown): x is tf.Variable {
 
 function describe(x: unknown): string {
   if (x === null) return 'null';
+  if (x instanceof tf.Tensor && x.isDisposed) return `a disposed ${x.dtype} tensor`;
   if (x instanceof tf.Tensor) return `a ${x.dtype} tensor`;
   return typeof x === 'object' ? (Array.isArray(x) ? 'an array' : 'an object') : typeof x;
 }
@@ -54,9 +55,9 @@ export function toSaveEntries(fn: string, vars: SaveableVariables): Array<[strin
   const out: Array<[string, Saveable]> = [];
   if (Array.isArray(vars)) {
     for (const [i, v] of (vars as readonly unknown[]).entries()) {
-      if (!isVariable(v)) {
+      if (!isVariable(v) || v.isDisposed) {
         throw new TypeError(
-          `${fn}: expected an array of tf.Variable, got ${describe(v)} at index ${i}. Pass a {name: tensor} map for plain tensors.`,
+          `${fn}: expected an array of live tf.Variable, got ${describe(v)} at index ${i}. Pass a {name: tensor} map for plain tensors.`,
         );
       }
       out.push([v.name, v]);
@@ -69,7 +70,10 @@ export function toSaveEntries(fn: string, vars: SaveableVariables): Array<[strin
     );
   }
   for (const [name, v] of Object.entries(vars as Record<string, unknown>)) {
-    if (!(v instanceof tf.Tensor) && !isRawTensor(v)) {
+    if (
+      (!(v instanceof tf.Tensor) && !isRawTensor(v)) ||
+      (v instanceof tf.Tensor && v.isDisposed)
+    ) {
       throw new TypeError(
         `${fn}: expected a tensor, variable or raw tensor for "${name}", got ${describe(v)}. Pass tfjs tensors or {dtype, shape, data}.`,
       );
@@ -96,9 +100,9 @@ export function toRestoreEntries(
     );
   }
   for (const [name, v] of entries) {
-    if (!isVariable(v)) {
+    if (!isVariable(v) || v.isDisposed) {
       throw new TypeError(
-        `${fn}: expected a tf.Variable for "${name}", got ${describe(v)}. Restore needs variables (tf.variable(...)) to assign to.`,
+        `${fn}: expected a live tf.Variable for "${name}", got ${describe(v)}. Restore needs variables (tf.variable(...)) to assign to.`,
       );
     }
     out.push([name, v]);

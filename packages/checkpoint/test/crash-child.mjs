@@ -4,7 +4,8 @@
 import { pathToFileURL } from 'node:url';
 
 const [bundle, dir, first] = process.argv.slice(2);
-const { saveCheckpoint } = await import(pathToFileURL(bundle).href);
+const { saveCheckpoint, crc32cImplementation } = await import(pathToFileURL(bundle).href);
+process.stdout.write(`crc ${await crc32cImplementation()}\n`);
 
 const SIZES = [1, 1000, 65536, 200000, 7, 131072];
 for (let step = Number(first); ; step++) {

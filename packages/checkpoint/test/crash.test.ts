@@ -16,13 +16,18 @@ interface EsbuildApi {
 }
 
 let bundle: string;
+const crcImpls = new Set<string>();
 let work: string;
 
 beforeAll(async () => {
   // Bundle the sources (tfjs-core included) into one ESM file the child imports: tests what
   // the current sources do, without a prior build.
   work = tmpDir('crash');
-  bundle = path.join(work, 'checkpoint.mjs');
+  // The bundle lives under the package's node_modules (git-ignored) so that its external
+  // import of @node-rs/crc32 resolves as it does for users.
+  const cache = path.join(__dirname, '..', 'node_modules', '.cache', 'tfslim-crash-test');
+  fs.mkdirSync(cache, { recursive: true });
+  bundle = path.join(cache, `checkpoint-${process.pid}.mjs`);
   // esbuild ships with tsup (a root devDependency).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as EsbuildApi;
@@ -34,6 +39,7 @@ beforeAll(async () => {
     target: 'node20',
     outfile: bundle,
     logLevel: 'silent',
+    external: ['@node-rs/*'],
     // tfjs-core's CommonJS dependencies call require(); give the ESM bundle one.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
@@ -43,6 +49,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
+  fs.rmSync(bundle, { force: true });
 });
 
 function stepOf(prefix: string): number {
@@ -63,6 +70,8 @@ function runAndKill(dir: string, first: number, delayMs: number): Promise<void> 
     let killed = false;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
+      const crc = /crc (\w+)/.exec(d.toString());
+      if (crc) crcImpls.add(crc[1]!);
       if (!killed && d.toString().includes('ready')) {
         killed = true;
         setTimeout(() => child.kill('SIGKILL'), delayMs);
@@ -117,9 +126,10 @@ it(`the latest checkpoint loads after each of ${KILLS_PER_DIR * DIRS} kills at r
   );
   // Saves happened between kills (the kills landed at various points, not always first).
   expect(steps.flat().length).toBe(DIRS * KILLS_PER_DIR);
+  expect(crcImpls.size).toBe(1);
   // Temporary files left by kills that landed mid-write (harmless; never read).
   const orphans = dirs.flatMap((d) => fs.readdirSync(d)).filter((f) => f.includes('.tmp-')).length;
   console.log(
-    `crash test (${os.cpus().length} cpus): steps per run ${JSON.stringify(steps)}; ${orphans} temp files left mid-write`,
+    `crash test (${os.cpus().length} cpus): steps per run ${JSON.stringify(steps)}; ${orphans} temp files left mid-write; CRC32C ${[...crcImpls].join()}`,
   );
 }, 120_000);
