@@ -21,7 +21,7 @@ export { aggregateMetrics, aggregateMetricMap } from './core/aggregate.js';
 export type { MetricLike } from './core/aggregate.js';
 export { MetricCollection, withInputs } from './core/collection.js';
 export type { AnyMetric, MetricWithInputs } from './core/collection.js';
-export { toFloat } from './core/inputs.js';
+export { toFloat, alignPair, prepareWeights } from './core/inputs.js';
 
 // Means and errors.
 export { mean } from './metrics/mean.js';

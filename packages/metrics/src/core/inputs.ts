@@ -41,7 +41,13 @@ export function toTensor(fn: string, arg: string, x: MetricInput | undefined): t
   return t;
 }
 
-/** `x` as float32. */
+/**
+ * An update argument as a float32 tensor, refusing strings, complex numbers and disposed
+ * tensors with an error naming `fn` and `arg`. For custom metric definitions.
+ *
+ * @example
+ * batch: (values) => ({ total: tf.sum(toFloat('myMetric.update', 'values', values)) }),
+ */
 export function toFloat(fn: string, arg: string, x: MetricInput | undefined): tf.Tensor {
   const t = toTensor(fn, arg, x);
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
@@ -68,6 +74,9 @@ export function idsInRange(ids: tf.Tensor, n: number): tf.Tensor {
 /**
  * TF's `remove_squeezable_dimensions`: when the ranks of predictions and labels differ by one
  * and the extra trailing dimension is 1, it is squeezed. Then the shapes must be equal.
+ *
+ * @example
+ * const [p, y] = alignPair('myMetric.update', predictions, labels); // [B, 1] and [B] -> [B]
  */
 export function alignPair(
   fn: string,
@@ -95,6 +104,10 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * Weights as a float32 tensor of `shape`, by TF's rules: a scalar broadcasts; a rank one
  * higher with a trailing 1 is squeezed, one lower is expanded at the end; then every
  * dimension must equal the values' or be 1. `undefined` gives `null` (every weight 1).
+ *
+ * @example
+ * const w = prepareWeights('myMetric.update', weights, values.shape); // null, or values' shape
+ * const total = tf.sum(w === null ? values : tf.mul(values, w));
  */
 export function prepareWeights(
   fn: string,

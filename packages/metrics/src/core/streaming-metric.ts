@@ -15,7 +15,7 @@ import type {
 /** A state's current value: a tensor, `null` (lazily shaped, not seen yet) or concat chunks. */
 type Slot = tf.Tensor | tf.Tensor[] | null;
 
-/** Options every metric factory accepts. */
+/** Options every metric factory accepts, e.g. `accuracy({ name: 'eval/accuracy' })`. */
 export interface MetricOptions {
   /** Name used by collections and `state()` prefixes. Default: the factory name. */
   name?: string;

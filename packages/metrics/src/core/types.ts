@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-/** What `update` accepts: a tensor, or anything `tf.tensor()` accepts (numbers, nested arrays). */
+/** What `update` accepts: a tensor, or anything `tf.tensor()` accepts (`[0, 2, 1]`, `0.5`). */
 export type MetricInput = tf.Tensor | tf.TensorLike;
 
 /** `update(predictions, labels, weights?)`: slim's argument order for two-input metrics. */
