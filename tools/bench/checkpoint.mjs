@@ -37,7 +37,7 @@ const VGG16 = [
   ['fc7', [1, 1, 4096, 4096]],
   ['fc8', [1, 1, 4096, 1000]],
 ];
-const REPS = 5;
+const REPS = 3;
 const MB = 1e6;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

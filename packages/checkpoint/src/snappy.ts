@@ -56,7 +56,12 @@ export function snappyUncompress(input: Uint8Array): Uint8Array {
       len += 1;
       if (pos + len > n) throw new SnappyError('literal runs past the input');
       if (op + len > length) throw new SnappyError('literal runs past the declared length');
-      out.set(input.subarray(pos, pos + len), op);
+      if (len < 64) {
+        // Short literals: a loop beats creating a subarray view.
+        for (let k = 0; k < len; k++) out[op + k] = input[pos + k]!;
+      } else {
+        out.set(input.subarray(pos, pos + len), op);
+      }
       pos += len;
       op += len;
       continue;
@@ -86,11 +91,11 @@ export function snappyUncompress(input: Uint8Array): Uint8Array {
     }
     if (offset === 0 || offset > op) throw new SnappyError(`copy offset ${offset} at output ${op}`);
     if (op + len > length) throw new SnappyError('copy runs past the declared length');
-    if (offset >= len) {
+    if (len >= 64 && offset >= len) {
       out.copyWithin(op, op - offset, op - offset + len);
       op += len;
     } else {
-      // Overlapping copy: repeats the last `offset` bytes.
+      // Short or overlapping copy (an overlap repeats the last `offset` bytes).
       for (let k = 0; k < len; k++, op++) out[op] = out[op - offset]!;
     }
   }
