@@ -165,6 +165,7 @@ async function runOne(name, opts, trainSet, testSet) {
       }
     : undefined;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const result = await train(trainOp, logdir, {
     data: trainBatches(trainSet, { batchSize: BATCH, seed: 1, startStep }),
     numberOfSteps,
@@ -182,6 +183,8 @@ async function runOne(name, opts, trainSet, testSet) {
     log: (line) => console.log(`[${name}] ${line}`),
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const runningAcc = running ? await running.resultNumber() : NaN;
   running?.dispose();
   logits?.dispose();
@@ -203,6 +206,7 @@ async function runOne(name, opts, trainSet, testSet) {
     testAccuracy: testEval.accuracy,
     runningTrainAccuracy: runningAcc,
     seconds,
+    cpuSeconds,
     msPerStep: result.steps > 0 ? (result.seconds * 1000) / result.steps : NaN,
     checkpoint: ckpt,
   };
@@ -232,6 +236,7 @@ function table(rows) {
       (Number.isFinite(r.runningTrainAccuracy) ? ` (running ${pct(r.runningTrainAccuracy)})` : ''),
     pct(r.testAccuracy),
     num(r.seconds, 1),
+    num(r.cpuSeconds, 1),
     num(r.msPerStep, 2),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
