@@ -196,6 +196,36 @@ describe('train', () => {
     weights[0]!.tensor.dispose();
   });
 
+  it('summarizeGradients writes gradient histograms and norms; shouldStop ends training', async () => {
+    const dir = tmp();
+    const store = newStore();
+    const op = createTrainOp(
+      (_l, xb: tf.Tensor, yb: tf.Tensor) => meanSquaredError(model(xb), yb),
+      tf.train.sgd(0.05),
+      { store, summarizeGradients: true },
+    );
+    const r = await train(op, dir, {
+      data: batches(x, y),
+      numberOfSteps: 100,
+      saveSummariesSteps: 1,
+      trainStepFn: (o, batch, { globalStep }) => ({
+        loss: o(...batch),
+        shouldStop: globalStep >= 2,
+      }),
+      ...quiet,
+    });
+    expect(r.globalStep).toBe(3);
+    expect(Object.keys(op.lastGradients)).toEqual(['net/fc/weights', 'net/fc/biases']);
+    const tags = new Set<string>();
+    for (const file of await listEventFiles(dir))
+      for await (const e of readEvents(file))
+        for (const v of e.values) tags.add(`${v.kind}:${v.tag}`);
+    expect(tags).toContain('histogram:net/fc/weights/gradients');
+    expect(tags).toContain('scalar:net/fc/biases/gradient_norm');
+    op.dispose();
+    expect(Object.keys(op.lastGradients)).toEqual([]);
+  });
+
   it('no tensor leaks across a train call (after the first)', async () => {
     const store = newStore();
     const op = makeOp(store);
