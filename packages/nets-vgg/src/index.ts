@@ -1,2 +1,6 @@
 // Public surface of @tfslim/nets-vgg: everything users may import is listed here.
-export {};
+export { vggA, vgg16, vgg19 } from './vgg.js';
+export type { VggNet } from './vgg.js';
+export { vggArgScope } from './argScope.js';
+export type { VggArgScopeOptions } from './argScope.js';
+export type { VggOptions, VggOutput } from './options.js';
