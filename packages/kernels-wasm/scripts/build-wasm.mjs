@@ -22,8 +22,8 @@ const outDir = join(root, '.wasm-build');
 // once.
 const generated = join(root, 'src', 'generated', 'kernels-wasm.ts');
 
-/** Largest shared memory the worker-thread variant accepts: 2 GiB. */
-const SHARED_MAX_PAGES = 32768;
+/** Largest shared memory the shared-memory variant accepts: 4 GiB (wasm32's whole range). */
+const SHARED_MAX_PAGES = 65536;
 
 // Flags: SIMD on; memory imported from tfjs-backend-wasm (never exported or grown by us); the
 // stub runtime and no assertions, so the module writes no static data into the shared memory.
@@ -100,8 +100,8 @@ function compile(name, extraFlags) {
 
 if (!upToDate() || process.argv.includes('--force')) {
   mkdirSync(outDir, { recursive: true });
-  // The same code twice: on tfjs-backend-wasm's (unshared) memory, and on a shared memory the
-  // worker threads import (shared memory needs a declared maximum: 2 GiB).
+  // The same code twice: on tfjs-backend-wasm's (unshared) memory, and on a shared memory (the
+  // worker threads' pool, or tfjs's threaded build); a shared memory needs a declared maximum.
   const plain = compile('kernels', []);
   const shared = compile('kernels-shared', [
     '--enable',

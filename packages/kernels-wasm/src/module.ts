@@ -1,4 +1,4 @@
-import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './generated/kernels-wasm.js';
 import { backendMemory, type WasmBackend } from './wasmBackend.js';
 
 /** Exports of the AssemblyScript kernels module (see assembly/index.ts). */
@@ -75,50 +75,74 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-let compiled: WebAssembly.Module | undefined;
-let compiling: Promise<WebAssembly.Module> | undefined;
-const contexts = new WeakMap<object, KernelContext>();
+/** The two builds: for an unshared memory (tfjs-backend-wasm's usual one) and a shared one. */
+interface Compiled {
+  plain: WebAssembly.Module;
+  shared: WebAssembly.Module;
+}
+
+let compiled: Compiled | undefined;
+let compiling: Promise<Compiled> | undefined;
+/** Per backend: its kernels, or null when they cannot run on its memory (stock kernels then). */
+const contexts = new WeakMap<object, KernelContext | null>();
 
 /**
- * Compiles the kernels module. Synchronous where the platform allows it (Node, workers);
+ * Compiles the kernels modules. Synchronous where the platform allows it (Node, workers);
  * browsers refuse synchronous compiles of modules over 4 KB on the main thread, so there it
  * compiles asynchronously and the stock kernels run until the promise settles.
  */
 export function compileKernels(): Promise<void> {
   if (compiled) return Promise.resolve();
   if (!compiling) {
-    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    const plain = decodeBase64(KERNELS_WASM_BASE64);
+    const shared = decodeBase64(KERNELS_WASM_SHARED_BASE64);
     try {
-      compiled = new WebAssembly.Module(bytes);
+      compiled = { plain: new WebAssembly.Module(plain), shared: new WebAssembly.Module(shared) };
       compiling = Promise.resolve(compiled);
     } catch {
-      compiling = WebAssembly.compile(bytes).then((module) => (compiled = module));
+      compiling = Promise.all([WebAssembly.compile(plain), WebAssembly.compile(shared)]).then(
+        ([p, sh]) => (compiled = { plain: p, shared: sh }),
+      );
     }
   }
   return compiling.then(() => undefined);
 }
 
+/** The compiled shared-memory build (worker threads), once compiled. */
+export async function sharedModule(): Promise<WebAssembly.Module> {
+  await compileKernels();
+  return compiled!.shared;
+}
+
 /**
- * The kernels instantiated on `backend`'s own memory, or undefined while the module is still
- * compiling (the caller then runs the stock kernel).
+ * The kernels instantiated on `backend`'s own memory, or undefined while the modules are still
+ * compiling or when they cannot link to that memory (the caller then runs the stock kernel).
  */
 export function kernelsFor(backend: WasmBackend): KernelContext | undefined {
   const existing = contexts.get(backend);
-  if (existing) return existing;
+  if (existing !== undefined) return existing ?? undefined;
   if (!compiled) return undefined;
   const memory = backendMemory(backend);
-  if (memory == null) {
-    throw new Error(
-      `kernels-wasm: expected tfjs-backend-wasm's module to expose its WebAssembly.Memory (asm.memory), got none. Use @tensorflow/tfjs-backend-wasm 4.x or turn the kernels off with TFSLIM_WASM_KERNELS=stock.`,
-    );
+  let context: KernelContext | null = null;
+  if (memory != null) {
+    // tfjs-backend-wasm's threaded build (browsers with cross-origin isolation) shares its
+    // memory: that needs the build that declares a shared memory.
+    const isShared =
+      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    try {
+      const module = isShared ? compiled.shared : compiled.plain;
+      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      const k = instance.exports as unknown as KernelExports;
+      const raw = backend.wasm._malloc(k.scratchBytes() + 64) >>> 0;
+      if (raw !== 0) {
+        // Cache-line aligned: the microkernel's packed-panel loads then never split a line.
+        k.setScratch((raw + 63) & ~63);
+        context = { k, backend };
+      }
+    } catch {
+      context = null; // a memory these builds cannot link to: keep the stock kernels
+    }
   }
-  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-  const k = instance.exports as unknown as KernelExports;
-  const raw = backend.wasm._malloc(k.scratchBytes() + 64) >>> 0;
-  if (raw === 0) throw new Error('kernels-wasm: the wasm backend could not allocate scratch.');
-  // Cache-line aligned: the microkernel's packed-panel loads then never split a line.
-  k.setScratch((raw + 63) & ~63);
-  const context: KernelContext = { k, backend };
   contexts.set(backend, context);
-  return context;
+  return context ?? undefined;
 }

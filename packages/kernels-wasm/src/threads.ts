@@ -6,8 +6,7 @@ import type * as Os from 'node:os';
 import type * as WorkerThreads from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Exec } from './exec.js';
-import { KERNELS_WASM_SHARED_BASE64, SHARED_MAX_PAGES } from './generated/kernels-wasm.js';
-import { A_STRIDED, decodeBase64, type KernelContext, type KernelExports } from './module.js';
+import { A_STRIDED, type KernelContext, type KernelExports, sharedModule } from './module.js';
 
 /** Ints per worker in the control block, and the fields of one slot. */
 const SLOT = 64;
@@ -20,6 +19,8 @@ const STATUS = 31;
 const READY = 32;
 const MAX_THREADS = 8;
 const PAGE = 65536;
+/** The pool's shared memory may grow to 2 GiB (the build accepts up to 4 GiB). */
+const POOL_MAX_PAGES = 32768;
 /** Rows (or columns) per thread are rounded to the microkernel's tile. */
 const MR = 4;
 const NR = 8;
@@ -162,8 +163,8 @@ async function createPool(): Promise<Pool> {
       typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     threads = Math.max(1, Math.min(cores, MAX_THREADS));
   }
-  const module = await WebAssembly.compile(decodeBase64(KERNELS_WASM_SHARED_BASE64));
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+  const module = await sharedModule();
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: POOL_MAX_PAGES, shared: true });
   const main = new WebAssembly.Instance(module, { env: { memory } })
     .exports as unknown as KernelExports;
   const scratchBytes = align(main.scratchBytes());
@@ -290,7 +291,7 @@ export function sharedExec(ctx: KernelContext, flops: number, bytes: number): Ex
   if (!p || broken || options.threads === 1 || flops < options.minFlops || activeThreads() < 2) {
     return undefined;
   }
-  const limit = SHARED_MAX_PAGES * PAGE;
+  const limit = POOL_MAX_PAGES * PAGE;
   if (p.arenaBase + bytes + 64 * 16 > limit) return undefined;
   grow(p.memory, p.arenaBase + bytes + 64 * 16);
   threadStats.calls++;
