@@ -127,7 +127,6 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
  */
 export function registerWasmKernels(): string[] {
   void compileKernels().catch(() => undefined);
-  void startThreads();
   const names: string[] = [];
   for (const [name, impl] of IMPLS) {
     if (!previous.has(name)) previous.set(name, tf.getKernel(name, 'wasm'));

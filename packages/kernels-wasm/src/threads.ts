@@ -287,10 +287,15 @@ const bytesOf = (t: tf.TensorInfo): number => t.shape.reduce((a, b) => a * b, 1)
  * `bytes` (inputs, outputs and temporaries) fit; otherwise undefined.
  */
 export function sharedExec(ctx: KernelContext, flops: number, bytes: number): Exec | undefined {
+  if (broken || options.threads === 1 || flops < options.minFlops) return undefined;
   const p = pool;
-  if (!p || broken || options.threads === 1 || flops < options.minFlops || activeThreads() < 2) {
+  if (!p) {
+    // The first large call starts the workers (a process that never runs one never has them);
+    // it runs on the calling thread meanwhile.
+    void startThreads();
     return undefined;
   }
+  if (activeThreads() < 2) return undefined;
   const limit = POOL_MAX_PAGES * PAGE;
   if (p.arenaBase + bytes + 64 * 16 > limit) return undefined;
   grow(p.memory, p.arenaBase + bytes + 64 * 16);
