@@ -7,12 +7,12 @@
 // Run: (cd packages/backend-selector && npx tsup) && node tools/bench/wasm-threads.mjs
 import { execFileSync, fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const self = fileURLToPath(import.meta.url);
-const REPS = 7;
+const REPS = 9;
 const ITERS = { matmul: 4, conv: 2 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -137,6 +137,9 @@ if (process.argv[2] === '--child') {
     console.log(
       `tfjs-backend-wasm stock kernels, single- vs multi-threaded SIMD binary (${availableParallelism()} CPUs; median of ${REPS}, interleaved, one child process per mode)`,
     );
+    // cpu/wall: CPU time of the whole child (all threads) per wall second while it computes;
+    // far below 1 single-threaded means other processes held the CPUs (see load).
+    console.log(`  load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`);
     console.log(
       `  enableWasmThreads: ${JSON.stringify(mi.enabled)} in ${mi.startMs.toFixed(0)} ms; threads single=${single.info.threads} multi=${mi.threads}`,
     );
@@ -155,7 +158,7 @@ if (process.argv[2] === '--child') {
       `BENCH wasm-threads matmul_speedup=${speed('matmul').toFixed(2)} conv_speedup=${speed('conv').toFixed(2)} ` +
         `threads=${mi.threads} cpus=${availableParallelism()} matmul_single_ms=${m('single', 'matmul').toFixed(1)} ` +
         `matmul_threads_ms=${m('threads', 'matmul').toFixed(1)} conv_single_ms=${m('single', 'conv').toFixed(1)} ` +
-        `conv_threads_ms=${m('threads', 'conv').toFixed(1)} start_ms=${mi.startMs.toFixed(0)}`,
+        `conv_threads_ms=${m('threads', 'conv').toFixed(1)} start_ms=${mi.startMs.toFixed(0)} load1=${loadavg()[0].toFixed(1)}`,
     );
   } finally {
     rmSync(compiled.dir, { recursive: true, force: true });
