@@ -107,14 +107,15 @@ describe('seed MLP (784-256-128-10, batch 32, squared error)', () => {
   });
 });
 
-describe('small convnet (conv 3x3 same, conv 3x3 stride 2, dense)', () => {
+describe('small convnet (conv 3x3, conv 3x3 16->16 (Winograd), conv 3x3 stride 2, dense)', () => {
   const B = 3;
   const x = rand(B * 12 * 12 * 3, 11);
   const labels = rand(B * 10, 12);
   const init = {
-    k1: { values: rand(3 * 3 * 3 * 8, 13).map((v) => v * 0.4), shape: [3, 3, 3, 8] },
-    c1: { values: rand(8, 14).map((v) => v * 0.1), shape: [8] },
-    k2: { values: rand(3 * 3 * 8 * 16, 15).map((v) => v * 0.2), shape: [3, 3, 8, 16] },
+    k1: { values: rand(3 * 3 * 3 * 16, 13).map((v) => v * 0.4), shape: [3, 3, 3, 16] },
+    c1: { values: rand(16, 14).map((v) => v * 0.1), shape: [16] },
+    k0: { values: rand(3 * 3 * 16 * 16, 17).map((v) => v * 0.15), shape: [3, 3, 16, 16] },
+    k2: { values: rand(3 * 3 * 16 * 16, 15).map((v) => v * 0.15), shape: [3, 3, 16, 16] },
     w: { values: rand(6 * 6 * 16 * 10, 16).map((v) => v * 0.05), shape: [576, 10] },
   };
   const loss = (v: Record<string, tf.Variable>): tf.Scalar => {
@@ -122,7 +123,8 @@ describe('small convnet (conv 3x3 same, conv 3x3 stride 2, dense)', () => {
     const h1 = tf.relu(
       tf.add(tf.conv2d(input, v['k1'] as tf.Variable<tf.Rank.R4>, 1, 'same'), v['c1']!),
     ) as tf.Tensor4D;
-    const h2 = tf.relu(tf.conv2d(h1, v['k2'] as tf.Variable<tf.Rank.R4>, 2, 'same'));
+    const h15 = tf.relu(tf.conv2d(h1, v['k0'] as tf.Variable<tf.Rank.R4>, 1, 'same'));
+    const h2 = tf.relu(tf.conv2d(h15, v['k2'] as tf.Variable<tf.Rank.R4>, 2, 'same'));
     const out = tf.matMul(tf.reshape(h2, [B, 576]), v['w']!);
     return tf.mean(tf.square(tf.sub(out, tf.tensor2d(labels, [B, 10])))) as tf.Scalar;
   };

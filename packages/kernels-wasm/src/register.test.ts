@@ -91,6 +91,8 @@ describe('no leaks over 10,000 calls', () => {
     const bias = tf.tensor1d(rand(12));
     const x = tf.tensor4d(rand(2 * 7 * 7 * 4), [2, 7, 7, 4]);
     const w = tf.tensor4d(rand(3 * 3 * 4 * 8), [3, 3, 4, 8]);
+    const xw = tf.tensor4d(rand(6 * 5 * 16), [1, 6, 5, 16]);
+    const ww = tf.tensor4d(rand(3 * 3 * 16 * 16), [3, 3, 16, 16]);
     const dy1 = tf.zeros([2, 7, 7, 8]);
     const dy2 = tf.zeros([2, 4, 4, 8]);
     const calls: Array<() => tf.Tensor> = [
@@ -98,6 +100,15 @@ describe('no leaks over 10,000 calls', () => {
       () => tf.matMul(b, a, true, true),
       () => tf.fused.matMul({ a, b, bias, activation: 'sigmoid' }),
       () => tf.conv2d(x, w, 1, 'same'),
+      // Winograd path (3x3, stride 1, 16 channels), forward and input gradient.
+      () => tf.fused.conv2d({ x: xw, filter: ww, strides: 1, pad: 'same', activation: 'relu' }),
+      () =>
+        tf.engine().runKernel('Conv2DBackpropInput', { dy: xw, filter: ww }, {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          inputShape: [1, 6, 5, 16],
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
       () => tf.fused.conv2d({ x, filter: w, strides: 2, pad: 'same', activation: 'elu' }),
       () =>
         tf.engine().runKernel('Conv2DBackpropInput', { dy: dy1, filter: w }, {
@@ -138,7 +149,7 @@ describe('no leaks over 10,000 calls', () => {
     const probeAfter = backend.wasm._malloc(64);
     backend.wasm._free(probeAfter);
     expect(probeAfter).toBe(probe);
-    tf.dispose([a, b, bias, x, w, dy1, dy2]);
+    tf.dispose([a, b, bias, x, w, xw, ww, dy1, dy2]);
   });
 });
 
