@@ -3,6 +3,7 @@
 // Usage: node tools/scripts/new-package.mjs <name> "<one-line description>"
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const [name, description = ''] = process.argv.slice(2);
@@ -77,4 +78,6 @@ export default defineConfig({
   'README.md': `# @tfslim/${name}\n\n${description}\n\n\`\`\`sh\nnpm install @tfslim/${name} @tensorflow/tfjs-core\n\`\`\`\n`,
 };
 for (const [rel, text] of Object.entries(files)) writeFileSync(join(dir, rel), text);
+// Leave the new package as `npm run lint` wants it.
+spawnSync('npx', ['prettier', '--write', dir], { cwd: root, stdio: 'ignore' });
 console.log(`packages/${name} created; run \`npm install\` at the root to link it.`);

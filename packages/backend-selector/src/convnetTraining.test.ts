@@ -71,7 +71,8 @@ describe('a small convnet on wasm', () => {
       const b = wasm[name]!;
       const scale = Math.max(...a.map(Math.abs));
       expect(scale).toBeGreaterThan(0);
-      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-4 * scale + 1e-6);
+      for (let i = 0; i < a.length; i++)
+        expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-4 * scale + 1e-6);
     }
   });
 
