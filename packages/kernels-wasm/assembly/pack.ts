@@ -144,27 +144,20 @@ export function packB(
 ): void {
   let jr = 0;
   if (cs == 1) {
-    // Row-major B: the NR columns at one p are contiguous. One pass over the rows fills every
-    // full panel, reading each row once, front to back.
+    // Row-major B: the NR columns at one p are contiguous. Panel by panel (measured a little
+    // faster than one pass over the rows writing every panel at once).
     const full = (min(nc, N - j0) / NR) * NR;
-    if (full > 0) {
-      const panelBytes = <usize>kc * NR * 4;
-      const step = <usize>rs * 4;
-      let src = b + (<usize>p0 * <usize>rs + <usize>j0) * 4;
+    const step = <usize>rs * 4;
+    for (; jr < full; jr += NR) {
+      let src = b + (<usize>p0 * <usize>rs + <usize>(j0 + jr)) * 4;
       let d = dst;
       for (let p = 0; p < kc; p++) {
-        let q = d;
-        for (let c = 0; c < full; c += NR) {
-          const s = src + <usize>c * 4;
-          v128.store(q, v128.load(s));
-          v128.store(q, v128.load(s, 16), 16);
-          q += panelBytes;
-        }
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
         src += step;
         d += 32;
       }
-      jr = full;
-      dst += panelBytes * <usize>(full / NR);
+      dst += <usize>kc * NR * 4;
     }
   }
   for (; jr < nc; jr += NR) {
