@@ -185,7 +185,7 @@ async function runOne(name, opts, trainSet, testSet) {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const runningAcc = running ? await running.resultNumber() : NaN;
+  const runningAcc = running && result.steps > 0 ? await running.resultNumber() : NaN;
   running?.dispose();
   logits?.dispose();
   trainOp.dispose();
@@ -223,6 +223,7 @@ function table(rows) {
     'train acc',
     'test acc',
     'seconds',
+    'cpu s',
     'ms/step',
   ];
   const body = rows.map((r) => [
