@@ -31,8 +31,17 @@ export function refMask(c: number): number {
   return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
 }
 
+const created: string[] = [];
+// Each test file gets its own module registry, so this removes that file's directories.
+afterAll(() => {
+  for (const d of created.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test file's tests. */
 export function tmpDir(tag = 'ckpt'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `tfslim-${tag}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `tfslim-${tag}-`));
+  created.push(d);
+  return d;
 }
 
 export interface SourceTensor {
