@@ -16,6 +16,6 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  setupFiles: [path.join(__dirname, 'jest.setup.cjs')],
+  globalSetup: path.join(__dirname, 'jest.setup.cjs'),
   testTimeout: 60000,
 };
