@@ -4,4 +4,10 @@ export { scratchBytes, setScratch } from './scratch';
 export { gemm } from './gemm';
 export { setConv, col2im, flipFilter } from './conv';
 export { epilogue } from './epilogue';
-export { winogradFilter, winogradInput, winogradOutput } from './winograd';
+export {
+  winogradDy,
+  winogradFilter,
+  winogradFilterGrad,
+  winogradInput,
+  winogradOutput,
+} from './winograd';

@@ -214,3 +214,135 @@ export function winogradOutput(m: usize, t0: i32, tiles: i32, y: usize, oc: i32)
     }
   }
 }
+
+/**
+ * Filter gradient, step 1 of 2: w[e][t][co] = (A g A^T)[e] for the 2x2 tile g of dy (NHWC,
+ * OH x OW, oc channels; zero past the edge) at each tile t0..t0+tiles. A = [1 0; 1 1; 1 -1;
+ * 0 -1]. With v from winogradInput, dW = G^T [sum over tiles of v . w] G (the F(2x2, 3x3)
+ * algorithm read backwards: F(3x3, 2x2)).
+ */
+export function winogradDy(w: usize, dy: usize, t0: i32, tiles: i32, oc: i32): void {
+  const th = (OH + 1) >> 1;
+  const tw = (OW + 1) >> 1;
+  const perImage = th * tw;
+  const plane = <usize>(tiles * oc) * 4;
+  const row = <usize>(OW * oc) * 4;
+  const ocBytes = <usize>oc * 4;
+  const zero = v128.load(ZERO);
+  for (let i = 0; i < tiles; i++) {
+    const t = t0 + i;
+    const n = t / perImage;
+    const r = t - n * perImage;
+    const ty = r / tw;
+    const tx = r - ty * tw;
+    const oy = ty * 2;
+    const ox = tx * 2;
+    const right = ox + 1 < OW;
+    const below = oy + 1 < OH;
+    const base = dy + (<usize>(n * OH + oy) * <usize>OW + <usize>ox) * <usize>oc * 4;
+    for (let c = 0; c < oc; c += 4) {
+      const s = base + <usize>c * 4;
+      const g00 = v128.load(s);
+      const g01 = right ? v128.load(s + ocBytes) : zero;
+      const g10 = below ? v128.load(s + row) : zero;
+      const g11 = below && right ? v128.load(s + row + ocBytes) : zero;
+      // Rows of A g: [g0, g0 + g1, g0 - g1, -g1] (g0, g1 the two rows).
+      const a0 = g00;
+      const a1 = g01;
+      const b0 = f32x4.add(g00, g10);
+      const b1 = f32x4.add(g01, g11);
+      const c0 = f32x4.sub(g00, g10);
+      const c1 = f32x4.sub(g01, g11);
+      const d0 = f32x4.neg(g10);
+      const d1 = f32x4.neg(g11);
+      // Columns: [x0, x0 + x1, x0 - x1, -x1].
+      let d = w + <usize>(i * oc + c) * 4;
+      v128.store(d, a0);
+      v128.store(d + plane, f32x4.add(a0, a1));
+      v128.store(d + plane * 2, f32x4.sub(a0, a1));
+      v128.store(d + plane * 3, f32x4.neg(a1));
+      d += plane * 4;
+      v128.store(d, b0);
+      v128.store(d + plane, f32x4.add(b0, b1));
+      v128.store(d + plane * 2, f32x4.sub(b0, b1));
+      v128.store(d + plane * 3, f32x4.neg(b1));
+      d += plane * 4;
+      v128.store(d, c0);
+      v128.store(d + plane, f32x4.add(c0, c1));
+      v128.store(d + plane * 2, f32x4.sub(c0, c1));
+      v128.store(d + plane * 3, f32x4.neg(c1));
+      d += plane * 4;
+      v128.store(d, d0);
+      v128.store(d + plane, f32x4.add(d0, d1));
+      v128.store(d + plane * 2, f32x4.sub(d0, d1));
+      v128.store(d + plane * 3, f32x4.neg(d1));
+    }
+  }
+}
+
+/**
+ * Filter gradient, step 2 of 2: dw[kh][kw][ci][co] = (G^T m G)[kh][kw] from m[e][ci][co].
+ * G^T = [1 .5 .5 0; 0 .5 -.5 0; 0 .5 .5 1].
+ */
+export function winogradFilterGrad(m: usize, dw: usize, ic: i32, oc: i32): void {
+  const half = f32x4.splat(0.5);
+  const plane = <usize>(ic * oc) * 4;
+  for (let ci = 0; ci < ic; ci++) {
+    for (let co = 0; co < oc; co += 4) {
+      const o = <usize>(ci * oc + co) * 4;
+      let s = m + o;
+      const m00 = v128.load(s);
+      const m01 = v128.load(s + plane);
+      const m02 = v128.load(s + plane * 2);
+      const m03 = v128.load(s + plane * 3);
+      s += plane * 4;
+      const m10 = v128.load(s);
+      const m11 = v128.load(s + plane);
+      const m12 = v128.load(s + plane * 2);
+      const m13 = v128.load(s + plane * 3);
+      s += plane * 4;
+      const m20 = v128.load(s);
+      const m21 = v128.load(s + plane);
+      const m22 = v128.load(s + plane * 2);
+      const m23 = v128.load(s + plane * 3);
+      s += plane * 4;
+      const m30 = v128.load(s);
+      const m31 = v128.load(s + plane);
+      const m32 = v128.load(s + plane * 2);
+      const m33 = v128.load(s + plane * 3);
+      // Rows of G^T m: r0 = m0 + (m1 + m2)/2, r1 = (m1 - m2)/2, r2 = (m1 + m2)/2 + m3.
+      const p0 = f32x4.mul(f32x4.add(m10, m20), half);
+      const p1 = f32x4.mul(f32x4.add(m11, m21), half);
+      const p2 = f32x4.mul(f32x4.add(m12, m22), half);
+      const p3 = f32x4.mul(f32x4.add(m13, m23), half);
+      const r00 = f32x4.add(m00, p0);
+      const r01 = f32x4.add(m01, p1);
+      const r02 = f32x4.add(m02, p2);
+      const r03 = f32x4.add(m03, p3);
+      const r10 = f32x4.mul(f32x4.sub(m10, m20), half);
+      const r11 = f32x4.mul(f32x4.sub(m11, m21), half);
+      const r12 = f32x4.mul(f32x4.sub(m12, m22), half);
+      const r13 = f32x4.mul(f32x4.sub(m13, m23), half);
+      const r20 = f32x4.add(p0, m30);
+      const r21 = f32x4.add(p1, m31);
+      const r22 = f32x4.add(p2, m32);
+      const r23 = f32x4.add(p3, m33);
+      // Columns, same combination; taps are plane apart in dw ([3][3][ic][oc]).
+      let d = dw + o;
+      let q = f32x4.mul(f32x4.add(r01, r02), half);
+      v128.store(d, f32x4.add(r00, q));
+      v128.store(d + plane, f32x4.mul(f32x4.sub(r01, r02), half));
+      v128.store(d + plane * 2, f32x4.add(q, r03));
+      d += plane * 3;
+      q = f32x4.mul(f32x4.add(r11, r12), half);
+      v128.store(d, f32x4.add(r10, q));
+      v128.store(d + plane, f32x4.mul(f32x4.sub(r11, r12), half));
+      v128.store(d + plane * 2, f32x4.add(q, r13));
+      d += plane * 3;
+      q = f32x4.mul(f32x4.add(r21, r22), half);
+      v128.store(d, f32x4.add(r20, q));
+      v128.store(d + plane, f32x4.mul(f32x4.sub(r21, r22), half));
+      v128.store(d + plane * 2, f32x4.add(q, r23));
+    }
+  }
+}

@@ -164,6 +164,73 @@ describe('Conv2D, 3x3 stride 1 (Winograd F(2x2, 3x3))', () => {
     },
   );
 
+  it.each(WINOGRAD.map((c) => [label(c), c] as const))(
+    '%s filter gradient matches the cpu backend and the im2col path',
+    async (_, c) => {
+      const dyShape = outShape(c) as [number, number, number, number];
+      const dy = rand(size(dyShape), 28);
+      const x = rand(size(c.x), 29);
+      const f = () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) },
+            {
+              strides: 1,
+              pad: c.pad,
+              dataFormat: 'NHWC',
+              filterShape: c.f,
+            } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor;
+      const winograd = await valuesOn('wasm', f);
+      convOptions.winograd = false;
+      const im2col = await valuesOn('wasm', f);
+      convOptions.winograd = true;
+      const cpu = await valuesOn('cpu', f);
+      await use('wasm');
+      const tol = 1e-5 + 5e-7 * size(dyShape.slice(0, 3));
+      expect(maxAbsDiff(winograd, cpu)).toBeLessThan(tol);
+      expect(maxAbsDiff(im2col, cpu)).toBeLessThan(tol);
+    },
+  );
+
+  it('processes tiles in chunks (4 tiles each) with the same results', async () => {
+    const c = WINOGRAD[0]!;
+    const dyShape = outShape(c) as [number, number, number, number];
+    const x = rand(size(c.x), 30);
+    const w = rand(size(c.f), 31);
+    const dy = rand(size(dyShape), 32);
+    const attrs = { strides: 1, pad: c.pad, dataFormat: 'NHWC' };
+    const fns = [
+      () => tf.conv2d(tf.tensor4d(x, c.x), tf.tensor4d(w, c.f), 1, c.pad),
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(w, c.f) },
+            { ...attrs, inputShape: c.x } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor,
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) },
+            { ...attrs, filterShape: c.f } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor,
+    ];
+    for (const f of fns) {
+      const whole = await valuesOn('wasm', f);
+      const saved = convOptions.winogradChunkFloats;
+      convOptions.winogradChunkFloats = 4 * 16 * (c.f[2] + c.f[3]);
+      const chunked = await valuesOn('wasm', f);
+      convOptions.winogradChunkFloats = saved;
+      expect(maxAbsDiff(chunked, whole)).toBeLessThan(1e-4);
+    }
+  });
+
   it('fused bias and relu6 on the Winograd path match the cpu backend', async () => {
     const c = WINOGRAD[0]!;
     const f = () =>

@@ -29,11 +29,11 @@ function convInfo(
 /** Largest float count of the column buffer the strided input gradient works through. */
 const COL_CHUNK_FLOATS = 1 << 20;
 
-/** Internal switches (tests run both paths). */
-export const convOptions = { winograd: true };
-
-/** Floats of transformed input and output tiles held at once by the Winograd path. */
-const WINOGRAD_CHUNK_FLOATS = 1 << 21;
+/**
+ * Internal switches (tests run both paths): the Winograd path, and how many floats of
+ * transformed tiles it holds at once (tiles are processed in chunks of that size).
+ */
+export const convOptions = { winograd: true, winogradChunkFloats: 1 << 21 };
 
 /**
  * Whether a 3x3, stride-1, undilated convolution from `ic` to `oc` channels takes the
@@ -63,7 +63,7 @@ function winogradPlan(batch: number, oh: number, ow: number, ic: number, oc: num
   const tiles = batch * Math.ceil(oh / 2) * Math.ceil(ow / 2);
   const chunk = Math.max(
     4,
-    Math.min(tiles, Math.floor(WINOGRAD_CHUNK_FLOATS / (16 * (ic + oc)) / 4) * 4),
+    Math.min(tiles, Math.floor(convOptions.winogradChunkFloats / (16 * (ic + oc)) / 4) * 4),
   );
   return {
     tiles,
@@ -114,6 +114,51 @@ function winogradConv(
     }
     k.winogradOutput(m, t0, n, y, oc);
   }
+}
+
+/**
+ * dW for the geometry already set with setConv (x, 3x3, stride 1): the F(2x2, 3x3) algorithm
+ * read backwards. Per chunk of output tiles, transform x's 4x4 patches (v) and dy's 2x2 tiles
+ * (w), accumulate 16 GEMMs m[e] += v[e]^T w[e], then dW = G^T m G.
+ */
+function winogradFilterGrad(
+  exec: Exec,
+  plan: WinogradPlan,
+  dy: number,
+  ic: number,
+  oc: number,
+  dw: number,
+): void {
+  const { k } = exec;
+  const m = exec.alloc(16 * ic * oc * 4);
+  const v = exec.alloc(16 * plan.chunk * ic * 4);
+  const w = exec.alloc(16 * plan.chunk * oc * 4);
+  for (let t0 = 0; t0 < plan.tiles; t0 += plan.chunk) {
+    const n = Math.min(plan.chunk, plan.tiles - t0);
+    k.winogradInput(v, t0, n);
+    k.winogradDy(w, dy, t0, n, oc);
+    const accumulate = t0 > 0 ? 1 : 0;
+    for (let e = 0; e < 16; e++) {
+      // m[e] (ic x oc) (+)= v[e]^T (ic x n, v stored n x ic) * w[e] (n x oc).
+      k.gemm(
+        0,
+        ic,
+        oc,
+        n,
+        A_STRIDED,
+        v + e * n * ic * 4,
+        1,
+        ic,
+        w + e * n * oc * 4,
+        oc,
+        1,
+        m + e * ic * oc * 4,
+        oc,
+        accumulate,
+      );
+    }
+  }
+  k.winogradFilterGrad(m, dw, ic, oc);
 }
 
 const sizeOf = (t: tf.TensorInfo | undefined): number => (t ? tf.util.sizeFromShape(t.shape) : 0);
@@ -362,7 +407,18 @@ export function conv2dBackpropFilter(
   const N = info.outChannels;
   const K = info.batchSize * info.outHeight * info.outWidth;
   if (M === 0 || N === 0) return dw;
-  const exec = openExec(ctx, 2 * M * N * K, (sizeOf(x) + sizeOf(dy) + M * N) * 4 + 1024);
+  const plan =
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    K > 0 &&
+    useWinograd(info.filterHeight, info.filterWidth, info.inChannels, N)
+      ? winogradPlan(info.batchSize, info.outHeight, info.outWidth, info.inChannels, N)
+      : undefined;
+  const exec = openExec(
+    ctx,
+    plan?.gemmFlops ?? 2 * M * N * K,
+    (sizeOf(x) + sizeOf(dy) + M * N) * 4 + (plan?.bytes ?? 0) + 1024,
+  );
   try {
     const { k } = exec;
     const xPtr = exec.input(x);
@@ -397,7 +453,8 @@ export function conv2dBackpropFilter(
         info.padInfo.top,
         info.padInfo.left,
       );
-      k.gemm(0, M, N, K, A_IM2COL_T, 0, 0, 0, dyPtr, N, 1, dwPtr, N, 0);
+      if (plan) winogradFilterGrad(exec, plan, dyPtr, info.inChannels, N, dwPtr);
+      else k.gemm(0, M, N, K, A_IM2COL_T, 0, 0, 0, dyPtr, N, 1, dwPtr, N, 0);
     }
   } finally {
     exec.finish();

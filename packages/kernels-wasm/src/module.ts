@@ -42,6 +42,8 @@ export interface KernelExports {
   winogradFilter(w: number, u: number, ic: number, oc: number): void;
   winogradInput(v: number, t0: number, tiles: number): void;
   winogradOutput(m: number, t0: number, tiles: number, y: number, oc: number): void;
+  winogradDy(w: number, dy: number, t0: number, tiles: number, oc: number): void;
+  winogradFilterGrad(m: number, dw: number, ic: number, oc: number): void;
   epilogue(
     c: number,
     M: number,

@@ -212,6 +212,8 @@ function parallelKernels(p: Pool): KernelExports {
     winogradFilter: (...args) => main.winogradFilter(...args),
     winogradInput: (...args) => main.winogradInput(...args),
     winogradOutput: (...args) => main.winogradOutput(...args),
+    winogradDy: (...args) => main.winogradDy(...args),
+    winogradFilterGrad: (...args) => main.winogradFilterGrad(...args),
     setConv: (...args) => {
       conv = args;
       main.setConv(...args);
