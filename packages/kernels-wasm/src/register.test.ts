@@ -100,7 +100,7 @@ describe('no leaks over 10,000 calls', () => {
       () => tf.matMul(b, a, true, true),
       () => tf.fused.matMul({ a, b, bias, activation: 'sigmoid' }),
       () => tf.conv2d(x, w, 1, 'same'),
-      // Winograd path (3x3, stride 1, 16 channels), forward and input gradient.
+      // Winograd path (3x3, stride 1, 16 channels): forward and both gradients.
       () => tf.fused.conv2d({ x: xw, filter: ww, strides: 1, pad: 'same', activation: 'relu' }),
       () =>
         tf.engine().runKernel('Conv2DBackpropInput', { dy: xw, filter: ww }, {
@@ -108,6 +108,13 @@ describe('no leaks over 10,000 calls', () => {
           pad: 'same',
           dataFormat: 'NHWC',
           inputShape: [1, 6, 5, 16],
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      () =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: xw, dy: xw }, {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          filterShape: [3, 3, 16, 16],
         } as unknown as tf.NamedAttrMap) as tf.Tensor,
       () => tf.fused.conv2d({ x, filter: w, strides: 2, pad: 'same', activation: 'elu' }),
       () =>
