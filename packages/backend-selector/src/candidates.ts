@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { enableWasmThreads } from './threads/index.js';
 import type { BackendCandidate, ModuleLoader } from './types.js';
 
 /** What a candidate found when it was tried: ready to use, or refused with a reason. */
 export type Probe =
-  | { ok: true; tfBackendName: string; simd?: boolean; threads?: boolean; gpu?: boolean }
+  | {
+      ok: true;
+      tfBackendName: string;
+      simd?: boolean;
+      threads?: boolean;
+      gpu?: boolean;
+      warnings?: string[];
+    }
   | { ok: false; reason: string };
 
 // Specifiers held in variables so bundlers and tsc do not try to resolve optional packages.
@@ -90,14 +98,19 @@ async function probeTensorflow(loader: ModuleLoader): Promise<Probe> {
   return { ok: true, tfBackendName: 'tensorflow', gpu: flags.isUsingGpuDevice === true };
 }
 
-async function probeWasm(loader: ModuleLoader): Promise<Probe> {
+async function probeWasm(loader: ModuleLoader, settings: ProbeSettings): Promise<Probe> {
   const loadFailure = await load('@tensorflow/tfjs-backend-wasm', loader);
   if (loadFailure) return { ok: false, reason: loadFailure };
+  const warnings: string[] = [];
+  if (settings.wasmThreads !== undefined) {
+    const result = await enableWasmThreads(settings.wasmThreads);
+    if (!result.enabled) warnings.push(`wasm threads not enabled: ${result.reason ?? 'unknown'}`);
+  }
   const activateFailure = await activate('wasm');
   if (activateFailure) return { ok: false, reason: activateFailure };
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  return { ok: true, tfBackendName: 'wasm', simd, threads };
+  return { ok: true, tfBackendName: 'wasm', simd, threads, warnings };
 }
 
 async function probeCpu(loader: ModuleLoader): Promise<Probe> {
@@ -108,7 +121,16 @@ async function probeCpu(loader: ModuleLoader): Promise<Probe> {
   return { ok: true, tfBackendName: 'cpu' };
 }
 
-export const probes: Record<BackendCandidate, (loader: ModuleLoader) => Promise<Probe>> = {
+/** What the caller asked of the probes beyond loading (today: wasm threads). */
+export interface ProbeSettings {
+  /** Run the multi-threaded wasm binary (threads: default one per core); undefined: single thread. */
+  wasmThreads?: { threads?: number };
+}
+
+export const probes: Record<
+  BackendCandidate,
+  (loader: ModuleLoader, settings: ProbeSettings) => Promise<Probe>
+> = {
   'tensorflow-gpu': probeTensorflowGpu,
   tensorflow: probeTensorflow,
   wasm: probeWasm,

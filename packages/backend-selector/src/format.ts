@@ -12,6 +12,7 @@ export function formatReport(report: BackendReport): string {
     `filled kernels: ${report.filledKernels.length ? report.filledKernels.join(', ') : 'none needed'}`,
     `replaced kernels: ${report.replacedKernels.length ? report.replacedKernels.join(', ') : 'none'}`,
   ];
+  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   if (report.rejected.length) {
     lines.push('rejected:');
     for (const r of report.rejected) lines.push(`  ${r.candidate}: ${r.reason}`);

@@ -4,6 +4,8 @@ export { formatReport } from './format.js';
 export { BackendUnavailableError, GradientsMissingError } from './errors.js';
 export { registerGradients, missingGradients, TRAINING_KERNELS } from './gradients/index.js';
 export { fillMissingKernels } from './kernels/index.js';
+export { enableWasmThreads } from './threads/index.js';
+export type { WasmThreadsOptions, WasmThreadsResult } from './threads/index.js';
 export { ALL_CANDIDATES } from './types.js';
 export type {
   BackendCandidate,

@@ -45,6 +45,32 @@ function run(args: string[]): {
     expect(result.missing).toEqual([]);
   });
 
+  it('trains on the multi-threaded wasm binary when asked, with stock kernels', () => {
+    const script = `
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@tfslim/backend-selector';
+const report = await selectBackend({ require: 'wasm', wasmThreads: 2, env: {} });
+const w = tf.variable(tf.zeros([64, 1]));
+const x = tf.randomUniform([256, 64], -1, 1, 'float32', 7);
+const y = tf.matMul(x, tf.fill([64, 1], 0.5));
+const loss = () => tf.mean(tf.square(tf.sub(tf.matMul(x, w), y)));
+const before = loss().dataSync()[0];
+const optimizer = tf.train.sgd(0.5);
+for (let i = 0; i < 30; i++) optimizer.minimize(loss);
+console.log(JSON.stringify({ threads: report.threads, replaced: report.replacedKernels, warnings: report.warnings, before, after: loss().dataSync()[0] }));
+`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packageRoot,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}');
+    expect(result.warnings).toEqual([]);
+    expect(result.threads).toBe(true);
+    expect(result.replaced).toEqual([]);
+    expect(result.after).toBeLessThan(result.before / 100);
+  });
+
   it('CJS require trains too', () => {
     const script = `(async () => {${trainScript(
       `const tf = require('@tensorflow/tfjs-core'); const { selectBackend } = require('@tfslim/backend-selector');`,

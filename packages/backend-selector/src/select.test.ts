@@ -157,6 +157,12 @@ describe('selectBackend failures', () => {
     );
   });
 
+  it('rejects a thread count that is not a whole number >= 1', async () => {
+    await expect(selectBackend({ env: { TFSLIM_WASM_THREADS: 'many' } })).rejects.toThrow(
+      'selectBackend: expected TFSLIM_WASM_THREADS to be true or a whole number of threads >= 1, got "many".',
+    );
+  });
+
   it('lists every reason when no preferred backend works', async () => {
     const attempt = selectBackend({
       prefer: ['tensorflow-gpu', 'tensorflow'],

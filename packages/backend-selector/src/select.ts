@@ -1,5 +1,5 @@
 import { registerWasmKernels } from '@tfslim/kernels-wasm';
-import { defaultLoaders, probes } from './candidates.js';
+import { defaultLoaders, probes, type ProbeSettings } from './candidates.js';
 import { BackendUnavailableError, GradientsMissingError } from './errors.js';
 import { missingGradients, registerGradients } from './gradients/index.js';
 import { fillMissingKernels } from './kernels/index.js';
@@ -46,6 +46,25 @@ function plan(
   return { order };
 }
 
+/** The wasm thread count asked for by TFSLIM_WASM_THREADS or options.wasmThreads, if any. */
+function probeSettings(
+  options: SelectBackendOptions,
+  env: Record<string, string | undefined>,
+): ProbeSettings {
+  const fromEnv = env['TFSLIM_WASM_THREADS'];
+  const asked = fromEnv !== undefined && fromEnv !== '' ? fromEnv : options.wasmThreads;
+  if (asked === undefined || asked === false || asked === '0') return {};
+  if (asked === true) return { wasmThreads: {} }; // one thread per core, at most 8
+  const n = Number(asked);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new TypeError(
+      `selectBackend: expected ${fromEnv !== undefined ? 'TFSLIM_WASM_THREADS' : 'options.wasmThreads'} ` +
+        `to be true or a whole number of threads >= 1, got ${JSON.stringify(asked)}.`,
+    );
+  }
+  return n === 1 ? {} : { wasmThreads: { threads: n } };
+}
+
 /**
  * Picks the fastest backend that really works here, makes it tfjs's active backend, registers
  * gradients, and fills (or replaces) training kernels it lacks.
@@ -67,9 +86,10 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     }
   }
 
+  const settings = probeSettings(options, env);
   for (const candidate of order) {
     const loader = options.loaders?.[candidate] ?? defaultLoaders[candidate];
-    const probe = await probes[candidate](loader);
+    const probe = await probes[candidate](loader, settings);
     if (!probe.ok) {
       rejected.push({ candidate, reason: probe.reason });
       continue;
@@ -79,8 +99,11 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     if (missing.length > 0) throw new GradientsMissingError(missing);
 
     const filledKernels = fillMissingKernels(probe.tfBackendName);
+    // Threads share wasm memory, which @tfslim/kernels-wasm's module cannot import yet.
     const wasmKernels =
-      env['TFSLIM_WASM_KERNELS'] === 'stock' ? 'stock' : (options.wasmKernels ?? 'fast');
+      env['TFSLIM_WASM_KERNELS'] === 'stock' || probe.threads === true
+        ? 'stock'
+        : (options.wasmKernels ?? 'fast');
     const replacedKernels =
       probe.tfBackendName === 'wasm' && wasmKernels === 'fast' ? registerWasmKernels() : [];
 
@@ -91,6 +114,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       gradientsRegistered: true,
       filledKernels,
       replacedKernels,
+      warnings: probe.warnings ?? [],
     };
     if (probe.simd !== undefined) report.simd = probe.simd;
     if (probe.threads !== undefined) report.threads = probe.threads;

@@ -34,6 +34,8 @@ export interface BackendReport {
   filledKernels: string[];
   /** Kernels replaced by faster tfslim implementations (wasm: @tfslim/kernels-wasm). */
   replacedKernels: string[];
+  /** Things asked for that could not be had, e.g. wasm threads; empty when all went as asked. */
+  warnings: string[];
 }
 
 /**
@@ -59,4 +61,11 @@ export interface SelectBackendOptions {
    * tfjs-backend-wasm's own. `TFSLIM_WASM_KERNELS=stock` sets this too.
    */
   wasmKernels?: 'fast' | 'stock';
+  /**
+   * wasm only: run tfjs-backend-wasm's multi-threaded SIMD binary in Node with this many threads
+   * (`true`: one per core, at most 8). Off by default. `TFSLIM_WASM_THREADS=<n>` sets it too.
+   * Threads need shared memory, which @tfslim/kernels-wasm's kernels do not support yet, so
+   * enabling threads keeps the stock kernels. Must be decided before wasm first initialises.
+   */
+  wasmThreads?: boolean | number;
 }
