@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Sums the test counts of every runner in a log of `npm test` (jest's "Tests:" lines, node's
+// test runner's "pass"/"fail"/"skipped" lines) into one closing line: `tests: N passed, N failed, N skipped`.
+// Usage: node tools/scripts/test-summary.mjs <log>
+import { readFileSync } from 'node:fs';
+
+const path = process.argv[2];
+if (!path) {
+  console.error('test-summary: expected the path of a test log, got none.');
+  process.exit(2);
+}
+// eslint-disable-next-line no-control-regex
+const text = readFileSync(path, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const line of text.split('\n')) {
+  const jest = /\bTests:\s+(.*\btotal)\s*$/.exec(line);
+  if (jest) {
+    for (const [, n, kind] of jest[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
+      totals[kind === 'todo' ? 'skipped' : kind] += Number(n);
+    }
+    continue;
+  }
+  const node = /^(?:.*: )?[ℹ#] (pass|fail|skipped|todo) (\d+)\s*$/.exec(line);
+  if (node) {
+    const kind = { pass: 'passed', fail: 'failed', skipped: 'skipped', todo: 'skipped' }[node[1]];
+    totals[kind] += Number(node[2]);
+  }
+}
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
