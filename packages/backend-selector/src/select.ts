@@ -99,11 +99,8 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     if (missing.length > 0) throw new GradientsMissingError(missing);
 
     const filledKernels = fillMissingKernels(probe.tfBackendName);
-    // Threads share wasm memory, which @tfslim/kernels-wasm's module cannot import yet.
     const wasmKernels =
-      env['TFSLIM_WASM_KERNELS'] === 'stock' || probe.threads === true
-        ? 'stock'
-        : (options.wasmKernels ?? 'fast');
+      env['TFSLIM_WASM_KERNELS'] === 'stock' ? 'stock' : (options.wasmKernels ?? 'fast');
     const replacedKernels =
       probe.tfBackendName === 'wasm' && wasmKernels === 'fast' ? registerWasmKernels() : [];
 

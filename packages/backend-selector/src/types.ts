@@ -64,8 +64,8 @@ export interface SelectBackendOptions {
   /**
    * wasm only: run tfjs-backend-wasm's multi-threaded SIMD binary in Node with this many threads
    * (`true`: one per core, at most 8). Off by default. `TFSLIM_WASM_THREADS=<n>` sets it too.
-   * Threads need shared memory, which @tfslim/kernels-wasm's kernels do not support yet, so
-   * enabling threads keeps the stock kernels. Must be decided before wasm first initialises.
+   * @tfslim/kernels-wasm's kernels link to the threaded binary's shared memory too. Must be
+   * decided before wasm first initialises in the process.
    */
   wasmThreads?: boolean | number;
 }

@@ -170,7 +170,7 @@ export async function wasmKernelsReady(): Promise<void> {
 
 /**
  * Sets how many threads large matmuls and convolutions use in Node (default: one per core, at
- * most 8, or `TFSLIM_WASM_THREADS`). 1 keeps every kernel on the calling thread. Only calls of
+ * most 8, or `TFSLIM_WASM_KERNEL_THREADS`). 1 keeps every kernel on the calling thread. Only calls of
  * about 30 MFLOP and more are split; smaller ones never pay for the copy into shared memory.
  *
  * @example

@@ -79,7 +79,7 @@ function isNode(): boolean {
 
 function defaultThreads(): number {
   if (!isNode()) return 1;
-  const env = process.env?.['TFSLIM_WASM_THREADS'];
+  const env = process.env?.['TFSLIM_WASM_KERNEL_THREADS'];
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 1) return Math.min(n, MAX_THREADS);
