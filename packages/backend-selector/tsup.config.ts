@@ -1,19 +1,4 @@
 import { defineConfig } from 'tsup';
+import { cliConfig, libraryConfig } from '../../tools/scripts/tsup-config.mjs';
 
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: 'es2022',
-  },
-  {
-    // The CLI is a self-contained ESM program (shebang kept by tsup).
-    entry: { cli: 'src/cli.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'es2022',
-  },
-]);
+export default defineConfig([libraryConfig(), cliConfig()]);

@@ -58,15 +58,9 @@ const files = {
     JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src', 'test'] }, null, 2) +
     '\n',
   'tsup.config.ts': `import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tools/scripts/tsup-config.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default defineConfig(libraryConfig());
 `,
   'jest.config.cjs': `module.exports = {
   ...require('../../jest.preset.cjs'),
