@@ -150,4 +150,17 @@ describe('VGG structure (wasm)', () => {
       }),
     );
   });
+
+  it('numClasses 0 builds the features net: no fc8 variables', () => {
+    const images = tf.randomUniform([1, 32, 32, 3], 0, 1, 'float32', 5);
+    const net = tf.tidy(
+      () =>
+        argScope(vggArgScope(), () => vggA(images, { numClasses: 0, fcConvPadding: 'SAME', store }))
+          .net.shape,
+    );
+    images.dispose();
+    expect(net).toEqual([1, 1, 1, 4096]);
+    expect(variableTable(store)).toEqual(expectedVariables('vgg_a', 0));
+    expect(Object.keys(store.namedVariables()).some((n) => n.includes('fc8'))).toBe(false);
+  });
 });

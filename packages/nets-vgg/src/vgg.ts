@@ -34,50 +34,54 @@ function makeVgg(name: string, defaultScope: string, convs: readonly number[]): 
     const scopeOptions: VariableScopeOptions = {};
     if (o.store !== undefined) scopeOptions.store = o.store;
     if (o.reuse !== undefined) scopeOptions.reuse = o.reuse;
-    // One tidy: only `net` and the end points survive (the unsqueezed logits, for one, do not).
-    return tf.tidy(() =>
-      variableScope(
-        o.scope,
-        (sc) => {
-          const collection = `${sc.name}_end_points`;
-          const [features, endPoints] = collectNamedOutputs(collection, () =>
-            argScope(
-              [conv2d, fullyConnected, maxPool2d],
-              { outputsCollections: collection },
-              () => {
-                let x: tf.Tensor = images;
-                convs.forEach((n, i) => {
-                  const filters = FILTERS[i] as number;
-                  x = repeat(x, n, conv2d, [filters, [3, 3]], { scope: `conv${i + 1}` });
-                  x = maxPool2d(x, [2, 2], { scope: `pool${i + 1}` });
-                });
-                // Use conv2d instead of fully connected layers.
-                x = conv2d(x, 4096, [7, 7], { padding: o.fcConvPadding, scope: 'fc6' });
-                x = dropout(x, o.dropoutKeepProb, { isTraining: o.isTraining, scope: 'dropout6' });
-                return conv2d(x, 4096, [1, 1], { scope: 'fc7' });
-              },
-            ),
-          );
-          let out = features;
-          if (o.globalPool) {
-            out = tf.mean(out, [1, 2], true);
-            endPoints['global_pool'] = out;
-          }
-          if (o.numClasses > 0) {
-            out = dropout(out, o.dropoutKeepProb, { isTraining: o.isTraining, scope: 'dropout7' });
-            out = conv2d(out, o.numClasses, [1, 1], {
-              activation: null,
-              normalizer: null,
-              scope: 'fc8',
+    return variableScope(
+      o.scope,
+      (sc) => {
+        const collection = `${sc.name}_end_points`;
+        // Outputs that are not end points, freed once used: a call leaves only `net` and the
+        // end points behind. (No tf.tidy here: it would also free the regularization losses
+        // the layers hand to the active loss sink.)
+        const intermediates: tf.Tensor[] = [];
+        const [features, endPoints] = collectNamedOutputs(collection, () =>
+          argScope([conv2d, fullyConnected, maxPool2d], { outputsCollections: collection }, () => {
+            let x: tf.Tensor = images;
+            convs.forEach((n, i) => {
+              const filters = FILTERS[i] as number;
+              x = repeat(x, n, conv2d, [filters, [3, 3]], { scope: `conv${i + 1}` });
+              x = maxPool2d(x, [2, 2], { scope: `pool${i + 1}` });
             });
-            if (o.spatialSqueeze) out = tf.squeeze(out, [1, 2]);
-            endPoints[`${sc.name}/fc8`] = out;
+            // Use conv2d instead of fully connected layers.
+            x = conv2d(x, 4096, [7, 7], { padding: o.fcConvPadding, scope: 'fc6' });
+            x = dropout(x, o.dropoutKeepProb, { isTraining: o.isTraining, scope: 'dropout6' });
+            intermediates.push(x);
+            return conv2d(x, 4096, [1, 1], { scope: 'fc7' });
+          }),
+        );
+        let net = features;
+        if (o.globalPool) {
+          net = tf.mean(net, [1, 2], true);
+          endPoints['global_pool'] = net;
+        }
+        if (o.numClasses > 0) {
+          net = dropout(net, o.dropoutKeepProb, { isTraining: o.isTraining, scope: 'dropout7' });
+          intermediates.push(net);
+          net = conv2d(net, o.numClasses, [1, 1], {
+            activation: null,
+            normalizer: null,
+            scope: 'fc8',
+          });
+          if (o.spatialSqueeze) {
+            intermediates.push(net);
+            net = tf.squeeze(net, [1, 2]);
           }
-          return { net: out, endPoints };
-        },
-        scopeOptions,
-      ),
-    ) as VggOutput;
+          endPoints[`${sc.name}/fc8`] = net;
+        }
+        const kept = new Set([net, ...Object.values(endPoints)]);
+        for (const t of intermediates) if (!kept.has(t)) t.dispose();
+        return { net, endPoints };
+      },
+      scopeOptions,
+    );
   };
   Object.defineProperty(net, 'name', { value: name });
   return Object.assign(net, { defaultImageSize: 224 }) as VggNet;
