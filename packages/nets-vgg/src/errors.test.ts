@@ -115,6 +115,15 @@ describe('VGG input and option errors (cpu)', () => {
     expect(Object.keys(store.namedVariables())).toEqual([]);
   });
 
+  it('reuse: true on an empty store names the first missing variable', () => {
+    const x = tf.zeros([1, 32, 32, 3]);
+    expect(() => vgg16(x, { reuse: true, fcConvPadding: 'SAME', store })).toThrow(
+      /vgg_16\/conv1\/conv1_1\/weights/,
+    );
+    x.dispose();
+    expect(Object.keys(store.namedVariables())).toEqual([]);
+  });
+
   it('vggArgScope refuses a negative or non-finite weight decay', () => {
     expect(() => vggArgScope({ weightDecay: -1 })).toThrow(
       /vggArgScope: expected weightDecay a finite number >= 0, got -1/,
