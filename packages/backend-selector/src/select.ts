@@ -22,19 +22,22 @@ function parseCandidate(value: string, source: string): BackendCandidate {
   );
 }
 
-/** Which candidates to try, in order, and which of them a failure must not fall through. */
+/**
+ * Which candidates to try, in order; `required` names what demanded a single candidate
+ * (TFSLIM_BACKEND or options.require), for the error and the report.
+ */
 function plan(
   options: SelectBackendOptions,
   env: Record<string, string | undefined>,
-): { order: BackendCandidate[]; required?: { candidate: BackendCandidate; source: string } } {
+): { order: BackendCandidate[]; required?: string } {
   const fromEnv = env['TFSLIM_BACKEND'];
   if (fromEnv) {
     const candidate = parseCandidate(fromEnv, 'TFSLIM_BACKEND');
-    return { order: [candidate], required: { candidate, source: `TFSLIM_BACKEND=${fromEnv}` } };
+    return { order: [candidate], required: `TFSLIM_BACKEND=${fromEnv}` };
   }
   if (options.require) {
     const candidate = parseCandidate(options.require, 'options.require');
-    return { order: [candidate], required: { candidate, source: `require: '${candidate}'` } };
+    return { order: [candidate], required: `require: '${candidate}'` };
   }
   const order = [...(options.prefer ?? ALL_CANDIDATES)];
   for (const c of order) parseCandidate(c, 'every entry of options.prefer');
@@ -81,7 +84,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     if (!order.includes(candidate)) {
       rejected.push({
         candidate,
-        reason: required ? `not tried: ${required.source}` : 'not tried: not in options.prefer',
+        reason: required ? `not tried: ${required}` : 'not tried: not in options.prefer',
       });
     }
   }
@@ -119,5 +122,5 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     return report;
   }
 
-  throw new BackendUnavailableError(order, rejected, required?.source ?? 'options.prefer');
+  throw new BackendUnavailableError(order, rejected, required ?? 'options.prefer');
 }
