@@ -118,6 +118,10 @@ async function probeCpu(loader: ModuleLoader): Promise<Probe> {
   if (loadFailure) return { ok: false, reason: loadFailure };
   const activateFailure = await activate('cpu');
   if (activateFailure) return { ok: false, reason: activateFailure };
+  // tfjs-backend-cpu prints an "install tfjs-node" banner on its first tensor in Node. The
+  // report already says why each native candidate was refused, so the banner only misleads.
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && cpu.firstUse === true) cpu.firstUse = false;
   return { ok: true, tfBackendName: 'cpu' };
 }
 

@@ -111,10 +111,12 @@ describe('selectBackend with the real packages of this machine', () => {
     expect(y).toEqual([4, 6]);
   });
 
-  it('selects cpu when required', async () => {
+  it('selects cpu when required, without tfjs’s "install tfjs-node" banner', async () => {
     const report = await selectBackend({ require: 'cpu', env: {} });
     expect(report.backend).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
+    // the banner prints on the cpu backend's first write while `firstUse` is true
+    expect((tf.findBackend('cpu') as unknown as { firstUse: boolean }).firstUse).toBe(false);
   });
 
   it('follows the prefer order', async () => {
