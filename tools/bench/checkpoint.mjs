@@ -18,6 +18,7 @@ import {
   restore,
   saveCheckpoint,
 } from '@tfslim/checkpoint';
+import { median } from './lib/stats.mjs';
 
 const VGG16 = [
   ['conv1/conv1_1', [3, 3, 3, 64]],
@@ -39,7 +40,6 @@ const VGG16 = [
 ];
 const REPS = 3;
 const MB = 1e6;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** {slim name: tf.Variable} for VGG16, values a cheap pattern (CRC cost is data-independent). */
 function makeVariables(fill) {

@@ -12,6 +12,7 @@
 // Uses the BUILT packages: run `npx tsup` in packages/backend-selector first.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
+import { median } from './lib/stats.mjs';
 
 const started = performance.now();
 await selectBackend({ require: 'cpu', env: {} });
@@ -23,12 +24,6 @@ if (!report.filledKernels.includes('Conv2DBackpropFilter')) {
     `expected backend-selector to fill Conv2DBackpropFilter on wasm, got filledKernels ${JSON.stringify(report.filledKernels)}`,
   );
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * ms per call of fn(inputs), averaged over calls until `minMs` of measured time (at least

@@ -17,16 +17,12 @@ import {
   wasmKernelsReady,
 } from '@tfslim/kernels-wasm';
 import { availableParallelism } from 'node:os';
+import { median } from './lib/stats.mjs';
 
 const started = performance.now();
 const report = await selectBackend({ require: 'wasm', env: {} });
 // The main table is single-threaded (issue target: one thread); stage 2 is measured after it.
 setWasmKernelThreads(1);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function setKernels(which) {
   if (which === 'ours') registerWasmKernels();

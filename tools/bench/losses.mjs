@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import * as slim from '@tfslim/losses';
+import { callsPerBlock, cpuMsPerCall, geomean, median, pad } from './lib/stats.mjs';
 
 const ROUNDS = 21;
 const BLOCK_MS = 4;
@@ -123,27 +124,13 @@ function cases(x, batch) {
   ];
 }
 
-// CPU time of this process (user + system), not wall time: on a loaded machine (CI, several
-// jobs on two cores) wall time mostly measures the scheduler; CPU time stays put. Both backends
-// here run synchronously on this thread, so CPU time is their cost.
-function timeBlock(fn, iterations) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < iterations; i++) tf.dispose(tf.tidy(fn));
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000 / iterations;
-}
+// Both backends here run synchronously on this thread, so CPU time is their cost.
+const timeBlock = (fn, iterations) => cpuMsPerCall(() => tf.dispose(tf.tidy(fn)), iterations);
 
 function calibrate(fn) {
   for (let i = 0; i < 3; i++) tf.dispose(tf.tidy(fn)); // warm-up (JIT, wasm kernel set-up)
-  let n = 1;
-  while (timeBlock(fn, n) * n < BLOCK_MS && n < 1 << 16) n *= 2;
-  return n;
+  return callsPerBlock(() => tf.dispose(tf.tidy(fn)), BLOCK_MS);
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 
 const rows = [];
 const ratiosByLoss = new Map();
@@ -189,7 +176,6 @@ for (const backend of BACKENDS) {
   }
 }
 
-const pad = (s, n) => String(s).padEnd(n);
 console.log(
   `${pad('backend', 8)}${pad('size', 10)}${pad('loss', 28)}${pad('ours ms', 11)}${pad('tfjs ms', 11)}ratio`,
 );
@@ -198,7 +184,6 @@ for (const r of rows) {
     `${pad(r.backend, 8)}${pad(r.size, 10)}${pad(r.name, 28)}${pad(r.ours.toFixed(4), 11)}${pad(r.tfjs.toFixed(4), 11)}${r.ratio.toFixed(3)}`,
   );
 }
-const geomean = (xs) => Math.exp(xs.reduce((s, v) => s + Math.log(v), 0) / xs.length);
 const keys = [...ratiosByLoss].map(([name, rs]) => `${name}=${geomean(rs).toFixed(3)}`);
 const worst = Math.max(...rows.map((r) => r.ratio));
 console.log(

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { accuracy, auc, meanIou, sparseCategoricalAccuracy } from '@tfslim/metrics';
+import { callsPerBlock, cpuMsPerCall, geomean, median, pad } from './lib/stats.mjs';
 
 const ROUNDS = 11;
 const BLOCK_MS = 4;
@@ -110,29 +111,16 @@ function cases(x, thr) {
   ];
 }
 
-// CPU time of this process (user + system), not wall time: on a loaded machine wall time
-// mostly measures the scheduler. Both backends run synchronously on this thread.
-function timeBlock(fn, iterations) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < iterations; i++) fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000 / iterations;
-}
+// Both backends run synchronously on this thread, so CPU time is their cost.
+const timeBlock = cpuMsPerCall;
 
 function calibrate(fn) {
   // Warm-up until the JIT has settled (a few hundred calls for the small cases): the first
   // calls of a JS-heavy update are several times slower than its steady state.
   const start = performance.now();
   for (let i = 0; i < 300 && performance.now() - start < 150; i++) fn();
-  let n = 1;
-  while (timeBlock(fn, n) * n < BLOCK_MS && n < 1 << 16) n *= 2;
-  return n;
+  return callsPerBlock(fn, BLOCK_MS);
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 
 const rows = [];
 const ratiosByKey = new Map();
@@ -179,7 +167,6 @@ for (const backend of BACKENDS) {
   thr.dispose();
 }
 
-const pad = (s, n) => String(s).padEnd(n);
 console.log(
   `${pad('backend', 8)}${pad('batch', 7)}${pad('metric', 20)}${pad('ours ms', 11)}${pad('hand ms', 11)}ratio`,
 );
@@ -188,7 +175,6 @@ for (const r of rows) {
     `${pad(r.backend, 8)}${pad(r.batch, 7)}${pad(r.name, 20)}${pad(r.ours.toFixed(4), 11)}${pad(r.hand.toFixed(4), 11)}${r.ratio.toFixed(3)}`,
   );
 }
-const geomean = (xs) => Math.exp(xs.reduce((s, v) => s + Math.log(v), 0) / xs.length);
 const keys = [...ratiosByKey].map(([key, rs]) => `${key}=${geomean(rs).toFixed(3)}`);
 const worst = Math.max(...rows.map((r) => r.ratio));
 console.log(

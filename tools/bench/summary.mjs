@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { SummaryWriter, readEvents } from '@tfslim/summary';
+import { median } from './lib/stats.mjs';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
@@ -39,8 +40,6 @@ async function tensors(n) {
   await w.close();
   return n / ((performance.now() - t0) / 1000);
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Warm-up, then interleaved repetitions.
 await numbers(50_000);

@@ -10,11 +10,11 @@ import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './lib/stats.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const REPS = 9;
 const ITERS = { matmul: 4, conv: 2 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ------------------------------------------------------------------ child: one mode per process
 if (process.argv[2] === '--child') {
