@@ -12,6 +12,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@tfslim/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+    '^@tfslim-internal/testing$': path.join(__dirname, 'tools/testing/src/index.ts'),
     // Sources import siblings as './x.js' (ESM rule); jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,0 +1,5 @@
+export { testBackends, nativeUnavailableReason } from './backends.js';
+export type { TestBackend } from './backends.js';
+export { runPython } from './python.js';
+export type { PythonOptions } from './python.js';
+export { tfUnavailableReason, venvDir, venvPython, REPO_ROOT } from './venv.js';
