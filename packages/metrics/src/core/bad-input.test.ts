@@ -1,7 +1,8 @@
 // Bad input gives one style of error: `<function>: expected <what>, got <what>. <fix>.`
 // Shapes, dtypes and options fail in update (or at creation); value checks that would need a
 // host read (labels >= numClasses, logits fed to AUC) poison the result with NaN and make
-// resultNumber()/resultArray() throw, so update never syncs.
+// resultNumber()/resultArray() throw, so update never syncs; class ids of the accuracy family
+// are recorded on device and raised by result() itself with the id and the update call.
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, useBackend } from '../../test/helpers.js';
 import * as M from '../index.js';
@@ -107,13 +108,47 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     cm.dispose();
   });
 
-  it('1-based labels with 10 score columns (label 10) are caught by sparseCategoricalAccuracy and topKAccuracy', async () => {
-    for (const m of [M.sparseCategoricalAccuracy(), M.topKAccuracy({ k: 2 })]) {
-      tf.tidy(() => m.update(tf.zeros([2, 10]), t1([10, 1], 'int32')));
-      const e = await rejection(m.resultNumber());
-      expect(e.message).toMatch(/expected integer labels in \[0, numClasses\).*got 1 value\(s\)/);
-      m.dispose();
+  it('1-based labels with 10 score columns (label 10): result() throws naming the id, the update call and the range', async () => {
+    for (const make of [
+      () => M.sparseCategoricalAccuracy(),
+      () => M.topKAccuracy({ k: 2 }),
+      () => M.recallAtK({ k: 3 }),
+    ]) {
+      const m = make();
+      tf.tidy(() => m.update(tf.zeros([2, 10]), t1([1, 2], 'int32')));
+      tf.tidy(() => m.update(tf.zeros([3, 10]), t1([3, 10, 12], 'int32')));
+      tf.tidy(() => m.update(tf.zeros([1, 10]), t1([-1], 'int32')));
+      const e = error(() => m.result());
+      expect(e).toBeInstanceOf(M.MetricInputError);
+      expect(e.message).toBe(
+        `${m.kind}.result: expected labels in [0, 10), got 10 at index 1 of update call 2 (3 id(s) out of range since the last reset). Fix the labels (ids start at 0) or the number of prediction columns, then reset().`,
+      );
+      expect((await rejection(m.resultNumber())).message).toBe(e.message);
+      // The record survives state() / loadState().
+      const saved = m.state();
+      const copy = make();
+      copy.loadState(saved);
+      tf.dispose(Object.values(saved));
+      expect(error(() => copy.result()).message).toBe(e.message);
+      // Merged shards count update calls of this shard first, then the other's.
+      const clean = make();
+      tf.tidy(() => clean.update(tf.zeros([1, 10]), t1([0], 'int32')));
+      clean.merge(m);
+      expect(error(() => clean.result()).message).toMatch(
+        /got 10 at index 1 of update call 3 \(3 id\(s\)/,
+      );
+      m.reset();
+      tf.tidy(() => m.update(tf.zeros([2, 10]), t1([0, 9], 'int32')));
+      expect(await m.resultNumber()).toBeGreaterThanOrEqual(0);
+      [m, copy, clean].forEach((x) => x.dispose());
     }
+  });
+
+  it('float class ids are truncated as TF casts them; a first bad id in a later row is found', () => {
+    const m = M.sparseCategoricalAccuracy();
+    tf.tidy(() => m.update(tf.zeros([4, 3]), t1([0, 2.5, 1, 7.9])));
+    expect(error(() => m.result()).message).toMatch(/got 7 at index 3 of update call 1 \(1 id/);
+    m.dispose();
   });
 
   it('AUC, F1 and the threshold metrics refuse logits (predictions outside [0, 1] or NaN)', async () => {

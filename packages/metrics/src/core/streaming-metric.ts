@@ -70,6 +70,7 @@ export class StreamingMetric<
 
   result(): tf.Tensor<R> {
     this.live('result');
+    this.verifyState();
     return tf.tidy(() => {
       const state = this.materialize();
       let value: tf.Tensor<R>;
@@ -162,6 +163,12 @@ export class StreamingMetric<
       if (spec.shape !== null && !sameShape(t.shape, spec.shape)) {
         throw new MetricStateError(
           `${fn}: expected '${n}' of shape ${shapeStr(spec.shape)}, got ${shapeStr(t.shape)}. Load state from a metric made with the same options.`,
+        );
+      }
+      const cap = spec.reduce === 'concat' ? spec.maxSize : undefined;
+      if (cap !== undefined && (t.shape[spec.axis ?? 0] ?? 0) > cap) {
+        throw new MetricStateError(
+          `${fn}: expected '${n}' with at most maxSize = ${cap} entries along axis ${spec.axis ?? 0}, got shape ${shapeStr(t.shape)}. Load state from a metric made with the same options.`,
         );
       }
       if (t.dtype === 'string' || t.dtype === 'complex64' || t.isDisposed) {
@@ -324,7 +331,8 @@ export class StreamingMetric<
             );
           }
         }
-        out[n] = [...xs, ...ys];
+        out[n] =
+          spec.maxSize === undefined ? [...xs, ...ys] : cap([...xs, ...ys], axis, spec.maxSize);
         continue;
       }
       if (x === null || Array.isArray(x)) out[n] = y;
@@ -345,6 +353,30 @@ export class StreamingMetric<
     const old = this.slots;
     this.slots = next;
     disposeSlots(old, next);
+  }
+
+  /** Runs the definition's `verify`: one small host read, then a `MetricInputError` if bad. */
+  private verifyState(): void {
+    const verify = this.def.verify;
+    if (!verify) return;
+    const slots = verify.states.map((n) => this.slots[n]);
+    if (!slots.every((s): s is tf.Tensor => s instanceof tf.Tensor)) return;
+    const flat = tf.tidy(() =>
+      tf.concat(
+        slots.map((t) => tf.reshape(t.dtype === 'float32' ? t : tf.cast(t, 'float32'), [-1])),
+      ),
+    );
+    const data = Array.from(flat.dataSync());
+    flat.dispose();
+    const values = {} as Record<S, number[]>;
+    let at = 0;
+    verify.states.forEach((n, i) => {
+      const size = (slots[i] as tf.Tensor).size;
+      values[n] = data.slice(at, at + size);
+      at += size;
+    });
+    const message = verify.message(values);
+    if (message !== null) throw new MetricInputError(message);
   }
 
   private async throwDeferred(): Promise<void> {
@@ -395,4 +427,22 @@ function disposeSlots<S extends string>(old: Record<S, Slot>, next: Record<S, Sl
 
 function sameExceptAxis(a: readonly number[], b: readonly number[], axis: number): boolean {
   return a.length === b.length && a.every((d, i) => i === axis || d === b[i]);
+}
+
+/** The first `maxSize` entries along `axis` of the chunks (TF-Slim `streaming_concat`'s cap). */
+function cap(chunks: tf.Tensor[], axis: number, maxSize: number): tf.Tensor[] {
+  const out: tf.Tensor[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    const n = c.shape[axis] ?? 0;
+    if (size >= maxSize) break;
+    if (size + n <= maxSize) out.push(c);
+    else {
+      const begin = c.shape.map(() => 0);
+      const len = c.shape.map((d, i) => (i === axis ? maxSize - size : d));
+      out.push(tf.slice(c, begin, len));
+    }
+    size += n;
+  }
+  return out;
 }

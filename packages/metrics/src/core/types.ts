@@ -69,6 +69,11 @@ export interface StateSpec {
    * throw `MetricInputError` with `expected` and `fix`: the check costs no host sync in update.
    */
   check?: { expected: string; fix: string };
+  /**
+   * `'concat'` only: keep at most this many entries along `axis` (TF-Slim's `max_size`); what
+   * comes later is dropped, as slim's update does once the array is full.
+   */
+  maxSize?: number;
 }
 
 /** Tensors of a metric's state, keyed by its declared names. */
@@ -103,4 +108,14 @@ export interface MetricDefinition<R extends tf.Rank, A extends unknown[], S exte
   combine?(a: StateTensors<S>, b: StateTensors<S>): StateTensors<S>;
   /** The value before the first update, when lazily shaped state is not known yet. */
   empty?(): tf.Tensor<R>;
+  /**
+   * A value check `result()` raises as a `MetricInputError`: the listed states are read back
+   * (one small host read in `result()`, none in `update`) and `message` returns the error text,
+   * or `null` when they are fine. Used for class ids out of range, with the offending id and
+   * the update call that brought it.
+   */
+  verify?: {
+    states: readonly S[];
+    message(values: Record<S, number[]>): string | null;
+  };
 }

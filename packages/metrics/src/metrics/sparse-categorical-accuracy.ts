@@ -1,12 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  idsInRange,
-  prepareWeights,
-  sameShape,
-  toClassIds,
-  toFloat,
-  toTensor,
-} from '../core/inputs.js';
+import { prepareWeights, sameShape, toClassIds, toFloat, toTensor } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';
 import { meanOf } from '../core/weighted-mean.js';
@@ -15,7 +8,8 @@ import { accuracyMismatch } from './resolve-accuracy.js';
 /**
  * How often the integer label equals argmax(predictions): ids [B] (or [B, 1]) vs scores
  * [B, C]. One-hot labels are refused with an `AccuracyMismatchError` naming
- * `categoricalAccuracy`; ids outside [0, C) make the result NaN and `resultNumber()` throw.
+ * `categoricalAccuracy`; an id outside [0, C) makes the next `result()` throw, naming the id
+ * and its update call.
  *
  * @example
  * const acc = sparseCategoricalAccuracy();
@@ -28,9 +22,8 @@ export function sparseCategoricalAccuracy(options: MetricOptions = {}): Metric {
     meanOf<PredictionArgs>({
       kind: 'sparseCategoricalAccuracy',
       config: {},
-      check: {
-        expected:
-          'integer labels in [0, numClasses), numClasses being the last dimension of the predictions',
+      classIds: {
+        what: 'labels',
         fix: 'Fix the labels (ids start at 0) or the number of prediction columns',
       },
       perElement: (predictions, labels, weights) => {
@@ -48,11 +41,10 @@ export function sparseCategoricalAccuracy(options: MetricOptions = {}): Metric {
           );
         }
         const ids = toClassIds(l);
-        const outside = tf.logicalNot(idsInRange(ids, numClasses));
         return {
           values: tf.equal(ids, tf.argMax(p, -1)),
           weights: prepareWeights(fn, weights, ids.shape),
-          invalid: tf.sum(tf.cast(outside, 'float32')),
+          ids: { ids, numClasses },
         };
       },
     }),

@@ -21,7 +21,8 @@ export interface TopKOptions extends MetricOptions {
 /**
  * How often the label is among the k highest-scored classes: TF `in_top_k` (ties at the
  * boundary count as in; a row with a non-finite score counts as a miss), averaged with weights.
- * Labels are ids [B] (or [B, 1]); scores [B, C]. Ids outside [0, C) make `resultNumber()` throw.
+ * Labels are ids [B] (or [B, 1]); scores [B, C]. An id outside [0, C) makes the next
+ * `result()` throw, naming the id and its update call (TF counts it as a miss).
  *
  * @example
  * const top5 = topKAccuracy({ k: 5 });
@@ -51,9 +52,8 @@ function inTopK(kind: string, options: TopKOptions): Metric {
     meanOf<PredictionArgs>({
       kind,
       config: { k },
-      check: {
-        expected:
-          'integer labels in [0, numClasses), numClasses being the last dimension of the predictions',
+      classIds: {
+        what: 'labels',
         fix: 'Fix the labels (ids start at 0) or the number of prediction columns',
       },
       perElement: (predictions, labels, weights) => {
@@ -84,7 +84,7 @@ function inTopK(kind: string, options: TopKOptions): Metric {
         return {
           values: hit,
           weights: prepareWeights(fn, weights, ids.shape),
-          invalid: tf.sum(tf.cast(tf.logicalNot(valid), 'float32')),
+          ids: { ids, numClasses },
         };
       },
     }),

@@ -1,0 +1,74 @@
+// Class ids out of range, recorded on device and raised by result(): the count of bad ids, the
+// number of update calls, and the first offence (id, update call, numClasses, row). Update never
+// reads anything back; result() reads these 7 numbers once.
+import * as tf from '@tensorflow/tfjs-core';
+import { idsInRange } from './inputs.js';
+import type { StateSpec, StateTensors } from './types.js';
+
+export type ClassIdState = 'badIds' | 'updates' | 'firstBadId';
+
+/** The three states every metric with a class-id record declares. */
+export const CLASS_ID_STATES: Record<ClassIdState, StateSpec> = {
+  badIds: { shape: [], reduce: 'sum' },
+  updates: { shape: [], reduce: 'sum' },
+  // [id, update call (1-based), numClasses, row]
+  firstBadId: { shape: [4], reduce: 'sum' },
+};
+
+/**
+ * One batch's record for int32 `ids` checked against [0, numClasses): the bad count, one update
+ * call, and the first bad id with its row (flat index) in this batch (update call 1 here;
+ * `combineClassIds` offsets it by the calls before).
+ */
+export function classIdBatch(ids: tf.Tensor, numClasses: number): StateTensors<ClassIdState> {
+  const flat = tf.reshape(ids, [-1]);
+  const bad = tf.logicalNot(idsInRange(flat, numClasses));
+  const n = flat.size;
+  const position = tf.range(0, n, 1, 'int32');
+  const first = tf.min(tf.where(bad, position, tf.fill([n], n, 'int32')));
+  const row = tf.minimum(first, tf.scalar(Math.max(n - 1, 0), 'int32'));
+  const id = n > 0 ? tf.gather(flat, row) : tf.scalar(0, 'int32');
+  return {
+    badIds: tf.sum(tf.cast(bad, 'float32')),
+    updates: tf.scalar(1),
+    firstBadId: tf.stack([
+      tf.cast(id, 'float32'),
+      tf.scalar(1),
+      tf.scalar(numClasses),
+      tf.cast(row, 'float32'),
+    ]),
+  };
+}
+
+/** Adds records: counts add; the first offence is `a`'s if it has one, else `b`'s (offset). */
+export function combineClassIds(
+  a: StateTensors<ClassIdState>,
+  b: StateTensors<ClassIdState>,
+): StateTensors<ClassIdState> {
+  const shifted = tf.add(b.firstBadId, tf.mul(a.updates, tf.tensor1d([0, 1, 0, 0])));
+  return {
+    badIds: tf.add(a.badIds, b.badIds),
+    updates: tf.add(a.updates, b.updates),
+    firstBadId: tf.where(tf.greater(a.badIds, 0), a.firstBadId, shifted),
+  };
+}
+
+/** The `verify` of a metric with a class-id record: the error names id, update call and range. */
+export function classIdVerify(
+  kind: string,
+  what: string,
+  fix: string,
+): {
+  states: readonly ClassIdState[];
+  message(values: Record<ClassIdState, number[]>): string | null;
+} {
+  return {
+    states: ['badIds', 'firstBadId'],
+    message: (v) => {
+      const count = v.badIds[0] ?? 0;
+      if (!(count > 0)) return null;
+      const [id, call, numClasses, row] = v.firstBadId;
+      return `${kind}.result: expected ${what} in [0, ${numClasses}), got ${id} at index ${row} of update call ${call} (${count} id(s) out of range since the last reset). ${fix}, then reset().`;
+    },
+  };
+}
