@@ -38,14 +38,18 @@ describe.each(BACKENDS)('grouping metrics on %s', (backend) => {
     const state = metrics.state();
     expect(Object.keys(state).sort()).toEqual(
       [
+        'accuracy/badIds',
         'accuracy/count',
-        'accuracy/invalid',
+        'accuracy/firstBadId',
         'accuracy/total',
+        'accuracy/updates',
         'ids/count',
         'ids/total',
+        'top2/badIds',
         'top2/count',
-        'top2/invalid',
+        'top2/firstBadId',
         'top2/total',
+        'top2/updates',
       ].sort(),
     );
     const copy = new M.MetricCollection({
