@@ -72,15 +72,48 @@ export { auc } from './metrics/auc.js';
 export type { AucOptions, AucCurve, AucSummation } from './metrics/auc.js';
 export { f1Score } from './metrics/f1-score.js';
 export type { F1ScoreOptions } from './metrics/f1-score.js';
+export { falsePositiveRate, falseNegativeRate } from './metrics/error-rates.js';
+export type { ErrorRateOptions } from './metrics/error-rates.js';
+export {
+  falsePositiveRateAtThresholds,
+  falseNegativeRateAtThresholds,
+} from './metrics/error-rates-at-thresholds.js';
+export {
+  sensitivityAtSpecificity,
+  specificityAtSensitivity,
+} from './metrics/sensitivity-specificity.js';
+export type {
+  SensitivityAtSpecificityOptions,
+  SpecificityAtSensitivityOptions,
+} from './metrics/sensitivity-specificity.js';
+export { precisionAtRecall, recallAtPrecision } from './metrics/precision-recall-at.js';
+export type {
+  PrecisionAtRecallOptions,
+  RecallAtPrecisionOptions,
+} from './metrics/precision-recall-at.js';
+export { curvePoints } from './metrics/curve-points.js';
+export type { CurvePointsOptions } from './metrics/curve-points.js';
+export { dynamicAuc } from './metrics/dynamic-auc.js';
+export type { DynamicAucOptions } from './metrics/dynamic-auc.js';
 
 // Multi-class and multi-label.
 export { confusionMatrix } from './metrics/confusion-matrix.js';
 export type { NumClassesOptions } from './metrics/confusion-matrix.js';
 export { meanIou } from './metrics/mean-iou.js';
+export { meanPerClassAccuracy } from './metrics/mean-per-class-accuracy.js';
+export { cohenKappa } from './metrics/cohen-kappa.js';
 export { sparsePrecisionAtK, sparseRecallAtK } from './metrics/sparse-at-k.js';
 export type { SparseAtKOptions } from './metrics/sparse-at-k.js';
+export { precisionAtTopK, recallAtTopK } from './metrics/at-top-k.js';
+export type { AtTopKOptions } from './metrics/at-top-k.js';
+export {
+  averagePrecisionAtK,
+  sparseAveragePrecisionAtK,
+} from './metrics/average-precision-at-k.js';
+export type { AveragePrecisionAtKOptions } from './metrics/average-precision-at-k.js';
 
 // Streams.
+export { count } from './metrics/count.js';
 export { concat } from './metrics/concat.js';
 export type { ConcatOptions } from './metrics/concat.js';
 export { covariance } from './metrics/covariance.js';
@@ -117,4 +150,15 @@ export {
   streamingCovariance,
   streamingPearsonCorrelation,
   streamingMeanCosineDistance,
+  streamingMeanPerClassAccuracy,
+  streamingSparseAveragePrecisionAtK,
+  streamingSparsePrecisionAtTopK,
+  streamingSensitivityAtSpecificity,
+  streamingSpecificityAtSensitivity,
+  streamingFalsePositiveRate,
+  streamingFalseNegativeRate,
+  streamingFalsePositiveRateAtThresholds,
+  streamingFalseNegativeRateAtThresholds,
+  streamingCurvePoints,
+  streamingDynamicAuc,
 } from './metrics/streaming-pairs.js';

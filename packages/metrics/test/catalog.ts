@@ -18,6 +18,8 @@ export interface Case {
   oneShot?: boolean;
   /** Relative tolerance. */
   tol?: number;
+  /** Tensors the state gains per update (concat-based metrics keep every batch). Default 0. */
+  growth?: number;
 }
 
 const col = <T>(batches: Args[], i: number): T[] => batches.flatMap((b) => b[i] as T[]);
@@ -380,5 +382,187 @@ export const CASES: Case[] = [
       return R.covarianceOf(x, y, w) / Math.sqrt(R.covarianceOf(x, x, w) * R.covarianceOf(y, y, w));
     },
     tol: 1e-4,
+  },
+  {
+    name: 'meanPerClassAccuracy (class 4 absent)',
+    make: () => M.meanPerClassAccuracy({ numClasses: 5 }),
+    batch: (r, n) => [ids(r, n, 4), ids(r, n, 4), weights(r, n)],
+    reference: (batches) =>
+      R.meanPerClassAccuracyOf(5, col(batches, 0), col(batches, 1), col(batches, 2)),
+  },
+  {
+    name: 'cohenKappa',
+    make: () => M.cohenKappa({ numClasses: 4 }),
+    batch: (r, n) => {
+      const y = ids(r, n, 4);
+      return [y.map((v) => (r() < 0.5 ? v : randInt(r, 4))), y, weights(r, n)];
+    },
+    reference: (batches) =>
+      R.kappaOf(R.confusion(4, col(batches, 0), col(batches, 1), col(batches, 2))),
+    tol: 1e-4,
+  },
+  {
+    name: 'count',
+    make: () => M.count() as M.Metric<tf.Rank, never>,
+    batch: (r, n) => [times(n, () => [uniform(r), uniform(r)]), weights(r, n)],
+    reference: (batches) => 2 * col<number>(batches, 1).reduce((a, b) => a + b, 0),
+  },
+  ...(
+    [
+      ['averagePrecisionAtK', (k: number) => M.averagePrecisionAtK({ k }), 3],
+      ['sparseAveragePrecisionAtK', (k: number) => M.sparseAveragePrecisionAtK({ k }), 2],
+    ] as const
+  ).map(([name, make, k]): Case => ({
+    name,
+    make: () => make(k),
+    batch: (r, n) => [
+      scores(r, n, 6),
+      times(n, () => [
+        randInt(r, 6),
+        randInt(r, 6),
+        r() < 0.3 ? -1 : r() < 0.5 ? 7 : randInt(r, 6),
+      ]),
+      weights(r, n),
+    ],
+    reference: (batches) =>
+      R.averagePrecisionAtK(col(batches, 0), col(batches, 1), k, col(batches, 2)),
+  })),
+  ...(
+    [
+      ['precisionAtTopK', () => M.precisionAtTopK({ k: 3 }), 'p', undefined],
+      ['recallAtTopK', () => M.recallAtTopK(), 'r', undefined],
+      ['precisionAtTopK classId', () => M.precisionAtTopK({ classId: 2 }), 'p', 2],
+      ['recallAtTopK classId', () => M.recallAtTopK({ k: 3, classId: 1 }), 'r', 1],
+    ] as const
+  ).map(([name, make, what, classId]): Case => ({
+    name,
+    make,
+    batch: (r, n) => [
+      ids(r, n * 3, 6).reduce<number[][]>((rows, v, i) => {
+        if (i % 3 === 0) rows.push([]);
+        (rows[rows.length - 1] as number[]).push(v);
+        return rows;
+      }, []),
+      times(n, () => [randInt(r, 6), r() < 0.3 ? -1 : randInt(r, 6)]),
+      weights(r, n),
+    ],
+    reference: (batches) => {
+      const c = R.setCountsOf(col(batches, 0), col(batches, 1), col(batches, 2), classId);
+      return what === 'p' ? c.tp / (c.tp + c.fp) : c.tp / (c.tp + c.fn);
+    },
+  })),
+  {
+    name: 'sensitivityAtSpecificity',
+    make: () => M.sensitivityAtSpecificity({ specificity: 0.63, numThresholds: 50 }),
+    batch: probBatch,
+    reference: (batches) => {
+      const c = countsOf(batches, R.tfThresholds(50));
+      const spec = c.tn.map((tn, i) => tn / (tn + (c.fp[i] as number) + 1e-7));
+      const i = R.argminOf(spec.map((s) => Math.abs(s - 0.63)));
+      return (c.tp[i] as number) / ((c.tp[i] as number) + (c.fn[i] as number) + 1e-7);
+    },
+  },
+  {
+    name: 'specificityAtSensitivity',
+    make: () => M.specificityAtSensitivity({ sensitivity: 0.71, numThresholds: 50 }),
+    batch: probBatch,
+    reference: (batches) => {
+      const th = R.tfThresholds(50);
+      th[th.length - 1] = 1 - 1e-7;
+      const c = countsOf(batches, th);
+      const sens = c.tp.map((tp, i) => tp / (tp + (c.fn[i] as number) + 1e-7));
+      const i = R.argminOf(
+        sens.map((s) => Math.abs(s - 0.71)),
+        true,
+      );
+      return (c.tn[i] as number) / ((c.tn[i] as number) + (c.fp[i] as number) + 1e-7);
+    },
+  },
+  {
+    name: 'precisionAtRecall',
+    make: () => M.precisionAtRecall({ targetRecall: 0.58, numThresholds: 50 }),
+    batch: probBatch,
+    reference: (batches) => {
+      const c = countsOf(batches, R.tfThresholds(50));
+      const admissible = c.tp.filter((tp, i) => tp / (tp + (c.fn[i] as number) + 1e-7) >= 0.58);
+      const i = admissible.length > 0 ? admissible.length - 1 : c.tp.length - 1;
+      return ((c.tp[i] as number) + 1e-7) / ((c.tp[i] as number) + (c.fp[i] as number) + 1e-7);
+    },
+  },
+  ...([false, true] as const).map((strict): Case => ({
+    name: `recallAtPrecision${strict ? ' strict' : ''}`,
+    make: () => M.recallAtPrecision({ precision: 0.61, numThresholds: 50, strict }),
+    batch: probBatch,
+    reference: (batches) => {
+      const c = countsOf(batches, R.tfThresholds(50));
+      const prec = c.tp.map((tp, i) => tp / (tp + (c.fp[i] as number) + 1e-7));
+      const i = strict
+        ? R.argminOf(prec.map((p) => -1 / (p - 0.61 + 1e-7)))
+        : R.argminOf(prec.map((p) => Math.abs(p - 0.61)));
+      const recall = (c.tp[i] as number) / ((c.tp[i] as number) + (c.fn[i] as number) + 1e-7);
+      return strict && !((prec[i] as number) >= 0.61) ? 0 : recall;
+    },
+  })),
+  ...(['falsePositiveRate', 'falseNegativeRate'] as const).map((name): Case => ({
+    name,
+    make: () => M[name](),
+    batch: (r, n) => [ids(r, n, 3), bits(r, n), weights(r, n)],
+    reference: (batches) => {
+      const c = R.countsAt([0], col(batches, 0), col(batches, 1), col(batches, 2));
+      const [bad, good] = name === 'falsePositiveRate' ? [c.fp[0], c.tn[0]] : [c.fn[0], c.tp[0]];
+      return (bad as number) + (good as number) > 0
+        ? (bad as number) / ((bad as number) + (good as number))
+        : 0;
+    },
+  })),
+  {
+    name: 'falsePositiveRateAtThresholds',
+    make: () => M.falsePositiveRateAtThresholds({ thresholds }),
+    batch: probBatch,
+    reference: (batches) => {
+      const c = countsOf(batches, thresholds);
+      return c.fp.map((fp, i) => fp / (1e-7 + fp + (c.tn[i] as number)));
+    },
+  },
+  {
+    name: 'falseNegativeRateAtThresholds',
+    make: () => M.falseNegativeRateAtThresholds({ thresholds }),
+    batch: probBatch,
+    reference: (batches) => {
+      const c = countsOf(batches, thresholds);
+      return c.fn.map((fn, i) => fn / (1e-7 + fn + (c.tp[i] as number)));
+    },
+  },
+  ...(['ROC', 'PR'] as const).map((curve): Case => ({
+    name: `curvePoints ${curve}`,
+    make: () => M.curvePoints({ curve, numThresholds: 20 }),
+    batch: probBatch,
+    reference: (batches) => {
+      const c = countsOf(batches, R.tfThresholds(20));
+      const eps = 1e-6;
+      return c.tp.map((tp, i) => {
+        const rec = (tp + eps) / (tp + (c.fn[i] as number) + eps);
+        const fp = c.fp[i] as number;
+        return curve === 'ROC'
+          ? [fp / (fp + (c.tn[i] as number) + eps), rec]
+          : [rec, (tp + eps) / (tp + fp + eps)];
+      });
+    },
+  })),
+  ...(['ROC', 'PR'] as const).map((curve): Case => ({
+    name: `dynamicAuc ${curve}`,
+    make: () => M.dynamicAuc({ curve }),
+    // Predictions on a 0.1 grid: ties within and across batches.
+    batch: (r, n) => [times(n, () => Math.fround(randInt(r, 11) / 10)), bits(r, n), weights(r, n)],
+    reference: (batches) =>
+      R.dynamicAucOf(col(batches, 0), col(batches, 1), col(batches, 2), curve),
+    tol: 1e-4,
+    growth: 3,
+  })),
+  {
+    name: 'concat maxSize',
+    make: () => M.concat({ maxSize: 4 }) as M.Metric<tf.Rank, never>,
+    batch: (r, n) => [times(n, () => [uniform(r), uniform(r)])],
+    reference: (batches) => col<number[]>(batches, 0).slice(0, 4),
   },
 ];

@@ -233,3 +233,134 @@ export function covarianceOf(x: number[], y: number[], w?: number[]): number {
   const c = x.reduce((a, v, i) => a + (ws[i] as number) * (v - mx) * ((y[i] as number) - my), 0);
   return c / (n - 1);
 }
+
+/** Set counts of given top-k ids against label ids per row (duplicates count once). */
+export function setCountsOf(
+  tops: number[][],
+  labels: number[][],
+  weights?: number[],
+  classId?: number,
+): { tp: number; fp: number; fn: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  tops.forEach((row, b) => {
+    const w = weights ? (weights[b] as number) : 1;
+    let T = new Set(row);
+    let S = new Set(labels[b]);
+    if (classId !== undefined) {
+      T = new Set([...T].filter((x) => x === classId));
+      S = new Set([...S].filter((x) => x === classId));
+    }
+    const inter = [...T].filter((x) => S.has(x)).length;
+    tp += w * inter;
+    fp += w * (T.size - inter);
+    fn += w * (S.size - inter);
+  });
+  return { tp, fp, fn };
+}
+
+/** TF's average_precision_at_k: weighted mean over rows of AP@k. */
+export function averagePrecisionAtK(
+  scores: number[][],
+  labels: number[][],
+  k: number,
+  weights?: number[],
+): number {
+  const aps = scores.map((row, b) => {
+    const L = labels[b] as number[];
+    const top = topK(row, k);
+    let hits = 0;
+    let sum = 0;
+    top.forEach((c, i) => {
+      if (L.includes(c)) {
+        hits += 1;
+        sum += hits / (i + 1);
+      }
+    });
+    const relevant = L.filter((l) => l >= 0 && l < row.length).length;
+    return sum / Math.min(relevant, k);
+  });
+  return weightedMean(aps, weights);
+}
+
+/** Per-class accuracy averaged over all C classes (a class never seen counts 0). */
+export function meanPerClassAccuracyOf(
+  C: number,
+  preds: number[],
+  labels: number[],
+  weights?: number[],
+): number {
+  const total = new Array<number>(C).fill(0);
+  const correct = new Array<number>(C).fill(0);
+  labels.forEach((l, i) => {
+    const w = weights ? (weights[i] as number) : 1;
+    total[l] = (total[l] as number) + w;
+    if (preds[i] === l) correct[l] = (correct[l] as number) + w;
+  });
+  return total.reduce((a, t, c) => a + (t > 0 ? (correct[c] as number) / t : 0), 0) / C;
+}
+
+/** Cohen's kappa from a confusion matrix: (po - pe) / (N - pe), 0 when N - pe is 0. */
+export function kappaOf(m: number[][]): number {
+  const C = m.length;
+  let po = 0;
+  let n = 0;
+  const rows = new Array<number>(C).fill(0);
+  const cols = new Array<number>(C).fill(0);
+  for (let i = 0; i < C; i++) {
+    for (let j = 0; j < C; j++) {
+      const v = (m[i] as number[])[j] as number;
+      rows[i] = (rows[i] as number) + v;
+      cols[j] = (cols[j] as number) + v;
+      n += v;
+      if (i === j) po += v;
+    }
+  }
+  const pe = n === 0 ? 0 : rows.reduce((a, r, i) => a + (r * (cols[i] as number)) / n, 0);
+  return n - pe === 0 ? 0 : (po - pe) / (n - pe);
+}
+
+/** First (or last) index of the minimum. */
+export function argminOf(x: number[], last = false): number {
+  let best = 0;
+  x.forEach((v, i) => {
+    const b = x[best] as number;
+    if (v < b || (last && v === b)) best = i;
+  });
+  return best;
+}
+
+/** Exact weighted AUC with every distinct prediction as a threshold (slim's dynamic AUC). */
+export function dynamicAucOf(
+  preds: number[],
+  labels: number[],
+  weights: number[] | undefined,
+  curve: 'ROC' | 'PR',
+): number {
+  const w = preds.map((_, i) => (weights ? (weights[i] as number) : 1));
+  const P = labels.reduce((a, l, i) => a + (l ? (w[i] as number) : 0), 0);
+  const N = w.reduce((a, b) => a + b, 0) - P;
+  if (P <= 0 || N <= 0) return 0;
+  const values = [...new Set(preds.map((p) => Math.fround(p)))].sort((a, b) => b - a);
+  const xs = [0];
+  const ys = [curve === 'ROC' ? 0 : 1];
+  for (const v of values) {
+    let tp = 0;
+    let fp = 0;
+    preds.forEach((p, i) => {
+      if (Math.fround(p) < v) return;
+      if (labels[i]) tp += w[i] as number;
+      else fp += w[i] as number;
+    });
+    xs.push(curve === 'ROC' ? fp / N : tp / P);
+    ys.push(curve === 'ROC' ? tp / P : tp / (tp + fp));
+  }
+  let area = 0;
+  for (let i = 1; i < xs.length; i++) {
+    area +=
+      (((ys[i] as number) + (ys[i - 1] as number)) / 2) *
+      Math.abs((xs[i] as number) - (xs[i - 1] as number));
+  }
+  return area;
+}

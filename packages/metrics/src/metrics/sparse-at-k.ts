@@ -33,22 +33,58 @@ function topKSets(
   weights: MetricInput | undefined,
 ): { tp: tf.Tensor; fp: tf.Tensor; fn: tf.Tensor } {
   const p = toFloat(fn, 'predictions', predictions);
-  let l = toClassIds(toTensor(fn, 'labels', labels));
-  const lead = p.shape.slice(0, -1);
+  const l = labelsFor(fn, 'scores', p, labels);
   const numClasses = p.shape[p.rank - 1] ?? 0;
-  if (l.rank === p.rank - 1) l = tf.expandDims(l, -1);
-  if (p.rank < 2 || l.rank !== p.rank || !sameShape(l.shape.slice(0, -1), lead)) {
-    throw new MetricInputError(
-      `${fn}: expected scores [..., numClasses] with labels [...] or [..., numLabels] sharing the leading dimensions, got predictions ${shapeStr(p.shape)} and labels ${shapeStr(l.shape)}. Reshape the inputs.`,
-    );
-  }
   if (k > numClasses) {
     throw new MetricInputError(
       `${fn}: expected k <= numClasses (${numClasses}, the predictions' last dimension), got k = ${k}. Lower k.`,
     );
   }
   const top = tf.topk(p, k).indices; // [..., k], distinct ids
-  const w = prepareWeights(fn, weights, lead);
+  return setCounts(top, l, prepareWeights(fn, weights, p.shape.slice(0, -1)), classId);
+}
+
+/**
+ * Labels as int32 ids [..., L] beside predictions [..., C] (or top-k ids [..., k]): ids [...]
+ * get a trailing 1; the leading dimensions must match.
+ */
+export function labelsFor(
+  fn: string,
+  what: 'scores' | 'ids',
+  p: tf.Tensor,
+  labels: MetricInput,
+): tf.Tensor {
+  let l = toClassIds(toTensor(fn, 'labels', labels));
+  if (l.rank === p.rank - 1) l = tf.expandDims(l, -1);
+  if (p.rank < 2 || l.rank !== p.rank || !sameShape(l.shape.slice(0, -1), p.shape.slice(0, -1))) {
+    const pred = what === 'scores' ? 'scores [..., numClasses]' : 'top-k class ids [..., k]';
+    throw new MetricInputError(
+      `${fn}: expected ${pred} with labels [...] or [..., numLabels] sharing the leading dimensions, got predictions ${shapeStr(p.shape)} and labels ${shapeStr(l.shape)}. Reshape the inputs.`,
+    );
+  }
+  return l;
+}
+
+/** 1 where `x[..., j]` differs from every earlier entry of its row, else 0 (float32). */
+export function firstOccurrence(x: tf.Tensor): tf.Tensor {
+  const L = x.shape[x.rank - 1] as number;
+  const same = tf.equal(tf.expandDims(x, -1), tf.expandDims(x, -2)); // [..., L, L]
+  const earlier: boolean[][] = [];
+  for (let i = 0; i < L; i++) earlier.push(Array.from({ length: L }, (_, j) => i < j));
+  const dup = tf.any(tf.logicalAnd(same, tf.tensor2d(earlier, [L, L], 'bool')), -2);
+  return tf.cast(tf.logicalNot(dup), 'float32');
+}
+
+/**
+ * Weighted sums over rows of |T ∩ S|, |T - S| and |S - T| for top-k ids T [..., k] and label
+ * ids S [..., L], both with set semantics (duplicates count once).
+ */
+export function setCounts(
+  top: tf.Tensor,
+  l: tf.Tensor,
+  w: tf.Tensor | null,
+  classId: number | undefined,
+): { tp: tf.Tensor; fp: tf.Tensor; fn: tf.Tensor } {
   let tp: tf.Tensor;
   let fp: tf.Tensor;
   let fn_: tf.Tensor;
@@ -60,21 +96,14 @@ function topKSets(
     fp = tf.logicalAnd(inT, tf.logicalNot(inS));
     fn_ = tf.logicalAnd(inS, tf.logicalNot(inT));
   } else {
-    const L = l.shape[l.rank - 1] as number;
-    // first[j]: labels[j] differs from every earlier label of its row (set semantics).
-    const same = tf.equal(tf.expandDims(l, -1), tf.expandDims(l, -2)); // [..., L, L]
-    const earlier: boolean[][] = [];
-    for (let i = 0; i < L; i++) earlier.push(Array.from({ length: L }, (_, j) => i < j));
-    const dup = tf.any(tf.logicalAnd(same, tf.tensor2d(earlier, [L, L], 'bool')), -2);
-    const first = tf.cast(tf.logicalNot(dup), 'float32');
+    const first = firstOccurrence(l);
     const hit = tf.cast(
       tf.any(tf.equal(tf.expandDims(l, -1), tf.expandDims(top, -2)), -1),
       'float32',
     );
     tp = tf.sum(tf.mul(first, hit), -1);
-    const setSize = tf.sum(first, -1);
-    fp = tf.sub(k, tp);
-    fn_ = tf.sub(setSize, tp);
+    fp = tf.sub(tf.sum(firstOccurrence(top), -1), tp);
+    fn_ = tf.sub(tf.sum(first, -1), tp);
   }
   const total = (x: tf.Tensor) => {
     const f = tf.cast(x, 'float32');
@@ -83,7 +112,7 @@ function topKSets(
   return { tp: total(tp), fp: total(fp), fn: total(fn_) };
 }
 
-function options_(
+export function atKOptions(
   kind: string,
   options: SparseAtKOptions,
 ): { k: number; classId: number | undefined } {
@@ -110,7 +139,7 @@ function options_(
  */
 export function sparsePrecisionAtK(options: SparseAtKOptions): Metric {
   const kind = 'sparsePrecisionAtK';
-  const { k, classId } = options_(kind, options);
+  const { k, classId } = atKOptions(kind, options);
   return new StreamingMetric<tf.Rank.R0, PredictionArgs, 'tp' | 'fp'>(
     {
       kind,
@@ -138,7 +167,7 @@ export function sparsePrecisionAtK(options: SparseAtKOptions): Metric {
  */
 export function sparseRecallAtK(options: SparseAtKOptions): Metric {
   const kind = 'sparseRecallAtK';
-  const { k, classId } = options_(kind, options);
+  const { k, classId } = atKOptions(kind, options);
   return new StreamingMetric<tf.Rank.R0, PredictionArgs, 'tp' | 'fn'>(
     {
       kind,

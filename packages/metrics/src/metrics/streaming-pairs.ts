@@ -26,6 +26,17 @@ import { concat } from './concat.js';
 import { covariance } from './covariance.js';
 import { pearsonCorrelation } from './pearson-correlation.js';
 import { meanCosineDistance } from './mean-cosine-distance.js';
+import { meanPerClassAccuracy } from './mean-per-class-accuracy.js';
+import { sparseAveragePrecisionAtK } from './average-precision-at-k.js';
+import { precisionAtTopK } from './at-top-k.js';
+import { sensitivityAtSpecificity, specificityAtSensitivity } from './sensitivity-specificity.js';
+import { falsePositiveRate, falseNegativeRate } from './error-rates.js';
+import {
+  falsePositiveRateAtThresholds,
+  falseNegativeRateAtThresholds,
+} from './error-rates-at-thresholds.js';
+import { curvePoints } from './curve-points.js';
+import { dynamicAuc } from './dynamic-auc.js';
 
 /**
  * TF-Slim `streaming_mean` as a `[value, update, metric]` pair; same options as `mean`.
@@ -287,3 +298,102 @@ export const streamingPearsonCorrelation = pairOf(pearsonCorrelation);
  * update(predictions, labels);
  */
 export const streamingMeanCosineDistance = pairOf(meanCosineDistance);
+
+/**
+ * TF-Slim `streaming_mean_per_class_accuracy` as a `[value, update, metric]` pair; same options as `meanPerClassAccuracy`.
+ *
+ * @example
+ * const [value, update] = streamingMeanPerClassAccuracy({ numClasses: 10 });
+ * update(predictedIds, labelIds);
+ */
+export const streamingMeanPerClassAccuracy = pairOf(meanPerClassAccuracy);
+
+/**
+ * TF-Slim `streaming_sparse_average_precision_at_k` as a `[value, update, metric]` pair; same options as `sparseAveragePrecisionAtK`.
+ *
+ * @example
+ * const [value, update] = streamingSparseAveragePrecisionAtK({ k: 5 });
+ * update(scores, labelIds);
+ */
+export const streamingSparseAveragePrecisionAtK = pairOf(sparseAveragePrecisionAtK);
+
+/**
+ * TF-Slim `streaming_sparse_precision_at_top_k` as a `[value, update, metric]` pair; same options as `precisionAtTopK`.
+ *
+ * @example
+ * const [value, update] = streamingSparsePrecisionAtTopK({ k: 5 });
+ * update(tf.topk(scores, 5).indices, labelIds);
+ */
+export const streamingSparsePrecisionAtTopK = pairOf(precisionAtTopK);
+
+/**
+ * TF-Slim `streaming_sensitivity_at_specificity` as a `[value, update, metric]` pair; same options as `sensitivityAtSpecificity`.
+ *
+ * @example
+ * const [value, update] = streamingSensitivityAtSpecificity({ specificity: 0.9 });
+ * update(probabilities, labels);
+ */
+export const streamingSensitivityAtSpecificity = pairOf(sensitivityAtSpecificity);
+
+/**
+ * TF-Slim `streaming_specificity_at_sensitivity` as a `[value, update, metric]` pair; same options as `specificityAtSensitivity`.
+ *
+ * @example
+ * const [value, update] = streamingSpecificityAtSensitivity({ sensitivity: 0.9 });
+ * update(probabilities, labels);
+ */
+export const streamingSpecificityAtSensitivity = pairOf(specificityAtSensitivity);
+
+/**
+ * TF-Slim `streaming_false_positive_rate` as a `[value, update, metric]` pair; same options as `falsePositiveRate`.
+ *
+ * @example
+ * const [value, update] = streamingFalsePositiveRate();
+ * update(predictions, labels);
+ */
+export const streamingFalsePositiveRate = pairOf(falsePositiveRate);
+
+/**
+ * TF-Slim `streaming_false_negative_rate` as a `[value, update, metric]` pair; same options as `falseNegativeRate`.
+ *
+ * @example
+ * const [value, update] = streamingFalseNegativeRate();
+ * update(predictions, labels);
+ */
+export const streamingFalseNegativeRate = pairOf(falseNegativeRate);
+
+/**
+ * TF-Slim `streaming_false_positive_rate_at_thresholds` as a `[value, update, metric]` pair; same options as `falsePositiveRateAtThresholds`.
+ *
+ * @example
+ * const [value, update] = streamingFalsePositiveRateAtThresholds({ thresholds: [0.5] });
+ * update(probabilities, labels);
+ */
+export const streamingFalsePositiveRateAtThresholds = pairOf(falsePositiveRateAtThresholds);
+
+/**
+ * TF-Slim `streaming_false_negative_rate_at_thresholds` as a `[value, update, metric]` pair; same options as `falseNegativeRateAtThresholds`.
+ *
+ * @example
+ * const [value, update] = streamingFalseNegativeRateAtThresholds({ thresholds: [0.5] });
+ * update(probabilities, labels);
+ */
+export const streamingFalseNegativeRateAtThresholds = pairOf(falseNegativeRateAtThresholds);
+
+/**
+ * TF-Slim `streaming_curve_points` as a `[value, update, metric]` pair; same options as `curvePoints`.
+ *
+ * @example
+ * const [value, update] = streamingCurvePoints({ curve: 'PR' });
+ * update(probabilities, labels);
+ */
+export const streamingCurvePoints = pairOf(curvePoints);
+
+/**
+ * TF-Slim `streaming_dynamic_auc` as a `[value, update, metric]` pair; same options as `dynamicAuc`.
+ *
+ * @example
+ * const [value, update] = streamingDynamicAuc();
+ * update(scores, labels);
+ */
+export const streamingDynamicAuc = pairOf(dynamicAuc);

@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  alignPair,
+  idsInRange,
+  positiveInt,
+  prepareWeights,
+  toClassIds,
+  toTensor,
+} from '../core/inputs.js';
+import { StreamingMetric } from '../core/streaming-metric.js';
+import type { Metric, PredictionArgs } from '../core/types.js';
+import { classIdCheck, type NumClassesOptions } from './confusion-matrix.js';
+
+/**
+ * Mean over the C classes of the per-class accuracy (TF `mean_per_class_accuracy`, slim
+ * `streaming_mean_per_class_accuracy`): per class, the weight of elements of that label
+ * predicted right over the weight of elements of that label; a class never seen counts as 0
+ * in the mean, as in TF. Inputs are class ids of any (equal) shape, flattened.
+ *
+ * @example
+ * const m = meanPerClassAccuracy({ numClasses: 3 });
+ * m.update(tf.tensor1d([0, 1, 1, 2], 'int32'), tf.tensor1d([0, 1, 2, 2], 'int32'));
+ * await m.resultNumber(); // (1 + 1 + 0.5) / 3
+ */
+export function meanPerClassAccuracy(options: NumClassesOptions): Metric {
+  const kind = 'meanPerClassAccuracy';
+  const fn = `${kind}.update`;
+  const numClasses = positiveInt(kind, 'numClasses', options?.numClasses);
+  return new StreamingMetric<tf.Rank.R0, PredictionArgs, 'total' | 'correct' | 'invalid'>(
+    {
+      kind,
+      config: { numClasses },
+      states: {
+        total: { shape: [numClasses], reduce: 'sum' },
+        correct: { shape: [numClasses], reduce: 'sum' },
+        invalid: { shape: [], reduce: 'sum', check: classIdCheck(numClasses) },
+      },
+      batch: (predictions, labels, weights) => {
+        const [p, l] = alignPair(
+          fn,
+          toTensor(fn, 'predictions', predictions),
+          toTensor(fn, 'labels', labels),
+        );
+        const w = prepareWeights(fn, weights, l.shape);
+        const pid = tf.reshape(toClassIds(p), [-1]);
+        const lid = tf.reshape(toClassIds(l), [-1]);
+        const valid = tf.logicalAnd(idsInRange(pid, numClasses), idsInRange(lid, numClasses));
+        // Invalid elements go to an extra bucket that is sliced off.
+        const index = tf.where(valid, lid, tf.fill(lid.shape, numClasses, 'int32')) as tf.Tensor1D;
+        const ones = w === null ? tf.ones(lid.shape) : tf.reshape(w, [-1]);
+        const hits = tf.mul(ones, tf.cast(tf.equal(pid, lid), 'float32'));
+        const count = (x: tf.Tensor) =>
+          tf.slice(tf.bincount(index, x as tf.Tensor1D, numClasses + 1), [0], [numClasses]);
+        return {
+          total: count(ones),
+          correct: count(hits),
+          invalid: tf.sum(tf.cast(tf.logicalNot(valid), 'float32')),
+        };
+      },
+      compute: (s) => tf.mean(tf.divNoNan(s.correct, tf.maximum(s.total, 0))) as tf.Scalar,
+    },
+    options,
+  );
+}
