@@ -49,6 +49,8 @@ describe('README', () => {
       expect(logs.join('\n')).toMatch(/Use sparseCategoricalAccuracy\(\) for these inputs/);
       expect(logs.some((l) => /^0\.74999/.test(l))).toBe(true);
       expect(logs).toContain('sparseCategoricalAccuracy');
+      expect(logs).toContain('0.75 0.5');
+      expect(logs.join('\n')).toMatch(/got 3 at index 1 of update call 1 /);
       // The example's inputs are made outside tf.tidy on purpose (readability); its metrics
       // are disposed, so what remains is only those inputs.
       expect(tf.memory().numTensors - before).toBeLessThan(12);
