@@ -5,12 +5,21 @@
 //   sparseCatAccuracy   scores [B, 10] vs int labels                vs argMax + equal + sum
 //   auc                 200 thresholds, TF's formula                vs TF's algorithm: [B, T] compare + 4 sums
 //   meanIou             10 classes, confusion matrix                vs oneHot^T @ oneHot (matMul)
+//   meanPerClassAcc     10 classes, per-class totals                vs oneHot column sums
+//   sensAtSpec          200 thresholds (sensitivity_at_specificity) vs TF's [B, T] compare + 4 sums
 // Each ratio (ours / hand-written, CPU ms per update) is the median over interleaved rounds
 // (A,B then B,A) in this one process. Uses the BUILT packages: run `npx tsup` in
 // packages/metrics and packages/backend-selector first.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import { accuracy, auc, meanIou, sparseCategoricalAccuracy } from '@tfslim/metrics';
+import {
+  accuracy,
+  auc,
+  meanIou,
+  meanPerClassAccuracy,
+  sensitivityAtSpecificity,
+  sparseCategoricalAccuracy,
+} from '@tfslim/metrics';
 import { callsPerBlock, cpuMsPerCall, geomean, median, pad } from './lib/stats.mjs';
 
 const ROUNDS = 11;
@@ -58,6 +67,23 @@ function cases(x, thr) {
   const sparse = sparseCategoricalAccuracy();
   const rocAuc = auc({ numThresholds: THRESHOLDS });
   const miou = meanIou({ numClasses: CLASSES });
+  const perClass = meanPerClassAccuracy({ numClasses: CLASSES });
+  const sens = sensitivityAtSpecificity({ specificity: 0.9, numThresholds: THRESHOLDS });
+  // TF's _confusion_matrix_at_thresholds: every prediction against every threshold.
+  const tfCounts = () =>
+    handWritten([[THRESHOLDS], [THRESHOLDS], [THRESHOLDS], [THRESHOLDS]], () => {
+      const predPos = tf.greater(tf.reshape(x.probs, [N, 1]), thr);
+      const predNeg = tf.logicalNot(predPos);
+      const labPos = tf.reshape(tf.cast(x.binary, 'bool'), [N, 1]);
+      const labNeg = tf.logicalNot(labPos);
+      const count = (m) => tf.sum(tf.cast(m, 'float32'), 0);
+      return [
+        count(tf.logicalAnd(labPos, predPos)),
+        count(tf.logicalAnd(labNeg, predPos)),
+        count(tf.logicalAnd(labNeg, predNeg)),
+        count(tf.logicalAnd(labPos, predNeg)),
+      ];
+    });
   return [
     [
       'accuracy',
@@ -77,24 +103,7 @@ function cases(x, thr) {
       ]),
       () => sparse.update(x.logits, x.labels),
     ],
-    [
-      'auc',
-      rocAuc,
-      handWritten([[THRESHOLDS], [THRESHOLDS], [THRESHOLDS], [THRESHOLDS]], () => {
-        const predPos = tf.greater(tf.reshape(x.probs, [N, 1]), thr);
-        const predNeg = tf.logicalNot(predPos);
-        const labPos = tf.reshape(tf.cast(x.binary, 'bool'), [N, 1]);
-        const labNeg = tf.logicalNot(labPos);
-        const count = (m) => tf.sum(tf.cast(m, 'float32'), 0);
-        return [
-          count(tf.logicalAnd(labPos, predPos)),
-          count(tf.logicalAnd(labNeg, predPos)),
-          count(tf.logicalAnd(labNeg, predNeg)),
-          count(tf.logicalAnd(labPos, predNeg)),
-        ];
-      }),
-      () => rocAuc.update(x.probs, x.binary),
-    ],
+    ['auc', rocAuc, tfCounts(), () => rocAuc.update(x.probs, x.binary)],
     [
       'meanIou',
       miou,
@@ -108,6 +117,17 @@ function cases(x, thr) {
       ]),
       () => miou.update(x.predIds, x.labels),
     ],
+    [
+      'meanPerClassAcc',
+      perClass,
+      handWritten([[CLASSES], [CLASSES]], () => {
+        const oneHot = tf.cast(tf.oneHot(x.labels, CLASSES), 'float32');
+        const hit = tf.cast(tf.equal(x.predIds, x.labels), 'float32');
+        return [tf.sum(oneHot, 0), tf.sum(tf.mul(oneHot, tf.expandDims(hit, 1)), 0)];
+      }),
+      () => perClass.update(x.predIds, x.labels),
+    ],
+    ['sensAtSpec', sens, tfCounts(), () => sens.update(x.probs, x.binary)],
   ];
 }
 

@@ -11,31 +11,27 @@ export type ClassIdState = 'badIds' | 'updates' | 'firstBadId';
 export const CLASS_ID_STATES: Record<ClassIdState, StateSpec> = {
   badIds: { shape: [], reduce: 'sum' },
   updates: { shape: [], reduce: 'sum' },
-  // [id, update call (1-based), numClasses, row]
+  // [id, row, update call (1-based), numClasses]
   firstBadId: { shape: [4], reduce: 'sum' },
 };
 
 /**
  * One batch's record for int32 `ids` checked against [0, numClasses): the bad count, one update
- * call, and the first bad id with its row (flat index) in this batch (update call 1 here;
+ * call, and the first bad id with its flat index in this batch (update call 1 here;
  * `combineClassIds` offsets it by the calls before).
  */
 export function classIdBatch(ids: tf.Tensor, numClasses: number): StateTensors<ClassIdState> {
   const flat = tf.reshape(ids, [-1]);
-  const bad = tf.logicalNot(idsInRange(flat, numClasses));
-  const n = flat.size;
-  const position = tf.range(0, n, 1, 'int32');
-  const first = tf.min(tf.where(bad, position, tf.fill([n], n, 'int32')));
-  const row = tf.minimum(first, tf.scalar(Math.max(n - 1, 0), 'int32'));
-  const id = n > 0 ? tf.gather(flat, row) : tf.scalar(0, 'int32');
+  const bad = tf.cast(tf.logicalNot(idsInRange(flat, numClasses)), 'int32');
+  // argMax of the 0/1 mask: the first bad position (0 when none; then the record is unused).
+  const row = flat.size > 0 ? tf.argMax(bad) : tf.scalar(0, 'int32');
+  const id = flat.size > 0 ? tf.gather(flat, row) : tf.scalar(0, 'int32');
   return {
     badIds: tf.sum(tf.cast(bad, 'float32')),
     updates: tf.scalar(1),
-    firstBadId: tf.stack([
-      tf.cast(id, 'float32'),
-      tf.scalar(1),
-      tf.scalar(numClasses),
-      tf.cast(row, 'float32'),
+    firstBadId: tf.concat([
+      tf.cast(tf.stack([id, row]), 'float32'),
+      tf.tensor1d([1, numClasses]), // update call 1 of this batch alone; numClasses
     ]),
   };
 }
@@ -45,7 +41,7 @@ export function combineClassIds(
   a: StateTensors<ClassIdState>,
   b: StateTensors<ClassIdState>,
 ): StateTensors<ClassIdState> {
-  const shifted = tf.add(b.firstBadId, tf.mul(a.updates, tf.tensor1d([0, 1, 0, 0])));
+  const shifted = tf.add(b.firstBadId, tf.mul(a.updates, tf.tensor1d([0, 0, 1, 0])));
   return {
     badIds: tf.add(a.badIds, b.badIds),
     updates: tf.add(a.updates, b.updates),
@@ -67,7 +63,7 @@ export function classIdVerify(
     message: (v) => {
       const count = v.badIds[0] ?? 0;
       if (!(count > 0)) return null;
-      const [id, call, numClasses, row] = v.firstBadId;
+      const [id, row, call, numClasses] = v.firstBadId;
       return `${kind}.result: expected ${what} in [0, ${numClasses}), got ${id} at index ${row} of update call ${call} (${count} id(s) out of range since the last reset). ${fix}, then reset().`;
     },
   };
