@@ -5,6 +5,9 @@ import {
   accuracy,
   aggregateMetrics,
   confusionMatrix,
+  count,
+  curvePoints,
+  falsePositiveRateAtThresholds,
   mean,
   streamingAccuracy,
   withInputs,
@@ -36,3 +39,15 @@ export async function ranks(): Promise<number> {
 
 export const [value, update] = streamingAccuracy();
 export const grouped = aggregateMetrics(accuracy(), streamingAccuracy());
+
+// The issue 12 metrics: ranks, and count's one-input update.
+export async function moreRanks(): Promise<number> {
+  const points: number[][] = await curvePoints({ curve: 'PR' }).resultArray();
+  const rates: number[] = await falsePositiveRateAtThresholds({ thresholds: [0.5] }).resultArray();
+  const n: number = await count().resultNumber();
+  return points.length + rates.length + n;
+}
+export function countArgs(): void {
+  // @ts-expect-error count takes (values, weights?): three inputs do not fit
+  count().update([1], [1], [1]);
+}
