@@ -70,7 +70,13 @@ export class StreamingMetric<
 
   result(): tf.Tensor<R> {
     this.live('result');
-    this.verifyState();
+    const check = this.verifyRead();
+    if (check) check.finish(check.flat.dataSync());
+    return this.value();
+  }
+
+  /** The value from the current state, without the `verify` read. */
+  private value(): tf.Tensor<R> {
     return tf.tidy(() => {
       const state = this.materialize();
       let value: tf.Tensor<R>;
@@ -94,7 +100,10 @@ export class StreamingMetric<
   }
 
   async resultNumber(): Promise<number> {
-    const t = this.result();
+    this.live('result');
+    const check = this.verifyRead();
+    if (check) check.finish(await check.flat.data());
+    const t = this.value();
     try {
       await this.throwDeferred();
       if (t.size !== 1) {
@@ -109,7 +118,10 @@ export class StreamingMetric<
   }
 
   async resultArray(): Promise<ResultArray<R>> {
-    const t = this.result();
+    this.live('result');
+    const check = this.verifyRead();
+    if (check) check.finish(await check.flat.data());
+    const t = this.value();
     try {
       await this.throwDeferred();
       return (await t.array()) as unknown as ResultArray<R>;
@@ -355,28 +367,34 @@ export class StreamingMetric<
     disposeSlots(old, next);
   }
 
-  /** Runs the definition's `verify`: one small host read, then a `MetricInputError` if bad. */
-  private verifyState(): void {
+  /**
+   * The definition's `verify` as one small tensor to read and a `finish` that frees it and
+   * throws a `MetricInputError` when the values are bad; null when there is nothing to check.
+   */
+  private verifyRead(): { flat: tf.Tensor; finish: (data: ArrayLike<number>) => void } | null {
     const verify = this.def.verify;
-    if (!verify) return;
+    if (!verify) return null;
     const slots = verify.states.map((n) => this.slots[n]);
-    if (!slots.every((s): s is tf.Tensor => s instanceof tf.Tensor)) return;
+    if (!slots.every((s): s is tf.Tensor => s instanceof tf.Tensor)) return null;
     const flat = tf.tidy(() =>
       tf.concat(
         slots.map((t) => tf.reshape(t.dtype === 'float32' ? t : tf.cast(t, 'float32'), [-1])),
       ),
     );
-    const data = Array.from(flat.dataSync());
-    flat.dispose();
-    const values = {} as Record<S, number[]>;
-    let at = 0;
-    verify.states.forEach((n, i) => {
-      const size = (slots[i] as tf.Tensor).size;
-      values[n] = data.slice(at, at + size);
-      at += size;
-    });
-    const message = verify.message(values);
-    if (message !== null) throw new MetricInputError(message);
+    const finish = (raw: ArrayLike<number>) => {
+      flat.dispose();
+      const data = Array.from(raw);
+      const values = {} as Record<S, number[]>;
+      let at = 0;
+      verify.states.forEach((n, i) => {
+        const size = (slots[i] as tf.Tensor).size;
+        values[n] = data.slice(at, at + size);
+        at += size;
+      });
+      const message = verify.message(values);
+      if (message !== null) throw new MetricInputError(message);
+    };
+    return { flat, finish };
   }
 
   private async throwDeferred(): Promise<void> {
