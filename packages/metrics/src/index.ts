@@ -150,7 +150,6 @@ export {
   streamingCovariance,
   streamingPearsonCorrelation,
   streamingMeanCosineDistance,
-  streamingMeanPerClassAccuracy,
   streamingSparseAveragePrecisionAtK,
   streamingSparsePrecisionAtTopK,
   streamingSensitivityAtSpecificity,

@@ -26,7 +26,6 @@ import { concat } from './concat.js';
 import { covariance } from './covariance.js';
 import { pearsonCorrelation } from './pearson-correlation.js';
 import { meanCosineDistance } from './mean-cosine-distance.js';
-import { meanPerClassAccuracy } from './mean-per-class-accuracy.js';
 import { sparseAveragePrecisionAtK } from './average-precision-at-k.js';
 import { precisionAtTopK } from './at-top-k.js';
 import { sensitivityAtSpecificity, specificityAtSensitivity } from './sensitivity-specificity.js';
@@ -298,15 +297,6 @@ export const streamingPearsonCorrelation = pairOf(pearsonCorrelation);
  * update(predictions, labels);
  */
 export const streamingMeanCosineDistance = pairOf(meanCosineDistance);
-
-/**
- * TF-Slim `streaming_mean_per_class_accuracy` as a `[value, update, metric]` pair; same options as `meanPerClassAccuracy`.
- *
- * @example
- * const [value, update] = streamingMeanPerClassAccuracy({ numClasses: 10 });
- * update(predictedIds, labelIds);
- */
-export const streamingMeanPerClassAccuracy = pairOf(meanPerClassAccuracy);
 
 /**
  * TF-Slim `streaming_sparse_average_precision_at_k` as a `[value, update, metric]` pair; same options as `sparseAveragePrecisionAtK`.
