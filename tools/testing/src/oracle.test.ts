@@ -1,9 +1,17 @@
-import { runPython, testBackends, tfUnavailableReason } from './index.js';
+import { nativeUnavailableReason, runPython, testBackends, tfUnavailableReason } from './index.js';
 
 it('always lists cpu and wasm, and narrows to TFSLIM_TEST_BACKENDS', () => {
   expect(testBackends({}).slice(0, 2)).toEqual(['cpu', 'wasm']);
   expect(testBackends({ TFSLIM_TEST_BACKENDS: 'wasm' })).toEqual(['wasm']);
-  expect(() => testBackends({ TFSLIM_TEST_BACKENDS: 'webgl' })).toThrow(/expected a list of/);
+  expect(() => testBackends({ TFSLIM_TEST_BACKENDS: 'webgl' })).toThrow(
+    /testBackends: expected TFSLIM_TEST_BACKENDS to be a list of cpu, wasm, tensorflow, got webgl/,
+  );
+});
+
+it('lists tensorflow exactly when tfjs-node loads, and says why not otherwise', () => {
+  const reason = nativeUnavailableReason();
+  expect(testBackends({}).includes('tensorflow')).toBe(reason === null);
+  if (reason !== null) expect(reason).toMatch(/npm run native:setup/);
 });
 
 const reason = tfUnavailableReason();
