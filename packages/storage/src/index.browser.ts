@@ -1,0 +1,11 @@
+// Public surface of @tfslim/storage in browsers (the `browser` export condition): the same
+// names as index.ts, without Node's file system.
+export type { FileStore, FileStat, StoreFileHandle, StorePath, SyncFileStore } from './types.js';
+export { MemoryFileStore } from './memory-store.js';
+export { NodeFileStore } from './node-store-browser.js';
+export { defaultFileStore } from './default-browser.js';
+export { writeFileAtomic, tempNameFor } from './atomic.js';
+export { exportFiles } from './export.js';
+export type { ExportedFile } from './export.js';
+export { FileStoreError, errorCode } from './errors.js';
+export { posixPath } from './posix-path.js';
