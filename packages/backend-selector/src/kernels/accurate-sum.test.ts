@@ -144,6 +144,45 @@ describe('accurate wasm Sum and Mean', () => {
     }
   });
 
+  it('empty inputs: sum is exactly 0 (int32 for int32/bool), mean is NaN as in TensorFlow', () => {
+    // Hand-derived: a sum over no values is 0; a mean is 0/0. TF 2.21 gives 0 and NaN (tfjs's
+    // cpu backend gives 0 for the mean). The stock wasm kernels returned uninitialised memory.
+    const cases: { shape: number[]; axis?: number | number[]; keepDims: boolean; out: number[] }[] =
+      [
+        { shape: [0], keepDims: false, out: [] },
+        { shape: [0], keepDims: true, out: [1] },
+        { shape: [0], axis: 0, keepDims: false, out: [] },
+        { shape: [0, 3], keepDims: false, out: [] },
+        { shape: [0, 3], keepDims: true, out: [1, 1] },
+        { shape: [0, 3], axis: 0, keepDims: false, out: [3] },
+        { shape: [0, 3], axis: 0, keepDims: true, out: [1, 3] },
+        { shape: [0, 3], axis: -1, keepDims: false, out: [0] },
+        { shape: [3, 0], axis: 1, keepDims: true, out: [3, 1] },
+        { shape: [3, 0], axis: 0, keepDims: true, out: [1, 0] },
+        { shape: [2, 0, 4], axis: [1], keepDims: false, out: [2, 4] },
+        { shape: [2, 0, 4], axis: [0, 2], keepDims: true, out: [1, 0, 1] },
+      ];
+    expectNoLeak(() => {
+      for (const { shape, axis, keepDims, out } of cases) {
+        for (const dtype of ['float32', 'int32', 'bool'] as const) {
+          // Fill the heap where the outputs will land with garbage first.
+          tf.dispose(tf.fill([64], 7.5));
+          const x = tf.zeros(shape, dtype);
+          const s = tf.sum(x, axis, keepDims);
+          const m = tf.mean(x, axis, keepDims);
+          const size = out.reduce((a, b) => a * b, 1);
+          expect(s.shape).toEqual(out);
+          expect(m.shape).toEqual(out);
+          expect(s.dtype).toBe(dtype === 'float32' ? 'float32' : 'int32');
+          expect(m.dtype).toBe('float32');
+          expect(Array.from(s.dataSync())).toEqual(new Array<number>(size).fill(0));
+          expect(Array.from(m.dataSync())).toEqual(new Array<number>(size).fill(NaN));
+          tf.dispose([x, s, m]);
+        }
+      }
+    });
+  });
+
   it('small tuning: every axis combination, padding and several tree levels match float64', () => {
     const saved = { ...accurateSumTuning };
     Object.assign(accurateSumTuning, { threshold: 6, chunk: 4 });

@@ -141,6 +141,35 @@ function accurateSum(
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /**
+ * The reduction of an EMPTY input, exactly: `fill` in every output element (the stock wasm
+ * kernels leave the output uninitialised, e.g. ~3.6e-41 where the sum is 0). Null when `x` is
+ * not empty. The output may itself be non-empty: summing [0, 3] over axis 0 gives [3] zeros.
+ */
+function emptyReduction(
+  backend: WasmBackendLike,
+  x: tf.TensorInfo,
+  attrs: ReduceAttrs,
+  dtype: 'float32' | 'int32',
+  fill: number,
+): tf.TensorInfo | null {
+  if (tf.util.sizeFromShape(x.shape) !== 0) return null;
+  const axes = tf.util.parseAxisParam(attrs.axis, x.shape);
+  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const shape = attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+  const out = backend.makeOutput(shape, dtype);
+  const size = tf.util.sizeFromShape(shape);
+  if (size > 0) {
+    const offset = backend.getMemoryOffset(out.dataId) >>> 0;
+    const view =
+      dtype === 'float32'
+        ? new Float32Array(backend.wasm.HEAPU8.buffer, offset, size)
+        : new Int32Array(backend.wasm.HEAPU8.buffer, offset, size);
+    view.fill(fill);
+  }
+  return out;
+}
+
+/**
  * An accurate wasm `Sum`: large float32 reductions are added as a tree (blocks of at most 256
  * values summed by the stock kernel, then the block sums, and so on), so the float32 error
  * grows like log(n) instead of n. Small or non-float32 reductions use the stock kernel.
@@ -151,7 +180,17 @@ export function makeAccurateSumConfig(stock: tf.KernelConfig): tf.KernelConfig {
     kernelFunc: (args: KernelArgs) => {
       const backend = asWasmBackend(args.backend, tf.Sum);
       const { x } = args.inputs as { x: tf.TensorInfo };
-      const result = accurateSum(backend, stock, x, args.attrs as unknown as ReduceAttrs);
+      const attrs = args.attrs as unknown as ReduceAttrs;
+      // Sum of nothing is 0, in the stock kernel's output dtype (int32 for int32 and bool).
+      const empty = emptyReduction(
+        backend,
+        x,
+        attrs,
+        x.dtype === 'float32' ? 'float32' : 'int32',
+        0,
+      );
+      if (empty != null) return empty;
+      const result = accurateSum(backend, stock, x, attrs);
       return result == null ? stock.kernelFunc(args) : result.sum;
     },
     [ACCURATE]: stock,
@@ -174,6 +213,9 @@ export function makeAccurateMeanConfig(
       const backend = asWasmBackend(args.backend, tf.Mean);
       const { x } = args.inputs as { x: tf.TensorInfo };
       const attrs = args.attrs as unknown as ReduceAttrs;
+      // Mean of nothing is 0/0 = NaN, as TensorFlow (and the tensorflow backend) give.
+      const empty = emptyReduction(backend, x, attrs, 'float32', NaN);
+      if (empty != null) return empty;
       const result = accurateSum(backend, stockSum, x, attrs, true);
       if (result == null) return stock.kernelFunc(args);
       const count = backend.makeOutput([], 'float32');
