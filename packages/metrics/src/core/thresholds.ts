@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from './errors.js';
 import { alignPair, prepareWeights, toBool, toFloat, toTensor } from './inputs.js';
+import { countBelow } from './search.js';
 import type { MetricInput, StateSpec } from './types.js';
 
 /** TF's epsilon around the end thresholds (`kepsilon`). */
@@ -89,7 +90,7 @@ export function confusionAtThresholds(
   const flatP = tf.reshape(p, [-1]);
   // bucket = number of thresholds strictly below the prediction (NaN lands in bucket 0);
   // positives use buckets T+1 .. 2T+1.
-  const bucket = tf.reshape(tf.searchSorted(tf.tensor1d(sorted), flatP, 'left'), [-1]);
+  const bucket = countBelow(tf.tensor1d(sorted), flatP as tf.Tensor1D, 'left');
   const index = tf.where(tf.reshape(l, [-1]), tf.add(bucket, tf.scalar(T + 1, 'int32')), bucket);
   const weightsFlat = w === null ? tf.tensor1d([]) : tf.reshape(w, [-1]);
   const hist = tf.bincount(index as tf.Tensor1D, weightsFlat as tf.Tensor1D, 2 * (T + 1));

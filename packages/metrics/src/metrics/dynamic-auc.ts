@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { alignPair, oneOf, prepareWeights, toFloat } from '../core/inputs.js';
+import { countBelow, hasSearchSorted } from '../core/search.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';
 import type { AucCurve } from './auc.js';
@@ -81,11 +82,8 @@ function areaUnder(curve: AucCurve, p: tf.Tensor, l: tf.Tensor, w: tf.Tensor): t
   const pos = tf.mul(tf.gather(l, indices), tf.gather(w, indices));
   const neg = tf.sub(tf.gather(w, indices), pos);
   // Each position takes the counts at the end of its run of equal predictions, so ties form
-  // one point (repeated points add zero-width trapezoids).
-  const ascending = tf.neg(sorted) as tf.Tensor1D;
-  const end = tf.reshape(tf.searchSorted(ascending, ascending, 'right'), [-1]);
-  const upTo = (x: tf.Tensor) =>
-    tf.gather(tf.concat([tf.zeros([1]), tf.cumsum(x)]), tf.concat([tf.zeros([1], 'int32'), end]));
+  // one point (repeated points add zero-width trapezoids); a leading (0, 0) point.
+  const upTo = runEndSums(sorted as tf.Tensor1D);
   const tp = upTo(pos);
   const fp = upTo(neg);
   const totalPos = tf.sum(pos);
@@ -107,4 +105,29 @@ function areaUnder(curve: AucCurve, p: tf.Tensor, l: tf.Tensor, w: tf.Tensor): t
   );
   const degenerate = tf.logicalOr(tf.lessEqual(totalPos, 0), tf.lessEqual(totalNeg, 0));
   return tf.where(degenerate, tf.scalar(0), area) as tf.Scalar;
+}
+
+/**
+ * For values sorted descending, a function giving [0, then for each position the sum of `x`
+ * up to the end of that position's run of equal values]. Uses SearchSorted where the backend
+ * has it; else run ids and a segment sum (tfjs-node has no SearchSorted).
+ */
+export function runEndSums(
+  sorted: tf.Tensor1D,
+  useKernel = hasSearchSorted(),
+): (x: tf.Tensor) => tf.Tensor {
+  const n = sorted.size;
+  const pad = (t: tf.Tensor) => tf.concat([tf.zeros([1], t.dtype), t]);
+  if (useKernel) {
+    const ascending = tf.neg(sorted) as tf.Tensor1D;
+    const end = countBelow(ascending, ascending, 'right', true);
+    return (x) => tf.gather(pad(tf.cumsum(x)), pad(end));
+  }
+  // Run id of each position: how many runs start at or before it, minus 1.
+  const starts = tf.concat([
+    tf.ones([1], 'int32'),
+    tf.cast(tf.notEqual(tf.slice(sorted, [1], [n - 1]), tf.slice(sorted, [0], [n - 1])), 'int32'),
+  ]);
+  const run = tf.sub(tf.cumsum(starts), tf.scalar(1, 'int32')) as tf.Tensor1D;
+  return (x) => pad(tf.gather(tf.cumsum(tf.unsortedSegmentSum(x, run, n)), run));
 }

@@ -2,7 +2,9 @@
 // comments), and bad input (shapes, dtypes, NaN, out-of-range options) with clear errors.
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, expectAllClose, expectClose, useBackend } from '../../test/helpers.js';
+import { countBelow, hasSearchSorted } from '../core/search.js';
 import * as M from '../index.js';
+import { runEndSums } from './dynamic-auc.js';
 
 const STYLE = /^[A-Za-z0-9.]+: expected .+, got .+\. .+\.$/s;
 const t1 = (v: number[], dtype: 'float32' | 'int32' = 'float32') => tf.tensor1d(v, dtype);
@@ -253,6 +255,35 @@ describe.each(BACKENDS)('issue 12 metrics by hand on %s', (backend) => {
       [3, 4, 7],
     ]);
     [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it('without a SearchSorted kernel (tfjs-node) the fallbacks give the same counts', async () => {
+    // Both paths where the backend has the kernel; the fallback alone where it does not.
+    const paths = hasSearchSorted() ? [true, false] : [false];
+    const sorted = t1([0.2, 0.5, 0.5, 0.8]);
+    // NaN counts 0 on the 'left' side, which the threshold metrics use.
+    const cases = [
+      ['left', [0.1, 0.2, 0.5, 0.6, 0.8, 0.9, NaN], [0, 0, 1, 3, 3, 4, 0]],
+      ['right', [0.1, 0.2, 0.5, 0.6, 0.8, 0.9], [0, 1, 3, 3, 4, 4]],
+    ] as const;
+    for (const [side, v, expected] of cases) {
+      for (const useKernel of paths) {
+        const out = tf.tidy(() =>
+          countBelow(sorted as tf.Tensor1D, t1([...v]) as tf.Tensor1D, side, useKernel),
+        );
+        expect(await out.array()).toEqual(expected);
+        out.dispose();
+      }
+    }
+    // Descending with runs [0.9] [0.5 0.5 0.5] [0.2 0.2]: sums at each run's end.
+    const desc = t1([0.9, 0.5, 0.5, 0.5, 0.2, 0.2]);
+    const x = t1([1, 2, 3, 4, 5, 6]);
+    for (const useKernel of paths) {
+      const out = tf.tidy(() => runEndSums(desc as tf.Tensor1D, useKernel)(x));
+      expect(await out.array()).toEqual([0, 1, 10, 10, 10, 21, 21]);
+      out.dispose();
+    }
+    tf.dispose([sorted, desc, x]);
   });
 
   it('pair forms', async () => {
