@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { testBackends } from '@tfslim-internal/testing';
 
 const packageRoot = join(__dirname, '..');
 const built = existsSync(join(packageRoot, 'dist', 'index.js'));
@@ -34,7 +35,7 @@ function run(args: string[]): {
 }
 
 (built ? describe : describe.skip)('plain node, built package (run `npx tsup` first)', () => {
-  it.each(['cpu', 'wasm'])('ESM import trains with optimizer.minimize on %s', (backend) => {
+  it.each(testBackends())('ESM import trains with optimizer.minimize on %s', (backend) => {
     const script = trainScript(
       `import * as tf from '@tensorflow/tfjs-core'; import { selectBackend } from '@tfslim/backend-selector';`,
     );

@@ -102,7 +102,11 @@ describe('selectBackend with injected native modules', () => {
 
 describe('selectBackend with the real packages of this machine', () => {
   it('selects wasm with SIMD when native TensorFlow is absent', async () => {
-    const report = await selectBackend({ env: {} });
+    // tfjs-node may be installed here (native.test.ts selects it): hide it.
+    const report = await selectBackend({
+      env: {},
+      loaders: { tensorflow: notInstalled('@tensorflow/tfjs-node') },
+    });
     expect(report.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(report.rejected.map((r) => r.candidate)).toEqual(['tensorflow-gpu', 'tensorflow']);
@@ -148,9 +152,11 @@ describe('selectBackend failures', () => {
   });
 
   it('names TFSLIM_BACKEND as the source when the environment asked', async () => {
-    await expect(selectBackend({ env: { TFSLIM_BACKEND: 'tensorflow' } })).rejects.toThrow(
-      /TFSLIM_BACKEND=tensorflow/,
-    );
+    const attempt = selectBackend({
+      env: { TFSLIM_BACKEND: 'tensorflow' },
+      loaders: { tensorflow: notInstalled('@tensorflow/tfjs-node') },
+    });
+    await expect(attempt).rejects.toThrow(/TFSLIM_BACKEND=tensorflow/);
   });
 
   it('rejects an unknown backend name with the list of valid ones', async () => {
@@ -169,7 +175,10 @@ describe('selectBackend failures', () => {
     const attempt = selectBackend({
       prefer: ['tensorflow-gpu', 'tensorflow'],
       env: {},
-      loaders: { 'tensorflow-gpu': throwsAtImport },
+      loaders: {
+        'tensorflow-gpu': throwsAtImport,
+        tensorflow: notInstalled('@tensorflow/tfjs-node'),
+      },
     });
     await expect(attempt).rejects.toThrow(
       /tensorflow-gpu: .*libtensorflow[\s\S]*tensorflow: .*not installed/,

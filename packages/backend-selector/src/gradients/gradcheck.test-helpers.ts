@@ -1,9 +1,11 @@
 // Test helpers (not part of the public surface): a finite-difference gradient checker that runs
 // on whichever tfjs backend is active, and the declared list of kernels a backend may lack.
 import * as tf from '@tensorflow/tfjs-core';
+import { testBackends } from '@tfslim-internal/testing';
 import { selectBackend } from '../select.js';
 
-export const BACKENDS = ['cpu', 'wasm'] as const;
+/** cpu, wasm and (when tfjs-node loads) tensorflow; TFSLIM_TEST_BACKENDS narrows it. */
+export const BACKENDS = testBackends();
 
 /**
  * Kernels a backend may lack, with the reason. A case needing one of these on a backend that
@@ -21,6 +23,7 @@ export const KNOWN_BACKEND_GAPS: Readonly<Record<string, string>> = {
   ComplexAbs: 'tfjs-backend-wasm 4.22 has no complex numbers (no ComplexAbs forward kernel)',
   UnsortedSegmentSum:
     'tfjs-backend-wasm 4.22 has no UnsortedSegmentSum (fillMissingKernels adds it)',
+  MaxPoolWithArgmax: 'tfjs-node 4.22 registers no MaxPoolWithArgmax kernel',
 };
 
 const FLT_MIN_BUG =
@@ -46,6 +49,14 @@ export const KNOWN_BACKEND_BUGS: Readonly<Record<string, string>> = {
     'tfjs-backend-cpu 4.22 TensorScatterUpdate writes the updates into its input tensor in place',
   'wasm: Conv2D NCHW stride 2 same':
     "tfjs-backend-wasm 4.22 Conv2D does not support dataFormat 'NCHW' (forward throws)",
+  'tensorflow: Conv2D with explicit padding':
+    "tfjs-node 4.22 Conv2D supports only 'valid' and 'same' padding (forward throws)",
+  'tensorflow: Conv3D dilation 2 same':
+    "TensorFlow's CPU Conv3D supports no dilations (tfjs-node's forward throws)",
+  'tensorflow: DepthToSpace block 2 NCHW':
+    "TensorFlow's CPU DepthToSpace supports only dataFormat 'NHWC' (forward throws)",
+  'tensorflow: Conv2D NCHW stride 2 same':
+    "TensorFlow's CPU Conv2D supports only dataFormat 'NHWC' (the forward throws)",
   'wasm: GatherV2 axis 1 batchDims 1':
     'tfjs-backend-wasm 4.22 GatherV2 with batchDims 1 gathers from the wrong rows (e.g. ' +
     'x[1][2] for index 1 of batch 1)',
@@ -140,6 +151,9 @@ export async function gradCheck(
   const rtol = options.rtol ?? 1e-2;
   const atolFraction = options.atol ?? 2e-3;
 
+  // A plain forward pass first: tfjs-node runs profiled kernels inside a promise, so a kernel
+  // that throws under tf.profile becomes an unhandled rejection that kills the jest worker.
+  tf.tidy(() => f(...xs)).dispose();
   const profile = await tf.profile(() => tf.tidy(() => f(...xs)));
   const y = profile.result as tf.Tensor;
   const outShape = y.shape;

@@ -58,9 +58,13 @@ const GRADIENT_CONFIGS: tf.GradConfig[] = [
 ];
 
 /**
- * Registers tfslim's gradients with tfjs-core's global gradient registry. Idempotent; a
- * gradient already registered (by tfjs-node, tfjs's union bundle or a previous call) is kept.
- * Returns the kernel names that were newly registered.
+ * Registers tfslim's gradients with tfjs-core's global gradient registry, replacing any other
+ * gradient for the same kernel: tfjs-node loads `@tensorflow/tfjs`, which registers tfjs-core's
+ * stock gradients, and several of those are wrong (broadcast Maximum, Minimum and
+ * SquaredDifference give wrongly shaped gradients; MirrorPad, Cast, FloorDiv and Abs at 0 give
+ * wrong values; dilated convolutions and rank-5 Tile throw). Idempotent: returns the kernel
+ * names registered or replaced by this call, [] when tfslim's were all in place already.
+ * To use a gradient of your own, register it after this (or after `selectBackend`).
  *
  * @example
  * registerGradients();
@@ -69,10 +73,12 @@ const GRADIENT_CONFIGS: tf.GradConfig[] = [
 export function registerGradients(): string[] {
   const added: string[] = [];
   for (const config of GRADIENT_CONFIGS) {
-    if (tf.getGradient(config.kernelName) == null) {
-      tf.registerGradient(config);
-      added.push(config.kernelName);
-    }
+    const current = tf.getGradient(config.kernelName);
+    if (current === config) continue;
+    // Unregister first: re-registering a name logs "Overriding the gradient" in tfjs DEBUG mode.
+    if (current != null) tf.unregisterGradient(config.kernelName);
+    tf.registerGradient(config);
+    added.push(config.kernelName);
   }
   return added;
 }

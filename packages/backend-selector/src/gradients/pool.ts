@@ -12,7 +12,8 @@ import {
 // Two corrections to tfjs's pooling backprop kernels, both checked against finite differences:
 //
 // 1. AvgPool with padding: the forward pass divides each window by the number of taps inside
-//    the input (padding excluded, as TF does), but AvgPoolGrad / AvgPool3DGrad (cpu and wasm)
+//    the input (padding excluded, as TF does), but AvgPoolGrad / AvgPool3DGrad (cpu and wasm;
+//    not TensorFlow's own, used by the tensorflow backend)
 //    divide by the full window size. So dy is first divided by each window's real tap count and
 //    multiplied by the full size: dx = AvgPoolGrad(dy * size / count).
 // 2. MaxPool on wasm: tfjs-backend-wasm 4.22's MaxPoolGrad / MaxPool3DGrad start their running
@@ -44,6 +45,8 @@ function tapsInside(
  * over dy; null when every window lies fully inside the input (no correction needed).
  */
 function paddingCorrection(axes: number[][], windowSize: number): tf.Tensor | null {
+  // TensorFlow's own AvgPoolGrad / AvgPool3DGrad (tfjs-node) already divide by the taps inside.
+  if (tf.getBackend() === 'tensorflow') return null;
   let counts = [1];
   for (const axis of axes) counts = counts.flatMap((c) => axis.map((a) => c * a));
   if (counts.every((c) => c === windowSize)) return null;
