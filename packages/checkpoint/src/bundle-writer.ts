@@ -3,9 +3,7 @@
 // chunks, with the CRC of one chunk computed while the previous chunk is being written)
 // before the next is requested, so the total size is bounded by the disk, not by one buffer.
 
-import type { FileHandle } from 'node:fs/promises';
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
+import type { FileStore, StoreFileHandle } from '@tfslim/storage';
 import { encodeEntry, encodeHeader } from './bundle-proto.js';
 import type { Crc32cFn } from './crc-fast.js';
 import { fastCrc32c } from './crc-fast.js';
@@ -13,7 +11,7 @@ import { crc32c, maskCrc } from './crc32c.js';
 import type { RawTensor, TfDtype } from './dtypes.js';
 import { bytesOf, dtypeSize, numElements, TF_DTYPE_IDS } from './dtypes.js';
 import { CheckpointError } from './errors.js';
-import { fsyncDir, tempNameFor, writeAll } from './fs-util.js';
+import { storeOf, tempNameFor } from './fs-util.js';
 import { dataFilename, indexFilename } from './paths.js';
 import { pushVarint } from './proto.js';
 import type { TableEntry } from './table.js';
@@ -36,6 +34,8 @@ export interface WriteBundleOptions {
   chunkBytes?: number;
   /** Data block size of the `.index` table (default TF's 256 KiB). */
   blockSize?: number;
+  /** Where to write (default: the file system in Node, memory in a browser). */
+  store?: FileStore;
 }
 
 const FN = 'writeBundle';
@@ -49,7 +49,7 @@ class DataSink {
   private used = 0;
 
   constructor(
-    private readonly fh: FileHandle,
+    private readonly fh: StoreFileHandle,
     private readonly chunkBytes: number,
     private readonly crc: Crc32cFn,
   ) {
@@ -72,7 +72,7 @@ class DataSink {
       const piece = bytes.subarray(off, Math.min(bytes.length, off + this.chunkBytes));
       c = this.crc(piece, c); // overlaps the write of the previous piece
       await inflight;
-      inflight = writeAll(this.fh, piece, this.filePos);
+      inflight = this.fh.write(piece, this.filePos);
       this.filePos += piece.length;
     }
     await inflight;
@@ -81,7 +81,7 @@ class DataSink {
 
   async flush(): Promise<void> {
     if (this.used === 0) return;
-    await writeAll(this.fh, this.staging.subarray(0, this.used), this.filePos);
+    await this.fh.write(this.staging.subarray(0, this.used), this.filePos);
     this.filePos += this.used;
     this.used = 0;
   }
@@ -220,7 +220,8 @@ export async function writeBundle(
       'Pass a byte count such as 4194304',
     );
   }
-  await fsp.mkdir(path.dirname(prefix), { recursive: true });
+  const store = storeOf(options);
+  await store.mkdir(store.path.dirname(prefix));
   const dataPath = dataFilename(prefix, 0, 1);
   const indexPath = indexFilename(prefix);
   const dataTmp = tempNameFor(dataPath);
@@ -228,7 +229,7 @@ export async function writeBundle(
   const entries: PendingEntry[] = [];
   const seen = new Set<string>();
   const enc = new TextEncoder();
-  let fh: FileHandle | undefined = await fsp.open(dataTmp, 'wx');
+  let fh: StoreFileHandle | undefined = await store.open(dataTmp, 'wx');
   try {
     const sink = new DataSink(fh, chunkBytes, await fastCrc32c());
     for await (const t of tensors) {
@@ -269,7 +270,7 @@ export async function writeBundle(
     // The data file's fsync (the long one) runs while the index is built and written.
     const dataFh = fh;
     fh = undefined;
-    const dataSynced = dataFh.datasync().finally(() => dataFh.close());
+    const dataSynced = dataFh.sync().finally(() => dataFh.close());
 
     entries.sort((a, b) => compareBytes(a.key, b.key));
     const table: TableEntry[] = [{ key: new Uint8Array(0), value: encodeHeader() }];
@@ -289,10 +290,10 @@ export async function writeBundle(
     const tableOptions = options.blockSize === undefined ? {} : { blockSize: options.blockSize };
     const indexBytes = buildTable(table, tableOptions);
     const indexWritten = (async () => {
-      const ih = await fsp.open(indexTmp, 'wx');
+      const ih = await store.open(indexTmp, 'wx');
       try {
-        await writeAll(ih, indexBytes, 0);
-        await ih.datasync();
+        await ih.write(indexBytes, 0);
+        await ih.sync();
       } finally {
         await ih.close();
       }
@@ -300,13 +301,13 @@ export async function writeBundle(
     const [a, b] = await Promise.allSettled([dataSynced, indexWritten]);
     if (a.status === 'rejected') throw a.reason;
     if (b.status === 'rejected') throw b.reason;
-    await fsp.rename(dataTmp, dataPath);
-    await fsp.rename(indexTmp, indexPath);
-    await fsyncDir(path.dirname(prefix));
+    await store.rename(dataTmp, dataPath);
+    await store.rename(indexTmp, indexPath);
+    await store.syncDir(store.path.dirname(prefix));
   } catch (e) {
     await fh?.close().catch(() => undefined);
-    await fsp.rm(dataTmp, { force: true });
-    await fsp.rm(indexTmp, { force: true });
+    await store.remove(dataTmp);
+    await store.remove(indexTmp);
     throw e;
   }
 }

@@ -1,9 +1,8 @@
 // Reader of V2 tensor bundles (TF1 name-based and TF2 object-based checkpoints alike).
 
-import type { FileHandle } from 'node:fs/promises';
-import * as fsp from 'node:fs/promises';
-import * as nodePath from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { FileStore, StoreFileHandle } from '@tfslim/storage';
+import { defaultFileStore } from '@tfslim/storage';
 import type { BundleEntry } from './bundle-proto.js';
 import { decodeEntry, decodeHeader } from './bundle-proto.js';
 import { latestCheckpoint } from './checkpoint-state.js';
@@ -54,6 +53,7 @@ export class CheckpointReader implements TensorSource {
     readonly path: string,
     private readonly numShards: number,
     private readonly entries: Map<string, Entry>,
+    private readonly store: FileStore = defaultFileStore(),
   ) {
     this.isObjectBased = entries.has(OBJECT_GRAPH_KEY);
   }
@@ -62,12 +62,13 @@ export class CheckpointReader implements TensorSource {
    * Opens a checkpoint. `path` is a prefix (`dir/model.ckpt-1000`), its `.index` or data
    * file, or a directory (its latest checkpoint, as `tf.train.load_checkpoint` does).
    */
-  static async open(path: string): Promise<CheckpointReader> {
+  static async open(path: string, options: { store?: FileStore } = {}): Promise<CheckpointReader> {
     const fn = 'CheckpointReader.open';
+    const store = options.store ?? defaultFileStore();
     let prefix = normalizePrefix(path);
-    const st = await fsp.stat(prefix).catch(() => undefined);
-    if (st?.isDirectory()) {
-      const latest = await latestCheckpoint(prefix);
+    const st = await store.stat(prefix);
+    if (st?.kind === 'directory') {
+      const latest = await latestCheckpoint(prefix, { store });
       if (latest === null) {
         throw new CheckpointNotFoundError({
           fn,
@@ -82,10 +83,10 @@ export class CheckpointReader implements TensorSource {
     const indexPath = indexFilename(prefix);
     let bytes: Uint8Array;
     try {
-      bytes = await fsp.readFile(indexPath);
+      bytes = await store.readFile(indexPath);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      if (await isV1Checkpoint(prefix)) throw new V1FormatError(fn, prefix);
+      if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
+      if (await isV1Checkpoint(store, prefix)) throw new V1FormatError(fn, prefix);
       throw new CheckpointNotFoundError({
         fn,
         file: indexPath,
@@ -94,7 +95,7 @@ export class CheckpointReader implements TensorSource {
         fix: 'Check the prefix (latestCheckpoint(dir) finds the newest one)',
       });
     }
-    return CheckpointReader.fromIndexBytes(prefix, indexPath, bytes, fn);
+    return CheckpointReader.fromIndexBytes(prefix, indexPath, bytes, fn, store);
   }
 
   /** @internal Parses index bytes already in memory. */
@@ -103,6 +104,7 @@ export class CheckpointReader implements TensorSource {
     indexPath: string,
     bytes: Uint8Array,
     fn: string,
+    store?: FileStore,
   ): CheckpointReader {
     const table = readTable(bytes, indexPath, fn);
     const first = table[0];
@@ -185,7 +187,7 @@ export class CheckpointReader implements TensorSource {
       }
       entries.set(name, { ...e, name, dtype: dtypeFromId(e.dtypeId) });
     }
-    return new CheckpointReader(prefix, header.numShards, entries);
+    return new CheckpointReader(prefix, header.numShards, entries, store);
   }
 
   listVariables(): VariableInfo[] {
@@ -279,7 +281,7 @@ export class CheckpointReader implements TensorSource {
       );
     }
     const file = this.dataPath(e.shardId);
-    const bytes = await readRange(file, e.offset, e.size, name, fn);
+    const bytes = await readRange(this.store, file, e.offset, e.size, name, fn);
     if (dtype === 'string') {
       const strings = decodeStrings(bytes.bytes, n, file, name, fn);
       if (e.size !== 0 && strings.crc !== unmaskCrc(e.crc32c)) {
@@ -311,17 +313,18 @@ function badCrc(
 
 /** Reads `size` bytes at `offset`, CRC-ing each chunk while the next one is read. */
 async function readRange(
+  store: FileStore,
   file: string,
   offset: number,
   size: number,
   name: string,
   fn: string,
 ): Promise<{ bytes: Uint8Array; crc: number }> {
-  let fh: FileHandle;
+  let fh: StoreFileHandle;
   try {
-    fh = await fsp.open(file, 'r');
+    fh = await store.open(file, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+    if ((e as { code?: unknown }).code === 'ENOENT') {
       throw new CheckpointNotFoundError({
         fn,
         file,
@@ -334,7 +337,7 @@ async function readRange(
     throw e;
   }
   try {
-    const { size: fileSize } = await fh.stat();
+    const fileSize = await fh.size();
     if (offset + size > fileSize) {
       throw corrupt(
         fn,
@@ -350,11 +353,11 @@ async function readRange(
     const bytes = new Uint8Array(size);
     let crc = 0;
     let pos = 0;
-    const issue = (at: number): Promise<{ bytesRead: number }> =>
-      fh.read(bytes, at, Math.min(READ_CHUNK, size - at), offset + at);
+    const issue = (at: number): Promise<number> =>
+      fh.read(bytes.subarray(at, at + Math.min(READ_CHUNK, size - at)), offset + at);
     let pending = size > 0 ? issue(0) : undefined;
     while (pending !== undefined) {
-      const { bytesRead } = await pending;
+      const bytesRead = await pending;
       if (bytesRead <= 0) {
         throw corrupt(
           fn,
@@ -451,9 +454,9 @@ function decodeStrings(
 }
 
 /** V1 checkpoints: `prefix` itself is a table file, or `prefix-?????-of-?????` shards exist. */
-async function isV1Checkpoint(prefix: string): Promise<boolean> {
-  if (await isTableFile(prefix)) return true;
-  const base = `${nodePath.basename(prefix)}-00000-of-`;
-  const names = await fsp.readdir(nodePath.dirname(prefix)).catch(() => [] as string[]);
+async function isV1Checkpoint(store: FileStore, prefix: string): Promise<boolean> {
+  if (await isTableFile(store, prefix)) return true;
+  const base = `${store.path.basename(prefix)}-00000-of-`;
+  const names = await store.list(store.path.dirname(prefix)).catch(() => [] as string[]);
   return names.some((f) => f.startsWith(base));
 }

@@ -5,10 +5,9 @@
 //   all_model_checkpoint_timestamps: 1757461169.1449866 (TF >= 1.9, optional)
 //   last_preserved_timestamp: 1757459281.8194308        (optional)
 
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
+import type { FileStore } from '@tfslim/storage';
 import { corrupt } from './errors.js';
-import { writeFileAtomic } from './fs-util.js';
+import { storeOf, writeFileAtomic } from './fs-util.js';
 import { indexFilename } from './paths.js';
 import { isTableFile } from './v1.js';
 
@@ -219,6 +218,14 @@ export function formatCheckpointState(state: CheckpointState): string {
   return out;
 }
 
+/** Options of the state-file functions ({@link latestCheckpoint}, {@link readCheckpointState}, ...). */
+export interface CheckpointStateOptions {
+  /** Name of the state file. Default `checkpoint`. */
+  latestFilename?: string;
+  /** Where the files are (default: the file system in Node, memory in a browser). */
+  store?: FileStore;
+}
+
 /**
  * Reads `dir/checkpoint`; null when the file does not exist.
  *
@@ -228,12 +235,13 @@ export function formatCheckpointState(state: CheckpointState): string {
  */
 export async function readCheckpointState(
   dir: string,
-  options: { latestFilename?: string } = {},
+  options: CheckpointStateOptions = {},
 ): Promise<CheckpointState | null> {
-  const file = path.join(dir, options.latestFilename ?? STATE_FILENAME);
+  const store = storeOf(options);
+  const file = store.path.join(dir, options.latestFilename ?? STATE_FILENAME);
   let text: string;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    text = new TextDecoder().decode(await store.readFile(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
@@ -251,26 +259,22 @@ export async function readCheckpointState(
 export async function writeCheckpointState(
   dir: string,
   state: CheckpointState,
-  options: { latestFilename?: string } = {},
+  options: CheckpointStateOptions = {},
 ): Promise<void> {
-  const file = path.join(dir, options.latestFilename ?? STATE_FILENAME);
-  await writeFileAtomic(file, new TextEncoder().encode(formatCheckpointState(state)));
+  const store = storeOf(options);
+  const file = store.path.join(dir, options.latestFilename ?? STATE_FILENAME);
+  await writeFileAtomic(store, file, new TextEncoder().encode(formatCheckpointState(state)));
 }
 
 /** Resolves a stored path against `dir` (relative paths are relative to it). */
-export function resolveStatePath(dir: string, p: string): string {
-  return path.isAbsolute(p) ? p : path.join(dir, p);
+export function resolveStatePath(store: FileStore, dir: string, p: string): string {
+  return store.path.isAbsolute(p) ? p : store.path.join(dir, p);
 }
 
 /** Whether a checkpoint exists at `prefix`: a V2 index, or a V1 table file. */
-export async function checkpointExists(prefix: string): Promise<boolean> {
-  try {
-    const st = await fsp.stat(indexFilename(prefix));
-    if (st.isFile()) return true;
-  } catch {
-    // fall through to V1
-  }
-  return isTableFile(prefix);
+export async function checkpointExists(store: FileStore, prefix: string): Promise<boolean> {
+  if ((await store.stat(indexFilename(prefix)))?.kind === 'file') return true;
+  return isTableFile(store, prefix);
 }
 
 /**
@@ -284,15 +288,16 @@ export async function checkpointExists(prefix: string): Promise<boolean> {
  */
 export async function latestCheckpoint(
   dir: string,
-  options: { latestFilename?: string } = {},
+  options: CheckpointStateOptions = {},
 ): Promise<string | null> {
+  const store = storeOf(options);
   const state = await readCheckpointState(dir, options);
   if (state === null || state.modelCheckpointPath === '') return null;
-  const p = resolveStatePath(dir, state.modelCheckpointPath);
-  if (await checkpointExists(p)) return p;
-  if (path.isAbsolute(state.modelCheckpointPath)) {
-    const moved = path.join(dir, path.basename(state.modelCheckpointPath));
-    if (await checkpointExists(moved)) return moved;
+  const p = resolveStatePath(store, dir, state.modelCheckpointPath);
+  if (await checkpointExists(store, p)) return p;
+  if (store.path.isAbsolute(state.modelCheckpointPath)) {
+    const moved = store.path.join(dir, store.path.basename(state.modelCheckpointPath));
+    if (await checkpointExists(store, moved)) return moved;
   }
   return null;
 }

@@ -9,13 +9,19 @@ import { crc32c as pureCrc32c } from './crc32c.js';
 export type Crc32cFn = (bytes: Uint8Array, crc: number) => number;
 
 const SMALL = 4096;
+// A native Node addon: loaded only under Node, by a specifier bundlers leave alone (Vite and
+// webpack cannot bundle its .node / WASI builds, and a browser never needs them).
+const NATIVE_CRC32 = '@node-rs/crc32';
+const isNode =
+  typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
 let loaded: Promise<{ fn: Crc32cFn; native: boolean }> | undefined;
 
 async function load(): Promise<{ fn: Crc32cFn; native: boolean }> {
   if (typeof process !== 'undefined' && process.env.TFSLIM_PURE_CRC32C === '1')
     return { fn: pureCrc32c, native: false };
+  if (!isNode) return { fn: pureCrc32c, native: false };
   try {
-    const mod = (await import('@node-rs/crc32')) as {
+    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NATIVE_CRC32)) as {
       crc32c?: unknown;
       default?: { crc32c?: unknown };
     };

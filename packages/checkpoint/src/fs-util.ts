@@ -1,68 +1,26 @@
-// Durable file writing: temporary name, fsync, rename, fsync of the directory.
+// Durable file writing through a FileStore: temporary name, sync, rename, sync of the directory.
 
-import { randomBytes } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
+import type { FileStore, SyncFileStore } from '@tfslim/storage';
+import { defaultFileStore } from '@tfslim/storage';
 
-/** A unique temporary name beside `target` (same directory, so rename is atomic). */
-export function tempNameFor(target: string): string {
-  return `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-}
+export { tempNameFor, writeFileAtomic } from '@tfslim/storage';
 
-/** Writes all of `bytes` at `position`, looping over partial writes. */
-export async function writeAll(fh: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) {
-    const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position + done);
-    if (bytesWritten <= 0) throw new Error('write returned 0 bytes');
-    done += bytesWritten;
-  }
-}
-
-/** fsyncs a directory so a rename inside it is durable (no-op where unsupported). */
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await fsp.open(dir, 'r');
-    await fh.sync();
-  } catch (e) {
-    // Windows cannot open or fsync directories; renames there are durable on their own.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw e;
-  } finally {
-    await fh?.close();
-  }
-}
-
-/** Writes `bytes` to `target` atomically: temp file, fsync, rename, fsync of the directory. */
-export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
-  const tmp = tempNameFor(target);
-  const fh = await fsp.open(tmp, 'wx');
-  try {
-    await writeAll(fh, bytes, 0);
-    await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await fsp.rename(tmp, target);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
-  await fsyncDir(path.dirname(target));
+/** The store a call uses: the one it was given, else the platform's default. */
+export function storeOf(options: { store?: FileStore | undefined } | undefined): FileStore {
+  return options?.store ?? defaultFileStore();
 }
 
 /** Whether a path exists (any kind). */
-export async function exists(p: string): Promise<boolean> {
-  try {
-    await fsp.stat(p);
-    return true;
-  } catch {
-    return false;
+export async function exists(store: FileStore, p: string): Promise<boolean> {
+  return (await store.stat(p)) !== undefined;
+}
+
+/** The synchronous side of a store, or a clear error naming `fn` when it has none. */
+export function syncStoreOf(store: FileStore, fn: string): SyncFileStore {
+  if (store.sync === undefined) {
+    throw new TypeError(
+      `${fn}: expected a store with synchronous reads (store.sync), got the ${store.kind} store without one. Use restore() (asynchronous) with this store, or a NodeFileStore / MemoryFileStore.`,
+    );
   }
+  return store.sync;
 }

@@ -19,7 +19,7 @@ export {
   parseCheckpointState,
   formatCheckpointState,
 } from './checkpoint-state.js';
-export type { CheckpointState } from './checkpoint-state.js';
+export type { CheckpointState, CheckpointStateOptions } from './checkpoint-state.js';
 
 // TF2 object-based keys.
 export {

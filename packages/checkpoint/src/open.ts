@@ -1,7 +1,6 @@
 // Opening any supported file by its name: .safetensors, .json (tfjs), else a TF checkpoint.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { FileStore, SyncFileStore } from '@tfslim/storage';
 import { CheckpointReader } from './checkpoint-reader.js';
 import { CheckpointNotFoundError, V1FormatError } from './errors.js';
 import { indexFilename, normalizePrefix } from './paths.js';
@@ -10,6 +9,7 @@ import type { TensorSource } from './tensor-source.js';
 import { TfjsWeightsReader } from './tfjs-weights.js';
 import { STATE_FILENAME, parseCheckpointState } from './checkpoint-state.js';
 import { hasTableMagic } from './table.js';
+import { storeOf, syncStoreOf } from './fs-util.js';
 
 /**
  * Opens a checkpoint of any supported kind: `*.safetensors`, a tfjs `*.json`, or a
@@ -19,16 +19,21 @@ import { hasTableMagic } from './table.js';
  * const src = await openTensorSource('/models/vgg_16.ckpt');
  * console.log(src.listVariables().length);
  */
-export async function openTensorSource(p: string): Promise<TensorSource> {
-  if (p.endsWith('.safetensors')) return SafetensorsReader.open(p);
-  if (p.endsWith('.json')) return TfjsWeightsReader.open(p);
-  return CheckpointReader.open(p);
+export async function openTensorSource(
+  p: string,
+  options: { store?: FileStore } = {},
+): Promise<TensorSource> {
+  const opts = { store: storeOf(options) };
+  if (p.endsWith('.safetensors')) return SafetensorsReader.open(p, opts);
+  if (p.endsWith('.json')) return TfjsWeightsReader.open(p, opts);
+  return CheckpointReader.open(p, opts);
 }
 
-function latestSync(dir: string): string | null {
+function latestSync(store: FileStore, fs: SyncFileStore, dir: string): string | null {
+  const path = store.path;
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dir, STATE_FILENAME), 'utf8');
+    text = new TextDecoder().decode(fs.readFile(path.join(dir, STATE_FILENAME)));
   } catch {
     return null;
   }
@@ -41,34 +46,35 @@ function latestSync(dir: string): string | null {
   ];
   if (path.isAbsolute(state.modelCheckpointPath))
     candidates.push(path.join(dir, path.basename(state.modelCheckpointPath)));
-  for (const c of candidates) if (fs.existsSync(indexFilename(c)) || isTableFileSync(c)) return c;
+  for (const c of candidates)
+    if (fs.stat(indexFilename(c)) !== undefined || isTableFileSync(fs, c)) return c;
   return null;
 }
 
-function isTableFileSync(file: string): boolean {
+function isTableFileSync(fs: SyncFileStore, file: string): boolean {
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const { size } = fs.fstatSync(fd);
-      if (size < 48) return false;
-      const tail = new Uint8Array(8);
-      fs.readSync(fd, tail, 0, 8, size - 8);
-      return hasTableMagic(tail);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const st = fs.stat(file);
+    if (st?.kind !== 'file' || st.size < 48) return false;
+    const tail = new Uint8Array(8);
+    fs.read(file, tail, st.size - 8);
+    return hasTableMagic(tail);
   } catch {
     return false;
   }
 }
 
 /** @internal The names a checkpoint holds, read synchronously (assignFromCheckpointFn). */
-export function openTensorSourceSync(p: string, fn: string): { has(name: string): boolean } {
-  if (p.endsWith('.safetensors')) return SafetensorsReader.namesSync(p);
-  if (p.endsWith('.json')) return TfjsWeightsReader.namesSync(p);
+export function openTensorSourceSync(
+  p: string,
+  fn: string,
+  store: FileStore,
+): { has(name: string): boolean } {
+  if (p.endsWith('.safetensors')) return SafetensorsReader.namesSync(p, store);
+  if (p.endsWith('.json')) return TfjsWeightsReader.namesSync(p, store);
+  const fs = syncStoreOf(store, fn);
   let prefix = normalizePrefix(p);
-  if (fs.statSync(prefix, { throwIfNoEntry: false })?.isDirectory()) {
-    const latest = latestSync(prefix);
+  if (fs.stat(prefix)?.kind === 'directory') {
+    const latest = latestSync(store, fs, prefix);
     if (latest === null) {
       throw new CheckpointNotFoundError({
         fn,
@@ -83,10 +89,10 @@ export function openTensorSourceSync(p: string, fn: string): { has(name: string)
   const indexPath = indexFilename(prefix);
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(indexPath);
+    bytes = fs.readFile(indexPath);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    if (isTableFileSync(prefix)) throw new V1FormatError(fn, prefix);
+    if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
+    if (isTableFileSync(fs, prefix)) throw new V1FormatError(fn, prefix);
     throw new CheckpointNotFoundError({
       fn,
       file: indexPath,
@@ -95,5 +101,5 @@ export function openTensorSourceSync(p: string, fn: string): { has(name: string)
       fix: 'Check the prefix (latestCheckpoint(dir) finds the newest one)',
     });
   }
-  return CheckpointReader.fromIndexBytes(prefix, indexPath, bytes, fn);
+  return CheckpointReader.fromIndexBytes(prefix, indexPath, bytes, fn, store);
 }

@@ -1,7 +1,5 @@
 // File names of a V2 bundle, and turning what users pass into a prefix.
 
-import * as path from 'node:path';
-
 /** `PREFIX.index` */
 export function indexFilename(prefix: string): string {
   return `${prefix}.index`;
@@ -24,6 +22,6 @@ export function normalizePrefix(p: string): string {
 
 /** Whether `file` is one of the bundle files of `prefix` (index or any data shard). */
 export function isBundleFileOf(prefix: string, file: string): boolean {
-  const base = path.basename(prefix);
+  const base = prefix.slice(Math.max(prefix.lastIndexOf('/'), prefix.lastIndexOf('\\')) + 1);
   return file === `${base}.index` || (file.startsWith(`${base}.data-`) && DATA_SUFFIX.test(file));
 }

@@ -1,8 +1,10 @@
 // restore and assignFromCheckpointFn: slim's Saver.restore / assign_from_checkpoint_fn.
 
 import * as tf from '@tensorflow/tfjs-core';
+import type { FileStore } from '@tfslim/storage';
 import { tfjsDtypeOf } from './convert.js';
 import { numElements } from './dtypes.js';
+import { storeOf } from './fs-util.js';
 import { openTensorSource, openTensorSourceSync } from './open.js';
 import type { TensorSource } from './tensor-source.js';
 import { OBJECT_GRAPH_KEY } from './object-graph.js';
@@ -15,6 +17,8 @@ export interface RestoreOptions {
   ignoreMissingVars?: boolean;
   /** Accept a different shape when the element count agrees, reshaping the value (slim's reshape_variables). */
   reshapeVariables?: boolean;
+  /** Where the checkpoint is (default: the file system in Node, memory in a browser). */
+  store?: FileStore;
 }
 
 /** A variable whose shape differs from the checkpoint's. */
@@ -210,7 +214,7 @@ export async function restore(
   options: RestoreOptions = {},
 ): Promise<RestoreReport> {
   const pairs = toRestoreEntries('restore', variables);
-  const source = await openTensorSource(path);
+  const source = await openTensorSource(path, { store: storeOf(options) });
   return restoreFrom('restore', source, pairs, options);
 }
 
@@ -234,10 +238,11 @@ export function assignFromCheckpointFn(
   const fn = 'assignFromCheckpointFn';
   let pairs = toRestoreEntries(fn, variables);
   if (options.ignoreMissingVars) {
-    const source = openTensorSourceSync(path, fn);
+    const source = openTensorSourceSync(path, fn, storeOf(options));
     pairs = pairs.filter(([name]) => source.has(name));
   }
   if (pairs.length === 0) return null;
   const chosen = pairs;
-  return async () => restoreFrom(fn, await openTensorSource(path), chosen, options);
+  return async () =>
+    restoreFrom(fn, await openTensorSource(path, { store: storeOf(options) }), chosen, options);
 }

@@ -2,12 +2,10 @@
 // Header: {"__metadata__": {str: str}?, "<name>": {"dtype", "shape", "data_offsets": [b, e]}},
 // offsets relative to the buffer, which the tensors must tile exactly. Little-endian, C order.
 
-import * as fs from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfc from '@tensorflow/tfjs-core';
+import type { FileStore, StoreFileHandle } from '@tfslim/storage';
+import { defaultFileStore } from '@tfslim/storage';
 import { rawToTensor, tensorToRaw } from './convert.js';
 import type { RawTensor, TfDtype } from './dtypes.js';
 import { bytesOf, dtypeSize, numElements, viewAs } from './dtypes.js';
@@ -17,7 +15,7 @@ import {
   CheckpointNotFoundError,
   corrupt,
 } from './errors.js';
-import { fsyncDir, tempNameFor, writeAll } from './fs-util.js';
+import { storeOf, syncStoreOf, tempNameFor } from './fs-util.js';
 import type { TensorSource, VariableInfo } from './tensor-source.js';
 import type { Saveable, SaveableVariables } from './variables-input.js';
 import { toSaveEntries } from './variables-input.js';
@@ -237,52 +235,47 @@ export class SafetensorsReader implements TensorSource {
     readonly metadata: Readonly<Record<string, string>>,
     entries: StEntry[],
     private readonly dataStart: number,
+    private readonly store: FileStore = defaultFileStore(),
   ) {
     this.byName = new Map(entries.map((e) => [e.name, e]));
   }
 
-  static async open(file: string): Promise<SafetensorsReader> {
+  static async open(file: string, options: { store?: FileStore } = {}): Promise<SafetensorsReader> {
     const fn = 'SafetensorsReader.open';
-    let fh: FileHandle;
+    const store = storeOf(options);
+    let fh: StoreFileHandle;
     try {
-      fh = await fsp.open(file, 'r');
+      fh = await store.open(file, 'r');
     } catch (e) {
       throw notFound(fn, file, e);
     }
     try {
-      const { size } = await fh.stat();
+      const size = await fh.size();
       const head = new Uint8Array(8);
-      await fh.read(head, 0, Math.min(8, size), 0);
+      await fh.read(head.subarray(0, Math.min(8, size)), 0);
       const n = readHeaderPrefix(head, size, file, fn);
       const json = new Uint8Array(n);
-      await fh.read(json, 0, n, 8);
+      await fh.read(json, 8);
       const { entries, metadata } = parseHeader(json, file, size - 8 - n, fn);
-      return new SafetensorsReader(file, metadata, entries, 8 + n);
+      return new SafetensorsReader(file, metadata, entries, 8 + n, store);
     } finally {
       await fh.close();
     }
   }
 
   /** @internal Synchronous listing for assignFromCheckpointFn. */
-  static namesSync(file: string): Set<string> {
+  static namesSync(file: string, store: FileStore = defaultFileStore()): Set<string> {
     const fn = 'assignFromCheckpointFn';
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch (e) {
-      throw notFound(fn, file, e);
-    }
-    try {
-      const { size } = fs.fstatSync(fd);
-      const head = new Uint8Array(8);
-      fs.readSync(fd, head, 0, Math.min(8, size), 0);
-      const n = readHeaderPrefix(head, size, file, fn);
-      const json = new Uint8Array(n);
-      fs.readSync(fd, json, 0, n, 8);
-      return new Set(parseHeader(json, file, size - 8 - n, fn).entries.map((e) => e.name));
-    } finally {
-      fs.closeSync(fd);
-    }
+    const sync = syncStoreOf(store, fn);
+    const st = sync.stat(file);
+    if (st?.kind !== 'file') throw notFound(fn, file, { code: 'ENOENT' });
+    const size = st.size;
+    const head = new Uint8Array(8);
+    sync.read(file, head.subarray(0, Math.min(8, size)), 0);
+    const n = readHeaderPrefix(head, size, file, fn);
+    const json = new Uint8Array(n);
+    sync.read(file, json, 8);
+    return new Set(parseHeader(json, file, size - 8 - n, fn).entries.map((e) => e.name));
   }
 
   listVariables(): VariableInfo[] {
@@ -332,16 +325,11 @@ export class SafetensorsReader implements TensorSource {
     }
     const len = e.end - e.begin;
     const bytes = new Uint8Array(len);
-    const fh = await fsp.open(this.path, 'r');
+    const fh = await this.store.open(this.path, 'r');
     try {
       let done = 0;
       while (done < len) {
-        const { bytesRead } = await fh.read(
-          bytes,
-          done,
-          len - done,
-          this.dataStart + e.begin + done,
-        );
+        const bytesRead = await fh.read(bytes.subarray(done), this.dataStart + e.begin + done);
         if (bytesRead <= 0)
           throw corrupt(
             fn,
@@ -362,7 +350,7 @@ export class SafetensorsReader implements TensorSource {
 }
 
 function notFound(fn: string, file: string, e: unknown): Error {
-  if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+  if ((e as { code?: unknown }).code === 'ENOENT') {
     return new CheckpointNotFoundError({
       fn,
       file,
@@ -378,6 +366,8 @@ function notFound(fn: string, file: string, e: unknown): Error {
 export interface SaveSafetensorsOptions {
   /** The `__metadata__` strings, e.g. `{ format: 'pt' }`. */
   metadata?: Readonly<Record<string, string>>;
+  /** Where to write (default: the file system in Node, memory in a browser). */
+  store?: FileStore;
 }
 
 /**
@@ -434,12 +424,14 @@ export async function saveSafetensors(
   const head = new Uint8Array(8);
   new DataView(head.buffer).setBigUint64(0, BigInt(jsonBytes.length), true);
 
-  await fsp.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const store = storeOf(options);
+  const dir = store.path.dirname(store.path.resolve(file));
+  await store.mkdir(dir);
   const tmp = tempNameFor(file);
-  const fh = await fsp.open(tmp, 'wx');
+  const fh = await store.open(tmp, 'wx');
   try {
-    await writeAll(fh, head, 0);
-    await writeAll(fh, jsonBytes, 8);
+    await fh.write(head, 0);
+    await fh.write(jsonBytes, 8);
     let pos = 8 + jsonBytes.length;
     for (const i of infos) {
       const raw = i.v instanceof tfc.Tensor ? await tensorToRaw(i.v) : i.v;
@@ -456,16 +448,16 @@ export async function saveSafetensors(
           fix: 'Make the data length match the shape',
         });
       }
-      await writeAll(fh, bytes, pos);
+      await fh.write(bytes, pos);
       pos += bytes.length;
     }
     await fh.sync();
     await fh.close();
-    await fsp.rename(tmp, file);
+    await store.rename(tmp, file);
   } catch (e) {
     await fh.close().catch(() => undefined);
-    await fsp.rm(tmp, { force: true });
+    await store.remove(tmp);
     throw e;
   }
-  await fsyncDir(path.dirname(path.resolve(file)));
+  await store.syncDir(dir);
 }

@@ -1,9 +1,8 @@
 // saveCheckpoint: slim's Saver.save. Writes `dir/PREFIX-STEP` as a V2 bundle, then the
 // `checkpoint` state file, then deletes checkpoints beyond maxToKeep.
 
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { FileStore } from '@tfslim/storage';
 import type { NamedRawTensor } from './bundle-writer.js';
 import { validateRaw, writeBundle } from './bundle-writer.js';
 import type { CheckpointState } from './checkpoint-state.js';
@@ -16,7 +15,7 @@ import {
 import { tensorToRaw } from './convert.js';
 import type { RawTensor } from './dtypes.js';
 import { CheckpointError } from './errors.js';
-import { fsyncDir } from './fs-util.js';
+import { storeOf } from './fs-util.js';
 import { indexFilename, isBundleFileOf } from './paths.js';
 import type { SaveableVariables } from './variables-input.js';
 import { toSaveEntries } from './variables-input.js';
@@ -38,12 +37,17 @@ export interface SaveCheckpointOptions {
   latestFilename?: string;
   /** Largest piece written at once, in bytes (default 4 MiB). */
   chunkBytes?: number;
+  /**
+   * Where to write: a `FileStore` from `@tfslim/storage` (default: the file system in Node,
+   * one in-memory store per page in a browser).
+   */
+  store?: FileStore;
 }
 
 const FN = 'saveCheckpoint';
 
-// One save at a time per directory in this process: the state file is read-modify-write.
-const queues = new Map<string, Promise<unknown>>();
+// One save at a time per directory (and store) in this process: the state file is read-modify-write.
+const queues = new WeakMap<FileStore, Map<string, Promise<unknown>>>();
 
 async function stepOf(step: number | bigint | tf.Tensor): Promise<bigint> {
   let v: number | bigint;
@@ -137,21 +141,26 @@ export async function saveCheckpoint(
   }
   snapshot.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
-  const absDir = path.resolve(dir);
-  const prefix = path.join(absDir, step === undefined ? prefixName : `${prefixName}-${step}`);
-  const previous = queues.get(absDir) ?? Promise.resolve();
+  const store = storeOf(options);
+  const absDir = store.path.resolve(dir);
+  const prefix = store.path.join(absDir, step === undefined ? prefixName : `${prefixName}-${step}`);
+  let perStore = queues.get(store);
+  if (perStore === undefined) queues.set(store, (perStore = new Map()));
+  const dirQueue = perStore;
+  const previous = dirQueue.get(absDir) ?? Promise.resolve();
   const run = previous
     .catch(() => undefined)
-    .then(() => saveLocked(absDir, prefix, snapshot, int64Names, maxToKeep, options));
-  queues.set(absDir, run);
+    .then(() => saveLocked(store, absDir, prefix, snapshot, int64Names, maxToKeep, options));
+  dirQueue.set(absDir, run);
   try {
     return await run;
   } finally {
-    if (queues.get(absDir) === run) queues.delete(absDir);
+    if (dirQueue.get(absDir) === run) dirQueue.delete(absDir);
   }
 }
 
 async function saveLocked(
+  store: FileStore,
   dir: string,
   prefix: string,
   snapshot: Array<[string, tf.Tensor | RawTensor]>,
@@ -176,26 +185,27 @@ async function saveLocked(
     }
   }
   try {
-    await fsp.mkdir(dir, { recursive: true });
+    await store.mkdir(dir);
     await writeBundle(
       prefix,
       tensors(),
-      options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes },
+      options.chunkBytes === undefined ? { store } : { store, chunkBytes: options.chunkBytes },
     );
   } finally {
     for (const [, v] of snapshot) if (v instanceof tf.Tensor && !v.isDisposed) v.dispose();
   }
-  await updateState(dir, prefix, maxToKeep, options.latestFilename);
+  await updateState(store, dir, prefix, maxToKeep, options.latestFilename);
   return prefix;
 }
 
 async function updateState(
+  store: FileStore,
   dir: string,
   prefix: string,
   maxToKeep: number,
   latestFilename?: string,
 ): Promise<void> {
-  const stateOpts = latestFilename === undefined ? {} : { latestFilename };
+  const stateOpts = latestFilename === undefined ? { store } : { store, latestFilename };
   let old: CheckpointState | null = null;
   try {
     old = await readCheckpointState(dir, stateOpts);
@@ -211,12 +221,13 @@ async function updateState(
         ? old.allModelCheckpointTimestamps
         : [];
     for (const [i, p] of old.allModelCheckpointPaths.entries()) {
-      const abs = resolveStatePath(dir, p);
+      const abs = resolveStatePath(store, dir, p);
       if (abs === prefix || kept.some((k) => k.abs === abs)) continue;
-      if (!(await checkpointExists(abs))) continue;
+      if (!(await checkpointExists(store, abs))) continue;
       kept.push({ abs, stored: p, time: times[i] ?? now });
     }
   }
+  const path = store.path;
   kept.push({ abs: prefix, stored: path.basename(prefix), time: now });
   const limit = maxToKeep === 0 ? Infinity : maxToKeep;
   const drop = kept.length > limit ? kept.splice(0, kept.length - limit) : [];
@@ -234,12 +245,11 @@ async function updateState(
   // first, so a half-deleted checkpoint never looks complete.
   for (const d of drop) {
     if (path.dirname(d.abs) !== dir) continue;
-    await fsp.rm(indexFilename(d.abs), { force: true });
-    const names = await fsp.readdir(dir);
+    await store.remove(indexFilename(d.abs));
+    const names = await store.list(dir);
     for (const f of names) {
-      if (isBundleFileOf(d.abs, f) && !f.endsWith('.index'))
-        await fsp.rm(path.join(dir, f), { force: true });
+      if (isBundleFileOf(d.abs, f) && !f.endsWith('.index')) await store.remove(path.join(dir, f));
     }
   }
-  if (drop.length > 0) await fsyncDir(dir);
+  if (drop.length > 0) await store.syncDir(dir);
 }

@@ -2,11 +2,10 @@
 // quantization?}]}]`; each group's shard files concatenated hold its weights back to back
 // (strings as u32 length + bytes each; quantized weights as uint8/uint16/float16).
 
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfc from '@tensorflow/tfjs-core';
+import type { FileStore, StoreFileHandle } from '@tfslim/storage';
+import { defaultFileStore } from '@tfslim/storage';
 import { rawToTensor, tensorToRaw } from './convert.js';
 import type { RawTensor } from './dtypes.js';
 import { bytesOf, halfToFloat, numElements, viewAs } from './dtypes.js';
@@ -16,7 +15,7 @@ import {
   CheckpointNotFoundError,
   corrupt,
 } from './errors.js';
-import { fsyncDir, tempNameFor, writeAll, writeFileAtomic } from './fs-util.js';
+import { storeOf, syncStoreOf, tempNameFor, writeFileAtomic } from './fs-util.js';
 import type { TensorSource, VariableInfo } from './tensor-source.js';
 import type { SaveableVariables } from './variables-input.js';
 import { toSaveEntries } from './variables-input.js';
@@ -41,6 +40,7 @@ interface Weight {
 }
 
 interface Group {
+  store: FileStore;
   files: string[];
   sizes: number[];
   total: number;
@@ -73,11 +73,11 @@ async function readGroup(
     const from = offset + done;
     if (from < base + size) {
       const take = Math.min(size - (from - base), len - done);
-      const fh = await fsp.open(g.files[i]!, 'r');
+      const fh = await g.store.open(g.files[i]!, 'r');
       try {
         let got = 0;
         while (got < take) {
-          const { bytesRead } = await fh.read(out, done + got, take - got, from - base + got);
+          const bytesRead = await fh.read(out.subarray(done + got, done + take), from - base + got);
           if (bytesRead <= 0)
             throw corrupt(
               fn,
@@ -210,13 +210,15 @@ export class TfjsWeightsReader implements TensorSource {
     this.byName = new Map(weights.map((w) => [w.name, w]));
   }
 
-  static async open(file: string): Promise<TfjsWeightsReader> {
+  static async open(file: string, options: { store?: FileStore } = {}): Promise<TfjsWeightsReader> {
     const fn = 'TfjsWeightsReader.open';
+    const store = storeOf(options);
+    const path = store.path;
     let text: string;
     try {
-      text = await fsp.readFile(file, 'utf8');
+      text = new TextDecoder().decode(await store.readFile(file));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if ((e as { code?: unknown }).code === 'ENOENT') {
         throw new CheckpointNotFoundError({
           fn,
           file,
@@ -235,7 +237,7 @@ export class TfjsWeightsReader implements TensorSource {
       const files = g.paths.map((p) => path.join(dir, p));
       const sizes: number[] = [];
       for (const f of files) {
-        const st = await fsp.stat(f).catch(() => undefined);
+        const st = await store.stat(f);
         if (st === undefined) {
           throw new CheckpointNotFoundError({
             fn,
@@ -247,7 +249,7 @@ export class TfjsWeightsReader implements TensorSource {
         }
         sizes.push(st.size);
       }
-      const group: Group = { files, sizes, total: sizes.reduce((a, b) => a + b, 0) };
+      const group: Group = { store, files, sizes, total: sizes.reduce((a, b) => a + b, 0) };
       groups.push(group);
       let at = 0;
       for (const raw of g.weights) {
@@ -283,13 +285,14 @@ export class TfjsWeightsReader implements TensorSource {
   }
 
   /** @internal Synchronous listing for assignFromCheckpointFn. */
-  static namesSync(file: string): Set<string> {
+  static namesSync(file: string, store: FileStore = defaultFileStore()): Set<string> {
     const fn = 'assignFromCheckpointFn';
+    const sync = syncStoreOf(store, fn);
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = new TextDecoder().decode(sync.readFile(file));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if ((e as { code?: unknown }).code === 'ENOENT') {
         throw new CheckpointNotFoundError({
           fn,
           file,
@@ -381,6 +384,8 @@ export interface SaveTfjsWeightsOptions {
   modelJsonName?: string;
   /** Other top-level fields of model.json, e.g. a `modelTopology`. */
   extra?: Readonly<Record<string, unknown>>;
+  /** Where to write (default: the file system in Node, memory in a browser). */
+  store?: FileStore;
 }
 
 /**
@@ -405,10 +410,12 @@ export async function saveTfjsWeights(
     );
   }
   const entries = toSaveEntries(fn, tensors);
-  await fsp.mkdir(dir, { recursive: true });
+  const store = storeOf(options);
+  const path = store.path;
+  await store.mkdir(dir);
   const specs: Array<{ name: string; shape: number[]; dtype: WeightDtype }> = [];
   const shards: string[] = [];
-  let fh: fsp.FileHandle | undefined;
+  let fh: StoreFileHandle | undefined;
   let inShard = 0;
   const openNext = async (): Promise<void> => {
     if (fh !== undefined) {
@@ -417,7 +424,7 @@ export async function saveTfjsWeights(
     }
     const tmp = tempNameFor(path.join(dir, `group1-shard${shards.length + 1}`));
     shards.push(tmp);
-    fh = await fsp.open(tmp, 'wx');
+    fh = await store.open(tmp, 'wx');
     inShard = 0;
   };
   const append = async (bytes: Uint8Array): Promise<void> => {
@@ -425,7 +432,7 @@ export async function saveTfjsWeights(
     while (off < bytes.length) {
       if (fh === undefined || inShard === shardBytes) await openNext();
       const take = Math.min(shardBytes - inShard, bytes.length - off);
-      await writeAll(fh!, bytes.subarray(off, off + take), inShard);
+      await fh!.write(bytes.subarray(off, off + take), inShard);
       inShard += take;
       off += take;
     }
@@ -468,18 +475,18 @@ export async function saveTfjsWeights(
       fh = undefined;
     }
     const names = shards.map((_, i) => `group1-shard${i + 1}of${shards.length}.bin`);
-    for (const [i, tmp] of shards.entries()) await fsp.rename(tmp, path.join(dir, names[i]!));
-    await fsyncDir(dir);
+    for (const [i, tmp] of shards.entries()) await store.rename(tmp, path.join(dir, names[i]!));
+    await store.syncDir(dir);
     const modelJson = {
       ...(options.extra ?? {}),
       weightsManifest: [{ paths: names, weights: specs }],
     };
     const target = path.join(dir, options.modelJsonName ?? 'model.json');
-    await writeFileAtomic(target, new TextEncoder().encode(JSON.stringify(modelJson)));
+    await writeFileAtomic(store, target, new TextEncoder().encode(JSON.stringify(modelJson)));
     return target;
   } catch (e) {
     await fh?.close().catch(() => undefined);
-    for (const tmp of shards) await fsp.rm(tmp, { force: true });
+    for (const tmp of shards) await store.remove(tmp);
     throw e;
   }
 }

@@ -1,17 +1,17 @@
 // Telling a V1 checkpoint (one SavedTensorSlices table, no .index) apart.
 
-import * as fsp from 'node:fs/promises';
+import type { FileStore } from '@tfslim/storage';
 import { hasTableMagic } from './table.js';
 
 /** True when `file` exists, is a regular file, and ends with the LevelDB table magic. */
-export async function isTableFile(file: string): Promise<boolean> {
+export async function isTableFile(store: FileStore, file: string): Promise<boolean> {
   let fh;
   try {
-    fh = await fsp.open(file, 'r');
-    const { size } = await fh.stat();
-    if (size < 48) return false;
+    const st = await store.stat(file);
+    if (st?.kind !== 'file' || st.size < 48) return false;
+    fh = await store.open(file, 'r');
     const tail = new Uint8Array(8);
-    await fh.read(tail, 0, 8, size - 8);
+    await fh.read(tail, st.size - 8);
     return hasTableMagic(tail);
   } catch {
     return false;
