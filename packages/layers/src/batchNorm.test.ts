@@ -9,6 +9,7 @@ import {
   variableScope,
 } from '@tfslim/variables';
 import { batchNorm } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 /** Per-channel (last axis) mean and biased variance of a row-major array. */
 function channelStats(values: number[], channels: number) {
@@ -28,7 +29,7 @@ function channelStats(values: number[], channels: number) {
 
 const X = [1, 10, 3, 20, 5, 60, 7, 30];
 
-describe.each(['cpu', 'wasm'] as const)('batchNorm on %s', (backend) => {
+describe.each(testBackends())('batchNorm on %s', (backend) => {
   let store: VariableStore;
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });

@@ -8,6 +8,7 @@ import {
   withVariableStore,
 } from '@tfslim/variables';
 import { LayerInputError, batchNorm, conv2d } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 /** Plain-JS NHWC convolution, TF padding rules: the reference the layer is checked against. */
 function referenceConv(
@@ -50,7 +51,7 @@ function referenceConv(
 
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
-describe.each(['cpu', 'wasm'] as const)('conv2d on %s', (backend) => {
+describe.each(testBackends())('conv2d on %s', (backend) => {
   let store: VariableStore;
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });

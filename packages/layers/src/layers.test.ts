@@ -14,10 +14,11 @@ import {
   fullyConnected,
   maxPool2d,
 } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
-describe.each(['cpu', 'wasm'] as const)('layers on %s', (backend) => {
+describe.each(testBackends())('layers on %s', (backend) => {
   let store: VariableStore;
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });

@@ -9,10 +9,11 @@ import {
   type LossSink,
 } from '@tfslim/variables';
 import { batchNorm, conv2d, flatten, fullyConnected } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 // The train loop's flow (architecture.md): forward pass under a loss sink inside
 // tf.variableGrads, apply gradients, run the store's update ops. Checked over several steps.
-describe.each(['cpu', 'wasm'] as const)('a training step on %s', (backend) => {
+describe.each(testBackends())('a training step on %s', (backend) => {
   let store: VariableStore;
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });

@@ -12,6 +12,7 @@ import {
   type LossSink,
 } from '@tfslim/variables';
 import { collectNamedOutputs, conv2d, fullyConnected, maxPool2d, repeat } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 class RecordingSink implements LossSink {
   readonly losses: { name: string; loss: tf.Scalar }[] = [];
@@ -54,7 +55,7 @@ function vggLike(inputs: tf.Tensor, store: VariableStore, filters: [number, numb
   );
 }
 
-describe.each(['cpu', 'wasm'] as const)('a VGG-like block on %s', (backend) => {
+describe.each(testBackends())('a VGG-like block on %s', (backend) => {
   let store: VariableStore;
   let images: tf.Tensor;
   beforeAll(async () => {

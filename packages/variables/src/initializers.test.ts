@@ -12,6 +12,7 @@ import {
   xavierInitializer,
   zerosInitializer,
 } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 function stats(values: Float32Array | Int32Array | Uint8Array) {
   const n = values.length;
@@ -44,7 +45,7 @@ it('computeFans follows TF: [..., in, out], spatial dims multiply both', () => {
   expect(computeFans([3, 3, 16, 32])).toEqual({ fanIn: 144, fanOut: 288 });
 });
 
-describe.each(['cpu', 'wasm'] as const)('initializers on %s', (backend) => {
+describe.each(testBackends())('initializers on %s', (backend) => {
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });
   });

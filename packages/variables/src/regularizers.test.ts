@@ -14,6 +14,7 @@ import {
   type LossSink,
   type Regularizer,
 } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 class RecordingSink implements LossSink {
   readonly losses: { name: string; loss: tf.Scalar }[] = [];
@@ -32,7 +33,7 @@ const value = (t: tf.Tensor | null) => {
   return v;
 };
 
-describe.each(['cpu', 'wasm'] as const)('regularizers on %s', (backend) => {
+describe.each(testBackends())('regularizers on %s', (backend) => {
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });
   });
