@@ -14,23 +14,37 @@ export interface LossSpec {
   readonly scope: string;
   /** Default reduction (slim's). */
   readonly reduction: Reduction;
+  /**
+   * The losses are one per example and weights of shape [B, 1, ..., 1] (TF's per-example
+   * weights for inputs of any rank) are read as [B].
+   */
+  readonly perExampleWeights?: boolean;
+}
+
+/** [B, 1, ..., 1] weights as [B]; anything else unchanged (validated later). */
+function squeezeExampleWeights(weights: unknown): unknown {
+  if (!(weights instanceof tf.Tensor) || weights.isDisposed || weights.rank < 2) return weights;
+  if (!weights.shape.slice(1).every((d: number) => d === 1)) return weights;
+  return tf.reshape(weights, weights.shape.slice(0, 1));
 }
 
 /**
  * The shared tail of every reducing loss: validate the reduction, compute the per-element
- * losses, weigh and reduce them inside one tidy (no intermediate survives), then register the
+ * losses (`perElement` receives the weights as the reduction will read them), weigh and reduce them inside one tidy (no intermediate survives), then register the
  * result in the active LossCollection unless it is unreduced or the caller opted out.
  */
 export function finishLoss(
   spec: LossSpec,
   options: LossOptions,
-  perElement: () => tf.Tensor | LossValues,
+  perElement: (weights: unknown) => tf.Tensor | LossValues,
 ): tf.Tensor {
   const reduction = validateReduction(spec.fn, options.reduction, spec.reduction);
   const result = tf.tidy(spec.fn, () => {
-    const computed = perElement();
+    const rawWeights =
+      spec.perExampleWeights === true ? squeezeExampleWeights(options.weights) : options.weights;
+    const computed = perElement(rawWeights);
     const losses = computed instanceof tf.Tensor ? lossValues(computed) : computed;
-    const weights = prepareWeights(spec.fn, options.weights, losses.shape);
+    const weights = prepareWeights(spec.fn, rawWeights, losses.shape);
     return reduceLosses(losses, weights, reduction);
   });
   if (reduction !== Reduction.NONE && options.addToCollection !== false) {

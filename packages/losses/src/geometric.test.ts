@@ -16,7 +16,7 @@ import {
   refReduce,
 } from '../test/reference.js';
 
-/** Mean over all ordered pairs (i, j) of the example's elements of ((p_i - y_i) - (p_j - y_j))^2. */
+/** Mean over the n (n - 1) ordered pairs i != j of ((p_i - y_i) - (p_j - y_j))^2 (TF's). */
 function refPairwise(p: number[], y: number[], n: number): number[] {
   const out: number[] = [];
   for (let b = 0; b < p.length / n; b++) {
@@ -28,7 +28,7 @@ function refPairwise(p: number[], y: number[], n: number): number[] {
         acc += (di - dj) ** 2;
       }
     }
-    out.push(acc / (n * n));
+    out.push(acc / (n * (n - 1)));
   }
   return out;
 }
@@ -81,12 +81,12 @@ describe.each(BACKENDS)('cosine, pairwise and hinge losses on %s', (backend) => 
       tf.dispose([p, y, w, out]);
     });
 
-    it('ignores a constant offset; by hand on [[1, 2, 3]] vs 0: 2*14/3 - 2*36/9 = 4/3', () => {
+    it('ignores a constant offset; by hand on [[1, 2, 3]] vs 0: 2*14/2 - 2*36/6 = 2', () => {
       const p = tf.tensor2d([[1, 2, 3]]);
       const shifted = tf.tensor2d([[11, 12, 13]]);
       const y = tf.zeros([1, 3]);
-      expectClose(meanPairwiseSquaredError(p, y).dataSync()[0]!, 4 / 3);
-      expectClose(meanPairwiseSquaredError(shifted, y).dataSync()[0]!, 4 / 3, 1e-4);
+      expectClose(meanPairwiseSquaredError(p, y).dataSync()[0]!, 2);
+      expectClose(meanPairwiseSquaredError(shifted, y).dataSync()[0]!, 2, 1e-4);
       tf.dispose([p, shifted, y]);
     });
 
@@ -126,11 +126,11 @@ describe.each(BACKENDS)('cosine, pairwise and hinge losses on %s', (backend) => 
       w?.dispose();
     });
 
-    it('drops the axis (slim shape) and accepts a negative axis', () => {
+    it('keeps the axis with size 1 (TF shape) and accepts a negative axis', () => {
       const p = tf.tensor2d(P, [B, D]);
       const y = tf.tensor2d(Y, [B, D]);
       const out = cosineDistance(p, y, { axis: -1, reduction: Reduction.NONE });
-      expect(out.shape).toEqual([B]);
+      expect(out.shape).toEqual([B, 1]);
       expectAllClose(out.dataSync(), perExample);
       tf.dispose([p, y, out]);
     });

@@ -19,10 +19,11 @@ export function lossValues(losses: tf.Tensor): LossValues {
 }
 
 /**
- * `numerator / denominator`, 0 where the denominator is 0, with finite gradients on both
- * branches (the denominator is replaced by 1 before dividing, so no 0/0 reaches the tape).
+ * `numerator / denominator` element-wise, 0 where the denominator is 0 (TF's `div_no_nan`, also
+ * for a NaN or infinite numerator), with a zero gradient there (the denominator is replaced by
+ * 1 before dividing, so no 0/0 reaches the tape).
  */
-function divNoNan(numerator: tf.Tensor, denominator: tf.Tensor): tf.Tensor {
+export function divNoNan(numerator: tf.Tensor, denominator: tf.Tensor): tf.Tensor {
   const isZero = tf.equal(denominator, 0);
   const safe = tf.where(isZero, tf.onesLike(denominator), denominator);
   return tf.where(isZero, tf.zerosLike(numerator), tf.div(numerator, safe));
@@ -41,7 +42,9 @@ export function reduceLosses(
   if (reduction === Reduction.NONE) {
     const losses = lossValues.values();
     if (weights.kind === 'none' || (weights.kind === 'number' && weights.value === 1)) {
-      return losses;
+      // A new tensor (sharing the data), never the caller's own: disposing the result must not
+      // dispose an input (computeWeightedLoss of a float32 tensor would otherwise return it).
+      return tf.clone(losses);
     }
     return tf.mul(losses, weights.kind === 'number' ? weights.value : weights.tensor);
   }
@@ -54,14 +57,16 @@ export function reduceLosses(
       case Reduction.SUM:
         return w === 1 ? total : tf.mul(total, w);
       case Reduction.MEAN:
-        // sum(w * l) / (w * size): w cancels unless it is 0 (div-no-nan gives 0).
-        if (w === 0) return tf.mul(total, 0);
-        return size === 0 ? total : tf.div(total, size);
+        // sum(w * l) / (w * size): w cancels unless it is 0 (div-no-nan gives 0, even for
+        // non-finite losses, with a zero gradient).
+        if (w === 0 || size === 0) return divNoNan(total, tf.scalar(0));
+        return tf.div(total, size);
       case Reduction.SUM_OVER_BATCH_SIZE:
         return size === 0 ? tf.mul(total, w) : tf.mul(total, w / size);
       case Reduction.SUM_BY_NONZERO_WEIGHTS:
-        // A non-zero scalar weight counts every element: w * mean. A zero weight gives 0.
-        if (w === 0 || size === 0) return tf.mul(total, 0);
+        // A non-zero scalar weight counts every element: w * mean. A zero weight gives 0
+        // (TF's div_no_nan: also for infinite or NaN losses, and with a zero gradient).
+        if (w === 0 || size === 0) return divNoNan(total, tf.scalar(0));
         return tf.mul(total, w / size);
     }
   }
@@ -82,11 +87,10 @@ export function reduceLosses(
       return divNoNan(numerator, denominator);
     }
     case Reduction.SUM_BY_NONZERO_WEIGHTS: {
-      // The count is a non-negative integer, so max(count, 1) is a safe denominator: with no
-      // non-zero weight the numerator is already 0. (NaN or infinite losses under all-zero
-      // weights stay NaN here, where TF's div_no_nan would give 0.)
+      // TF's div_no_nan by the count of non-zero weights: with none, the loss is 0 even for
+      // NaN or infinite losses, and its gradient (w.r.t. the weights too) is 0.
       const count = tf.sum(tf.cast(tf.notEqual(w, 0), 'float32'));
-      const mean = tf.div(numerator, tf.maximum(count, 1));
+      const mean = divNoNan(numerator, count);
       return broadcastFactor === 1 || broadcastFactor === 0
         ? mean
         : tf.mul(mean, 1 / broadcastFactor);

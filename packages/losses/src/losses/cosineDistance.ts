@@ -20,8 +20,9 @@ const SPEC = {
 /**
  * Weighted cosine distance `1 - sum_axis(predictions * labels)` (slim's `cosine_distance`).
  * Both inputs are ASSUMED unit-normalized along `axis` (slim does not normalize; do it with
- * `tf.div(x, tf.norm(x, 'euclidean', axis, true))`). The per-element losses drop `axis`
- * (slim's shape), so for [B, D] inputs and axis 1 they are [B] and weights are per example.
+ * `tf.div(x, tf.norm(x, 'euclidean', axis, true))`). The per-element losses keep `axis` with
+ * size 1 (TF's shape), so for [B, D] inputs and axis 1 they are [B, 1] (`Reduction.NONE`
+ * returns [B, 1]) and weights are per example: scalar, [B] or [B, 1].
  * Default reduction `SUM_BY_NONZERO_WEIGHTS`; registered as `'cosine_distance_loss'`.
  *
  * @example
@@ -53,6 +54,6 @@ export function cosineDistance<O extends CosineDistanceOptions = CosineDistanceO
         'Name the axis that holds the vectors, e.g. { axis: 1 } for [batch, dims] (slim requires it too).',
       );
     }
-    return tf.sub(1, tf.sum(tf.mul(p, y), axis));
+    return tf.sub(1, tf.sum(tf.mul(p, y), axis, true));
   }) as LossResult<O>;
 }

@@ -5,8 +5,9 @@ type Saved = (tensors: tf.Tensor[]) => void;
 /**
  * Softmax cross entropy along the last axis, `-sum_c y_c log softmax(x)_c`, with a custom
  * gradient: the forward pass subtracts the row maximum (finite for logits of any magnitude)
- * and the backward pass is the closed form `softmax(x) * sum(y) - y` for the logits and
- * `-log softmax(x)` for the labels, so no log of 0 or exp overflow ever reaches the tape.
+ * and the backward pass is the closed form `softmax(x) * sum(y) - y` for the logits, so no log
+ * of 0 or exp overflow ever reaches the tape. The labels get a zero gradient: TF's
+ * `tf.compat.v1.losses.softmax_cross_entropy` stops it (tf.gradients w.r.t. the labels is None).
  */
 export const softmaxCrossEntropyCore = tf.customGrad((...args: (tf.Tensor | Saved)[]) => {
   const logits = args[0] as tf.Tensor;
@@ -24,7 +25,7 @@ export const softmaxCrossEntropyCore = tf.customGrad((...args: (tf.Tensor | Save
     const labelMass = tf.sum(savedLabels, -1, true);
     return [
       tf.mul(dyColumn, tf.sub(tf.mul(probs, labelMass), savedLabels)),
-      tf.mul(dyColumn, tf.neg(savedLogProbs)),
+      tf.zerosLike(savedLabels),
     ];
   };
   return { value, gradFunc };

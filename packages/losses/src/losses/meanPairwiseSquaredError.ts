@@ -2,20 +2,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import { checkMinRank, checkSameShape, oneHotFix, toFloat } from '../inputs.js';
 import type { LossOptions, LossResult } from '../options.js';
+import { divNoNan } from '../reduce.js';
 import { Reduction } from '../reduction.js';
+import { prepareWeights } from '../weights.js';
 
 const SPEC = {
   fn: 'meanPairwiseSquaredError',
   scope: 'mean_pairwise_squared_error',
   reduction: Reduction.SUM,
+  perExampleWeights: true,
 } as const;
 
 /**
- * TF-Slim's `mean_pairwise_squared_error`: for each example, with `d = predictions - labels`
- * over its n elements, `2 sum(d^2) / n - 2 (sum d)^2 / n^2` (the mean of `(d_i - d_j)^2`
- * over all ordered pairs; it ignores a constant offset). Weights are per example (scalar, [B]
- * or [B,1]); the weighted per-example values are SUMMED over the batch, slim's choice, so the
- * default reduction here is `Reduction.SUM`, not the mean. Registered as
+ * TF's `mean_pairwise_squared_error` (TF 2.x `tf.compat.v1.losses`): for each example, with
+ * `d = predictions - labels` over its n elements, `2 sum(d^2) / (n - 1) - 2 (sum d)^2 /
+ * (n (n - 1))`, the mean of `(d_i - d_j)^2` over the n (n - 1) ordered pairs with i != j (it
+ * ignores a constant offset; 0 when n = 1). Weights are per example: a scalar, [B], or
+ * [B, 1, ..., 1] of the inputs' rank; an example whose weight is 0 counts no elements (its
+ * value and its gradients are 0). The weighted per-example values are SUMMED over the batch,
+ * so the default reduction here is `Reduction.SUM`, not the mean. Registered as
  * `'mean_pairwise_squared_error'`.
  *
  * @example
@@ -26,7 +31,7 @@ export function meanPairwiseSquaredError<O extends LossOptions = LossOptions>(
   labels: tf.Tensor,
   options?: O,
 ): LossResult<O> {
-  return finishLoss(SPEC, options ?? {}, () => {
+  return finishLoss(SPEC, options ?? {}, (rawWeights) => {
     const p = toFloat(SPEC.fn, 'predictions', predictions);
     const y = toFloat(SPEC.fn, 'labels', labels);
     checkMinRank(
@@ -44,6 +49,17 @@ export function meanPairwiseSquaredError<O extends LossOptions = LossOptions>(
     const d = tf.reshape(tf.sub(p, y), [batch, n]);
     const sumSquares = tf.sum(tf.square(d), 1);
     const sumDiff = tf.sum(d, 1);
-    return tf.sub(tf.mul(sumSquares, 2 / n), tf.mul(tf.square(sumDiff), 2 / (n * n)));
+    // TF's num_present per example: n where the example's weight is non-zero, else 0.
+    const weights = prepareWeights(SPEC.fn, rawWeights, [batch]);
+    if (weights.kind !== 'tensor') {
+      if (n === 1 || (weights.kind === 'number' && weights.value === 0)) {
+        return tf.mul(sumSquares, 0);
+      }
+      return tf.sub(tf.mul(sumSquares, 2 / (n - 1)), tf.mul(tf.square(sumDiff), 2 / (n * (n - 1))));
+    }
+    const count = tf.mul(tf.cast(tf.notEqual(weights.tensor, 0), 'float32'), n);
+    const term1 = divNoNan(sumSquares, tf.relu(tf.sub(count, 1)));
+    const term2 = divNoNan(tf.square(sumDiff), tf.relu(tf.mul(count, tf.sub(count, 1))));
+    return tf.mul(tf.sub(term1, term2), 2);
   }) as LossResult<O>;
 }
