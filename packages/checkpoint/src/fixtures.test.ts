@@ -15,6 +15,7 @@ import {
   V1FormatError,
 } from './index.js';
 import { describeFixtures, fixture, parseSourceTxt } from '../test/helpers.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 const BUNDLES: Array<[string, string]> = [
   ['tf1_counter_uncompressed', 'variables'],
@@ -90,7 +91,7 @@ describeFixtures('TF-written checkpoints', () => {
     });
   });
 
-  describe.each(['cpu', 'wasm'] as const)('getTensor on %s', (backend) => {
+  describe.each(testBackends())('getTensor on %s', (backend) => {
     beforeAll(async () => {
       await selectBackend({ require: backend, env: {} });
     });

@@ -15,6 +15,7 @@ import {
   saveTfjsWeights,
 } from './index.js';
 import { describeFixtures, fixture, tmpDir } from '../test/helpers.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 const values = async (v: tf.Tensor): Promise<number[]> => Array.from(await v.data()) as number[];
 
@@ -47,7 +48,7 @@ function buildNet(store: VariableStore, fill: number, classes = 10): void {
   });
 }
 
-describe.each(['cpu', 'wasm'] as const)('restore on %s', (backend) => {
+describe.each(testBackends())('restore on %s', (backend) => {
   let dir: string;
   let ckpt: string;
   let src: VariableStore;

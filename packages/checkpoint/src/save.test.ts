@@ -9,10 +9,11 @@ import {
   saveCheckpoint,
 } from './index.js';
 import { describeFixtures, fixture, tmpDir } from '../test/helpers.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 const exists = (p: string): boolean => fs.existsSync(p);
 
-describe.each(['cpu', 'wasm'] as const)('saveCheckpoint on %s', (backend) => {
+describe.each(testBackends())('saveCheckpoint on %s', (backend) => {
   let dir: string;
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { CheckpointNotFoundError, saveTfjsWeights, TfjsWeightsReader } from './index.js';
 import { tmpDir } from '../test/helpers.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 interface ModelJson {
   weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
@@ -28,7 +29,7 @@ function decodeWithTfjs(file: string): tf.NamedTensorMap {
   return out;
 }
 
-describe.each(['cpu', 'wasm'] as const)('tfjs weights on %s', (backend) => {
+describe.each(testBackends())('tfjs weights on %s', (backend) => {
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });
   });

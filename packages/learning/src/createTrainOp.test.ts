@@ -4,6 +4,7 @@ import { fullyConnected } from '@tfslim/layers';
 import { meanSquaredError } from '@tfslim/losses';
 import { VariableStore, l2Regularizer, variable, variableScope } from '@tfslim/variables';
 import { NonFiniteLossError, createTrainOp } from './index.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 // y = 2 x0 - 3 x1 + 1 on 8 fixed points.
 const XS = [
@@ -18,7 +19,7 @@ const XS = [
 ];
 const YS = XS.map(([a, b]) => [2 * (a as number) - 3 * (b as number) + 1]);
 
-describe.each(['cpu', 'wasm'] as const)('createTrainOp on %s', (backend) => {
+describe.each(testBackends())('createTrainOp on %s', (backend) => {
   let store: VariableStore;
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });

@@ -8,6 +8,7 @@ import { SummaryWriterClosedError } from './errors';
 import { readEvents } from './readEvents';
 import type { EventRecord, SummaryValue } from './types';
 import { SummaryWriter } from './writer';
+import { testBackends } from '@tfslim-internal/testing';
 
 async function writeAndRead(
   fill: (w: SummaryWriter) => void | Promise<void>,
@@ -269,7 +270,7 @@ describe('SummaryWriter', () => {
   });
 });
 
-describe.each(['cpu', 'wasm'] as const)('tfjs tensors on %s', (backend) => {
+describe.each(testBackends())('tfjs tensors on %s', (backend) => {
   beforeAll(async () => {
     await selectBackend({ require: backend, env: {} });
   });
