@@ -30,6 +30,12 @@ export class MemoryFileStore implements FileStore {
       const f = this.fileAt(file);
       return f.data.slice(0, f.length);
     },
+    read: (file, into, position) => {
+      const f = this.fileAt(file);
+      const n = Math.max(0, Math.min(into.length, f.length - position));
+      into.set(f.data.subarray(position, position + n));
+      return n;
+    },
     stat: (p) => this.statNow(p),
     create: (file, bytes) => {
       this.createNow(file);
@@ -58,10 +64,11 @@ export class MemoryFileStore implements FileStore {
     this.files.set(p, { data: bytes.slice(), length: bytes.length, mtimeMs: Date.now() });
   }
 
-  async open(file: string, flags: 'r' | 'wx' | 'ax'): Promise<StoreFileHandle> {
+  async open(file: string, flags: 'r' | 'wx' | 'ax' | 'a'): Promise<StoreFileHandle> {
     const p = posixPath.resolve(file);
-    if (flags === 'r') this.fileAt(p);
+    if (flags === 'r' || (flags === 'a' && this.files.has(p))) this.fileAt(p);
     else this.createNow(p);
+    const append = flags === 'ax' || flags === 'a';
     let closed = false;
     const live = (): MemFile => {
       if (closed) throw new FileStoreError('EBADF', p, `MemoryFileStore: ${p} is closed.`);
@@ -82,7 +89,7 @@ export class MemoryFileStore implements FileStore {
         if (flags === 'r')
           throw new FileStoreError('EBADF', p, `MemoryFileStore: ${p} is open for reading.`);
         const f = live();
-        this.writeAt(f, bytes, position === undefined || flags === 'ax' ? f.length : position);
+        this.writeAt(f, bytes, position === undefined || append ? f.length : position);
       },
       sync: async () => {
         live();

@@ -42,3 +42,9 @@ export class NodeFileStore implements FileStore {
     return fail();
   }
 }
+
+/** The name event files carry for the machine: `location.hostname` in a page, else `browser`. */
+export function hostName(): string {
+  const host = (globalThis as { location?: { hostname?: unknown } }).location?.hostname;
+  return typeof host === 'string' && host !== '' ? host : 'browser';
+}

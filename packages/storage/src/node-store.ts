@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FileStat, FileStore, StoreFileHandle, SyncFileStore } from './types.js';
 
@@ -37,6 +38,14 @@ export class NodeFileStore implements FileStore {
       fs.mkdirSync(dir, { recursive: true });
     },
     readFile: (file) => fs.readFileSync(file),
+    read: (file, into, position) => {
+      const fd = fs.openSync(file, 'r');
+      try {
+        return fs.readSync(fd, into, 0, into.length, position);
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
     stat: (p) => {
       const st = fs.statSync(p, { throwIfNoEntry: false });
       return st === undefined ? undefined : toStat(st);
@@ -64,9 +73,9 @@ export class NodeFileStore implements FileStore {
     await fsp.writeFile(file, bytes);
   }
 
-  async open(file: string, flags: 'r' | 'wx' | 'ax'): Promise<StoreFileHandle> {
+  async open(file: string, flags: 'r' | 'wx' | 'ax' | 'a'): Promise<StoreFileHandle> {
     const fh = await fsp.open(file, flags);
-    const append = flags === 'ax';
+    const append = flags === 'ax' || flags === 'a';
     return {
       read: async (into, position) => {
         const { bytesRead } = await fh.read(into, 0, into.length, position);
@@ -113,4 +122,9 @@ export class NodeFileStore implements FileStore {
       await fh?.close();
     }
   }
+}
+
+/** This machine's name (`os.hostname()`), as TensorFlow puts it in event file names. */
+export function hostName(): string {
+  return os.hostname();
 }

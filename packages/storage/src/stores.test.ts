@@ -70,6 +70,11 @@ describe.each<[string, () => { store: FileStore; root: string; done: () => void 
     await w.close();
     expect([...(await store.readFile(store.path.join(dir, 'g.bin')))]).toEqual([0, 0, 0, 0, 9, 9]);
     await expect(store.open(f, 'wx')).rejects.toMatchObject({ code: 'EEXIST' });
+    const ap = await store.open(f, 'a');
+    await ap.write(Uint8Array.of(6), 0); // appends whatever the position
+    await ap.close();
+    expect(await store.stat(f)).toMatchObject({ size: 6 });
+    await store.writeFile(f, Uint8Array.of(1, 2, 3, 4, 5));
     const r = await store.open(f, 'r');
     const into = new Uint8Array(4);
     expect(await r.read(into, 3)).toBe(2);
@@ -108,6 +113,9 @@ describe.each<[string, () => { store: FileStore; root: string; done: () => void 
     expect(() => s.create(store.path.join(root, 'x', 'y', 'z'), enc.encode('!'))).toThrow();
     expect(dec.decode(s.readFile(store.path.join(root, 'x', 'y', 'z')))).toBe('zz');
     expect(s.stat(store.path.join(root, 'x'))?.kind).toBe('directory');
+    const two = new Uint8Array(4);
+    expect(s.read(store.path.join(root, 'x', 'y', 'z'), two, 1)).toBe(1);
+    expect(two[0]).toBe('z'.charCodeAt(0));
   });
 
   it('exports every file under a directory, recursively', async () => {

@@ -52,8 +52,11 @@ export interface FileStore {
   readFile(file: string): Promise<Uint8Array>;
   /** Creates or replaces a file (not atomically: see {@link writeFileAtomic}). */
   writeFile(file: string, bytes: Uint8Array): Promise<void>;
-  /** `'r'` reads; `'wx'` creates a new file (EEXIST if present); `'ax'` the same, appending. */
-  open(file: string, flags: 'r' | 'wx' | 'ax'): Promise<StoreFileHandle>;
+  /**
+   * `'r'` reads; `'wx'` creates a new file (EEXIST if present); `'ax'` the same, appending;
+   * `'a'` appends, creating the file when missing.
+   */
+  open(file: string, flags: 'r' | 'wx' | 'ax' | 'a'): Promise<StoreFileHandle>;
   /** Renames a file, replacing the target. */
   rename(from: string, to: string): Promise<void>;
   /** Removes a file; no error when it does not exist. */
@@ -72,6 +75,8 @@ export interface FileStore {
 export interface SyncFileStore {
   mkdir(dir: string): void;
   readFile(file: string): Uint8Array;
+  /** Reads up to `into.length` bytes of `file` at `position`; returns the count read. */
+  read(file: string, into: Uint8Array, position: number): number;
   stat(p: string): FileStat | undefined;
   /** Creates `file` exclusively with `bytes` as its content (EEXIST if present). */
   create(file: string, bytes: Uint8Array): void;

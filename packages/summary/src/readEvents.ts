@@ -1,6 +1,6 @@
-// Streaming reader of event files from disk (Node).
-import { open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+// Streaming reader of event files from a FileStore (the disk in Node).
+import type { FileStore } from '@tfslim/storage';
+import { defaultFileStore } from '@tfslim/storage';
 import type { TagPlugins } from './eventDecode.js';
 import { decodePayload } from './eventFile.js';
 import { peekRecordLength, scanRecord } from './record.js';
@@ -15,6 +15,8 @@ import type { EventRecord } from './types.js';
 export interface ReadEventsOptions {
   /** Bytes read from disk at a time (default 256 KiB). */
   readonly chunkSize?: number;
+  /** Where the file is (default: the file system in Node, memory in a browser). */
+  readonly store?: FileStore;
 }
 
 /**
@@ -34,14 +36,23 @@ export async function* readEvents(
   options: ReadEventsOptions = {},
 ): AsyncGenerator<EventRecord> {
   const chunkSize = options.chunkSize ?? 256 * 1024;
-  const info = await stat(path);
-  if (info.isDirectory()) {
+  const store = options.store ?? defaultFileStore();
+  const info = await store.stat(path);
+  if (info === undefined) {
+    throw Object.assign(
+      new Error(
+        `readEvents: expected an event file, got no such file (ENOENT) ${path} in the ${store.kind} store. Check the path (listEventFiles(dir) finds them).`,
+      ),
+      { code: 'ENOENT' },
+    );
+  }
+  if (info.kind === 'directory') {
     throw new Error(
       `readEvents: expected an event file, got the directory ${path}. ` +
         `Use listEventFiles(dir) to find its event files.`,
     );
   }
-  const handle = await open(path, 'r');
+  const handle = await store.open(path, 'r');
   try {
     const plugins: TagPlugins = new Map();
     let buf = new Uint8Array(0);
@@ -62,7 +73,7 @@ export async function* readEvents(
       // Fresh buffer each time: yielded events may hold views into the old one.
       const next = new Uint8Array(keep + size);
       next.set(buf.subarray(pos));
-      const { bytesRead } = await handle.read(next, keep, size, base + buf.length);
+      const bytesRead = await handle.read(next.subarray(keep), base + buf.length);
       if (bytesRead < size) eof = true;
       base += pos;
       buf = next.subarray(0, keep + bytesRead);
@@ -79,18 +90,30 @@ export async function* readEvents(
  * @example
  * for (const file of await listEventFiles('logs')) console.log(file);
  */
-export async function listEventFiles(logdir: string): Promise<string[]> {
+export async function listEventFiles(
+  logdir: string,
+  options: { readonly store?: FileStore } = {},
+): Promise<string[]> {
+  const store = options.store ?? defaultFileStore();
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const e of entries) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && e.name.includes('tfevents')) out.push(p);
+    for (const name of await store.list(dir)) {
+      const p = store.path.join(dir, name);
+      const st = await store.stat(p);
+      if (st?.kind === 'directory') await walk(p);
+      else if (st?.kind === 'file' && name.includes('tfevents')) out.push(p);
     }
   };
-  const info = await stat(logdir);
-  if (info.isFile()) return [logdir];
+  const info = await store.stat(logdir);
+  if (info === undefined) {
+    throw Object.assign(
+      new Error(
+        `listEventFiles: expected a log directory, got no such path (ENOENT) ${logdir} in the ${store.kind} store. Pass the logdir the SummaryWriter wrote to.`,
+      ),
+      { code: 'ENOENT' },
+    );
+  }
+  if (info.kind === 'file') return [logdir];
   await walk(logdir);
   return out.sort();
 }

@@ -1,16 +1,9 @@
-// SummaryWriter: TensorBoard event files from Node. Calls encode (or start reading a tensor)
-// and return at once; a background drain appends whole records to the file in call order.
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  writeSync,
-  close as fsClose,
-  write as fsWrite,
-} from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { deflate } from 'node:zlib';
+// SummaryWriter: TensorBoard event files, on disk in Node or in any FileStore (in memory in a
+// page). Calls encode (or start reading a tensor) and return at once; a background drain
+// appends whole records to the file in call order.
+import type { FileStore, StoreFileHandle } from '@tfslim/storage';
+import { defaultFileStore, hostName } from '@tfslim/storage';
+import { zlibDeflate } from './png/deflate.js';
 import { SummaryWriterClosedError } from './errors.js';
 import {
   encodeFileVersionEvent,
@@ -50,6 +43,11 @@ export interface SummaryWriterOptions {
   readonly maxQueue?: number;
   /** Appended to the file name, e.g. `.v2` as TF2 does (default: none). */
   readonly filenameSuffix?: string;
+  /**
+   * Where the event file goes: a `FileStore` from `@tfslim/storage` (default: the file system
+   * in Node, one in-memory store per page in a browser).
+   */
+  readonly store?: FileStore;
 }
 
 /**
@@ -89,14 +87,15 @@ const openWriters = new Set<SummaryWriter>();
 function onBeforeExit(): void {
   for (const w of openWriters) void w.flush().catch(() => undefined);
 }
-
-function deflateAsync(raw: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) =>
-    deflate(raw, (err, out) =>
-      err ? reject(err) : resolve(new Uint8Array(out.buffer, out.byteOffset, out.length)),
-    ),
-  );
-}
+type ExitHooks = {
+  on(e: 'beforeExit', f: () => void): void;
+  off(e: 'beforeExit', f: () => void): void;
+};
+/** Node's `process` (absent in a page, where nothing runs "before exit"). */
+const nodeProcess: (ExitHooks & { pid?: number }) | undefined =
+  typeof process === 'object' && typeof (process as { on?: unknown }).on === 'function'
+    ? (process as unknown as ExitHooks & { pid?: number })
+    : undefined;
 
 /** Starts reading a tensor-like, refusing tfjs tensors already disposed (they would fail later). */
 function startRead(
@@ -111,20 +110,6 @@ function startRead(
     );
   }
   return t.data();
-}
-
-function writeAll(fd: number, buf: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const step = (offset: number): void => {
-      fsWrite(fd, buf, offset, buf.length - offset, null, (err, n) => {
-        if (err) reject(err);
-        else if (offset + n < buf.length) step(offset + n);
-        else resolve();
-      });
-    };
-    if (buf.length === 0) resolve();
-    else step(0);
-  });
 }
 
 /**
@@ -144,7 +129,10 @@ function writeAll(fd: number, buf: Uint8Array): Promise<void> {
 export class SummaryWriter {
   /** Path of the event file being written. */
   readonly file: string;
-  private fd: number | undefined;
+  /** The store the file is in. */
+  readonly store: FileStore;
+  /** The open file (resolves once created); undefined after close. */
+  private fd: Promise<StoreFileHandle> | undefined;
   private readonly maxQueue: number;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly templates = new Map<string, ScalarTemplate>();
@@ -185,23 +173,34 @@ export class SummaryWriter {
       );
     }
     this.maxQueue = maxQueue;
-    mkdirSync(logdir, { recursive: true });
+    const store = options.store ?? defaultFileStore();
+    this.store = store;
     const secs = Math.floor(Date.now() / 1000);
-    const name = `events.out.tfevents.${secs}.${hostname()}.${process.pid}.${fileCounter++}${filenameSuffix}`;
-    this.file = join(logdir, name);
-    // Created exclusively, opened for appending; the header record is written before returning
-    // so the file is valid from the start.
-    const fd = openSync(this.file, 'ax');
-    try {
-      writeSync(fd, frameRecord(encodeFileVersionEvent(Date.now() / 1000)));
-    } catch (err) {
-      closeSync(fd);
-      throw err;
+    const pid = nodeProcess?.pid ?? 0;
+    const name = `events.out.tfevents.${secs}.${hostName()}.${pid}.${fileCounter++}${filenameSuffix}`;
+    this.file = store.path.join(logdir, name);
+    const header = frameRecord(encodeFileVersionEvent(Date.now() / 1000));
+    if (store.sync !== undefined) {
+      // Created exclusively with its header record before returning, so the file is valid
+      // from the start; then opened for appending.
+      store.sync.mkdir(logdir);
+      store.sync.create(this.file, header);
+      this.fd = store.open(this.file, 'a');
+    } else {
+      const file = this.file;
+      this.fd = store
+        .mkdir(logdir)
+        .then(() => store.open(file, 'ax'))
+        .then(async (h) => {
+          await h.write(header);
+          return h;
+        });
     }
-    this.fd = fd;
+    // A failure to open surfaces on the next write, flush or close.
+    this.fd.catch(() => undefined);
     this.timer = setInterval(() => this.kick(), flushMillis);
-    this.timer.unref?.();
-    if (openWriters.size === 0) process.on('beforeExit', onBeforeExit);
+    (this.timer as { unref?: () => void }).unref?.();
+    if (openWriters.size === 0) nodeProcess?.on('beforeExit', onBeforeExit);
     openWriters.add(this);
   }
 
@@ -343,7 +342,7 @@ export class SummaryWriter {
       const pngs = await Promise.all(
         Array.from({ length: count }, async (_, i) => {
           const raw = pngScanlines(pixels.subarray(i * per, (i + 1) * per), h, w, c);
-          return pngFromZlib(await deflateAsync(raw), h, w, c);
+          return pngFromZlib(await zlibDeflate(raw), h, w, c);
         }),
       );
       return frameRecord(encodeImageEvent(wallTime, step, tag, w, h, pngs));
@@ -422,9 +421,9 @@ export class SummaryWriter {
         const fd = this.fd;
         this.fd = undefined;
         openWriters.delete(this);
-        if (openWriters.size === 0) process.off('beforeExit', onBeforeExit);
+        if (openWriters.size === 0) nodeProcess?.off('beforeExit', onBeforeExit);
         if (fd === undefined) resolve();
-        else fsClose(fd, (err) => (err ? reject(err) : resolve()));
+        else fd.then((h) => h.close()).then(resolve, reject);
       });
     const flushed = this.flush();
     this.closing = flushed.then(finish, (err: unknown) => finish().then(() => Promise.reject(err)));
@@ -555,7 +554,7 @@ export class SummaryWriter {
         }
       }
       try {
-        await writeAll(this.fd!, buf);
+        await (await this.fd!).write(buf);
       } catch (err) {
         this.writeError = err;
         for (const w of this.waiters.splice(0)) w.reject(err);

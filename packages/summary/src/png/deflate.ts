@@ -1,0 +1,70 @@
+// zlib (RFC 1950) compression of PNG scanlines without Node's zlib: the platform's
+// CompressionStream('deflate') where there is one (browsers, Node 18+), else stored (level 0)
+// deflate blocks, which every inflater reads.
+
+/** Adler-32 of `bytes` (the zlib trailer). */
+export function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  const NMAX = 5552; // largest run before the sums can overflow 2^32
+  for (let i = 0; i < bytes.length;) {
+    const end = Math.min(bytes.length, i + NMAX);
+    for (; i < end; i++) {
+      a += bytes[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** A zlib stream of stored (uncompressed) deflate blocks. */
+export function zlibStored(raw: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(raw.length / 65535));
+  const out = new Uint8Array(2 + raw.length + blocks * 5 + 4);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  let at = 2;
+  for (let k = 0; k < blocks; k++) {
+    const piece = raw.subarray(k * 65535, Math.min(raw.length, (k + 1) * 65535));
+    out[at++] = k === blocks - 1 ? 1 : 0;
+    out[at++] = piece.length & 0xff;
+    out[at++] = piece.length >>> 8;
+    out[at++] = ~piece.length & 0xff;
+    out[at++] = (~piece.length >>> 8) & 0xff;
+    out.set(piece, at);
+    at += piece.length;
+  }
+  new DataView(out.buffer).setUint32(at, adler32(raw));
+  return out;
+}
+
+interface CompressionStreamCtor {
+  new (format: 'deflate'): { readable: ReadableStream<Uint8Array>; writable: WritableStream };
+}
+
+/** zlib-compresses `raw` (deflate inside a zlib header and Adler-32 trailer). */
+export async function zlibDeflate(raw: Uint8Array): Promise<Uint8Array> {
+  const CS = (globalThis as { CompressionStream?: CompressionStreamCtor }).CompressionStream;
+  if (CS === undefined) return zlibStored(raw);
+  const stream = new CS('deflate');
+  const writer = stream.writable.getWriter();
+  void writer.write(raw).then(() => writer.close());
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.readable.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
