@@ -18,7 +18,7 @@ function asyncOnly(inner: MemoryFileStore): FileStore {
     remove: (f) => inner.remove(f),
     list: (d) => inner.list(d),
     stat: (p) => inner.stat(p),
-    syncDir: (d) => inner.syncDir(d),
+    syncDir: () => inner.syncDir(),
   };
 }
 
