@@ -7,6 +7,7 @@ import { collectLosses } from '@tfslim/losses';
 import { VariableStore, argScope, argScopeDefaults } from '@tfslim/variables';
 import { vggArgScope } from './index.js';
 import { sumSquares } from '../test/reference.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 describe('vggArgScope defaults', () => {
   it('conv2d: ReLU, L2 on weights, zero biases, SAME; fullyConnected the same but padding', () => {
@@ -42,7 +43,7 @@ describe('vggArgScope defaults', () => {
   });
 });
 
-describe.each(['cpu', 'wasm'] as const)('vggArgScope on layers (%s)', (backend) => {
+describe.each(testBackends())('vggArgScope on layers (%s)', (backend) => {
   let store: VariableStore;
   let x: tf.Tensor4D;
   beforeAll(async () => {

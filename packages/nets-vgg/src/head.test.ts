@@ -8,6 +8,7 @@ import { collectLosses, sparseSoftmaxCrossEntropy } from '@tfslim/losses';
 import { VariableStore, argScope } from '@tfslim/variables';
 import { vgg16, vggArgScope, type VggOptions, type VggOutput } from './index.js';
 import { affine, expectedVariables, maxRelativeError, sumSquares } from '../test/reference.js';
+import { testBackends } from '@tfslim-internal/testing';
 
 const NUM_CLASSES = 10;
 const WD = 0.0005;
@@ -16,7 +17,7 @@ const WASM_SUM_EXACT_UP_TO = 1 << 20;
 
 const values = (t: tf.Tensor | undefined): number[] => Array.from(t?.dataSync() ?? []);
 
-describe.each(['cpu', 'wasm'] as const)('vgg16 head on %s', (backend) => {
+describe.each(testBackends())('vgg16 head on %s', (backend) => {
   let store: VariableStore;
   let image: tf.Tensor4D;
   /** fc7 and logits of an evaluation call on `image`. */
