@@ -1,7 +1,8 @@
-import * as fs from 'node:fs';
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointReader, latestCheckpoint, restore } from '@tfslim/checkpoint';
 import type { Metric } from '@tfslim/metrics';
+import type { FileStore } from '@tfslim/storage';
+import { defaultFileStore } from '@tfslim/storage';
 import { SummaryWriter } from '@tfslim/summary';
 import { GLOBAL_STEP_NAME, defaultStore, type VariableStore } from '@tfslim/variables';
 import { LearningError } from './errors.js';
@@ -28,15 +29,20 @@ export interface EvaluateOnceOptions<T> {
   store?: VariableStore;
   /** Write summaries to this writer instead of opening one in `logdir`. */
   writer?: SummaryWriter;
+  /** Where checkpoints and event files are (default: the file system in Node, memory in a browser). */
+  fileStore?: FileStore;
   /** Where `Evaluation [k/N]` lines go (default console.log; null silences). */
   log?: LogFn;
 }
 
 /** The global step a checkpoint was written at: its `-<step>` suffix, else its `global_step`. */
-export async function checkpointGlobalStep(checkpointPath: string): Promise<number> {
+export async function checkpointGlobalStep(
+  checkpointPath: string,
+  fileStore: FileStore = defaultFileStore(),
+): Promise<number> {
   const m = /-(\d+)$/.exec(checkpointPath);
   if (m) return Number(m[1]);
-  const reader = await CheckpointReader.open(checkpointPath);
+  const reader = await CheckpointReader.open(checkpointPath, { store: fileStore });
   if (!reader.has(GLOBAL_STEP_NAME)) return 0;
   const t = await reader.getTensor(GLOBAL_STEP_NAME);
   try {
@@ -92,8 +98,9 @@ export async function evaluateOnce<T = Record<string, number>>(
     }
     vars = named;
   }
-  await restore(checkpointPath, vars);
-  const globalStep = await checkpointGlobalStep(checkpointPath);
+  const fileStore = options.fileStore ?? defaultFileStore();
+  await restore(checkpointPath, vars, { store: fileStore });
+  const globalStep = await checkpointGlobalStep(checkpointPath, fileStore);
   const metrics = options.metrics ?? {};
   for (const m of Object.values(metrics)) m.reset();
   for (let k = 0; k < numEvals; k++) {
@@ -103,8 +110,8 @@ export async function evaluateOnce<T = Record<string, number>>(
   const values: Record<string, number> = {};
   for (const [name, m] of Object.entries(metrics)) values[name] = await m.resultNumber();
 
-  fs.mkdirSync(logdir, { recursive: true });
-  const writer = options.writer ?? new SummaryWriter(logdir);
+  if (options.writer === undefined) await fileStore.mkdir(logdir);
+  const writer = options.writer ?? new SummaryWriter(logdir, { store: fileStore });
   try {
     for (const [name, v] of Object.entries(values)) writer.scalar(name, v, globalStep);
     if (options.summaryOp) await options.summaryOp(writer, globalStep);
@@ -127,6 +134,8 @@ export interface CheckpointsIteratorOptions {
   pollSecs?: number;
   /** Stops the iterator when aborted. */
   signal?: AbortSignal;
+  /** Where `dir` is (default: the file system in Node, memory in a browser). */
+  fileStore?: FileStore;
 }
 
 /**
@@ -152,7 +161,10 @@ export async function* checkpointsIterator(
     const waitStart = nowSecs();
     for (;;) {
       if (options.signal?.aborted) return;
-      const latest = await latestCheckpoint(dir).catch(() => null);
+      const latest = await latestCheckpoint(
+        dir,
+        options.fileStore === undefined ? {} : { store: options.fileStore },
+      ).catch(() => null);
       if (latest !== null && latest !== last) {
         found = latest;
         break;
@@ -214,13 +226,15 @@ export async function evaluationLoop<T = Record<string, number>>(
   }
   const out: Array<{ checkpoint: string; result: T }> = [];
   if (max === 0) return out;
-  fs.mkdirSync(logdir, { recursive: true });
-  const writer = new SummaryWriter(logdir);
+  const fileStore = options.fileStore ?? defaultFileStore();
+  await fileStore.mkdir(logdir);
+  const writer = new SummaryWriter(logdir, { store: fileStore });
   const it: CheckpointsIteratorOptions = { minIntervalSecs: options.evalIntervalSecs ?? 60 };
   if (options.timeout !== undefined) it.timeout = options.timeout;
   if (options.timeoutFn) it.timeoutFn = options.timeoutFn;
   if (options.pollSecs !== undefined) it.pollSecs = options.pollSecs;
   if (options.signal) it.signal = options.signal;
+  it.fileStore = fileStore;
   try {
     for await (const ckpt of checkpointsIterator(checkpointDir, it)) {
       const result = await evaluateOnce<T>(ckpt, logdir, { ...options, writer });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { restore } from '@tfslim/checkpoint';
+import type { FileStore } from '@tfslim/storage';
 import type { VariableStore } from '@tfslim/variables';
 
 // tfjs accumulator suffixes -> TF1 slot names, per optimizer class.
@@ -66,6 +67,7 @@ export async function restoreOptimizerSlots(
   vars: readonly tf.Variable[],
   store: VariableStore,
   step: number,
+  fileStore?: FileStore,
 ): Promise<string | null> {
   const className = optimizer.getClassName();
   if (className === 'SGD') return null;
@@ -90,7 +92,13 @@ export async function restoreOptimizerSlots(
         ).variable;
       }
     }
-    const report = await restore(prefix, map, { ignoreMissingVars: true });
+    const report = await restore(
+      prefix,
+      map,
+      fileStore === undefined
+        ? { ignoreMissingVars: true }
+        : { ignoreMissingVars: true, store: fileStore },
+    );
     if (report.missing.length > 0) {
       return `optimizer slots not in ${prefix} (${report.missing.length} missing): fresh slots`;
     }

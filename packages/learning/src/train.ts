@@ -1,6 +1,7 @@
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { latestCheckpoint, restore, saveCheckpoint } from '@tfslim/checkpoint';
+import type { FileStore } from '@tfslim/storage';
+import { defaultFileStore } from '@tfslim/storage';
 import { SummaryWriter } from '@tfslim/summary';
 import { GLOBAL_STEP_NAME } from '@tfslim/variables';
 import type { TrainOp } from './createTrainOp.js';
@@ -49,6 +50,11 @@ export interface TrainOptions<A extends unknown[]> {
   summaries?: (writer: SummaryWriter, globalStep: number) => void | Promise<void>;
   /** Where log lines go (default console.log; null silences). */
   log?: LogFn;
+  /**
+   * Where checkpoints and event files go: a `FileStore` from `@tfslim/storage` (default: the
+   * file system in Node, one in-memory store per page in a browser).
+   */
+  fileStore?: FileStore;
 }
 
 /** What {@link train} returns besides the final loss. */
@@ -139,7 +145,8 @@ export async function train<A extends unknown[]>(
   const logEvery = options.logEveryNSteps ?? 1;
   const store = trainOp.store;
   const start = nowSecs();
-  fs.mkdirSync(logdir, { recursive: true });
+  const fileStore = options.fileStore ?? defaultFileStore();
+  await fileStore.mkdir(logdir);
 
   const iterator: Iterator<A> | AsyncIterator<A> =
     data === undefined
@@ -166,11 +173,11 @@ export async function train<A extends unknown[]>(
 
   // Resume, or initialise.
   let restoredFrom: string | null = null;
-  const latest = await latestCheckpoint(logdir);
+  const latest = await latestCheckpoint(logdir, { store: fileStore });
   if (latest !== null) {
     const vars: Record<string, tf.Variable> = { ...store.namedVariables() };
     vars[GLOBAL_STEP_NAME] = trainOp.globalStep;
-    await restore(latest, vars);
+    await restore(latest, vars, { store: fileStore });
     restoredFrom = latest;
     const note = await restoreOptimizerSlots(
       latest,
@@ -178,6 +185,7 @@ export async function train<A extends unknown[]>(
       trainOp.variablesToTrain,
       store,
       trainOp.globalStep.dataSync()[0] as number,
+      fileStore,
     );
     log(`Restored ${latest}${note ? ` (${note})` : ''}`);
   } else if (options.initFn) {
@@ -186,7 +194,7 @@ export async function train<A extends unknown[]>(
 
   let step = trainOp.globalStep.dataSync()[0] as number;
   const startStep = step;
-  const writer = new SummaryWriter(logdir);
+  const writer = new SummaryWriter(logdir, { store: fileStore });
   const t0 = nowSecs();
   const summaryDuty: Duty = {
     lastStep: step,
@@ -220,7 +228,10 @@ export async function train<A extends unknown[]>(
     summaryDuty.lastTime = now;
   };
   const save = async (now: number): Promise<void> => {
-    const saveOptions: { globalStep: number; maxToKeep?: number } = { globalStep: step };
+    const saveOptions: { globalStep: number; maxToKeep?: number; store: FileStore } = {
+      globalStep: step,
+      store: fileStore,
+    };
     if (options.maxToKeep !== undefined) saveOptions.maxToKeep = options.maxToKeep;
     lastCheckpoint = await saveCheckpoint(logdir, await saveables(), saveOptions);
     saveDuty.lastStep = step;
