@@ -19,6 +19,11 @@ export { sparseSoftmaxCrossEntropy } from './losses/sparseSoftmaxCrossEntropy.js
 export { cosineDistance } from './losses/cosineDistance.js';
 export { meanPairwiseSquaredError } from './losses/meanPairwiseSquaredError.js';
 export { hingeLoss } from './losses/hingeLoss.js';
+export { contrastiveLoss } from './losses/contrastiveLoss.js';
+export { tripletSemihardLoss } from './losses/tripletSemihardLoss.js';
+export { npairsLoss } from './losses/npairsLoss.js';
+export { npairsLossMultilabel } from './losses/npairsLossMultilabel.js';
+export { liftedStructLoss } from './losses/liftedStructLoss.js';
 
 export type { CollectedLosses, LossEntry, TotalLossOptions } from './collection.js';
 export type { LossOptions, LossResult } from './options.js';
@@ -28,3 +33,7 @@ export type { HuberLossOptions } from './losses/huberLoss.js';
 export type { CrossEntropyOptions } from './losses/softmaxCrossEntropy.js';
 export type { SparseCrossEntropyOptions } from './losses/sparseSoftmaxCrossEntropy.js';
 export type { CosineDistanceOptions } from './losses/cosineDistance.js';
+export type { ContrastiveLossOptions } from './losses/contrastiveLoss.js';
+export type { TripletSemihardLossOptions } from './losses/tripletSemihardLoss.js';
+export type { NpairsLossOptions } from './losses/npairsLoss.js';
+export type { LiftedStructLossOptions } from './losses/liftedStructLoss.js';
