@@ -1,5 +1,6 @@
 // Plain-JS reference computations, written from the formulas in slim-reference.md and TF-Slim's
 // loss_ops.py, sharing no code with src/. Shapes are row-major; tensors are flat arrays.
+import { testBackends } from '@tfslim-internal/testing';
 
 export type Shape = number[];
 
@@ -139,4 +140,5 @@ export function expectAllClose(actual: ArrayLike<number>, expected: number[], re
   }
 }
 
-export const BACKENDS = ['cpu', 'wasm'] as const;
+/** cpu, wasm and (when tfjs-node loads) tensorflow; TFSLIM_TEST_BACKENDS narrows it. */
+export const BACKENDS = testBackends();

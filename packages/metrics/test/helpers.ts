@@ -1,9 +1,11 @@
 // Shared test helpers: backends, a seeded RNG, a host-sync spy, numeric comparison.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
+import { testBackends } from '@tfslim-internal/testing';
 
 /** Every backend the numeric suites run on. */
-export const BACKENDS = ['cpu', 'wasm'] as const;
+/** cpu, wasm and (when tfjs-node loads) tensorflow; TFSLIM_TEST_BACKENDS narrows it. */
+export const BACKENDS = testBackends();
 export type BackendName = (typeof BACKENDS)[number];
 
 /** Activates a backend through the selector, as users do. */
