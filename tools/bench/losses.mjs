@@ -97,13 +97,34 @@ function cases(x, batch) {
     [
       'meanPairwiseSquaredError',
       () => slim.meanPairwiseSquaredError(x.pred, x.onehot),
-      // No tf.losses equivalent: the same formula in plain tfjs ops.
+      // No tf.losses equivalent: TF's formula (n - 1 and n (n - 1)) in plain tfjs ops.
       () =>
         tf.tidy(() => {
           const d = tf.sub(x.pred, x.onehot);
+          const n = d.shape[1];
           return tf.sum(
-            tf.sub(tf.mul(2, tf.mean(tf.square(d), 1)), tf.mul(2, tf.square(tf.mean(d, 1)))),
+            tf.sub(
+              tf.mul(2 / (n - 1), tf.sum(tf.square(d), 1)),
+              tf.mul(2 / (n * (n - 1)), tf.square(tf.sum(d, 1))),
+            ),
           );
+        }),
+    ],
+    [
+      'npairsLoss',
+      () => slim.npairsLoss(x.ids, x.pred, x.unitP),
+      // No tf.losses equivalent: the N-pairs formula with tf.losses.softmaxCrossEntropy.
+      () =>
+        tf.tidy(() => {
+          const column = tf.reshape(x.ids, [-1, 1]);
+          const same = tf.cast(tf.equal(column, tf.transpose(column)), 'float32');
+          const target = tf.div(same, tf.sum(same, 1, true));
+          const similarity = tf.matMul(x.pred, x.unitP, false, true);
+          const penalty = tf.mul(
+            tf.add(tf.mean(tf.sum(tf.square(x.pred), 1)), tf.mean(tf.sum(tf.square(x.unitP), 1))),
+            0.25 * 0.002,
+          );
+          return tf.add(penalty, tf.losses.softmaxCrossEntropy(target, similarity));
         }),
     ],
     [
