@@ -18,5 +18,7 @@ module.exports = {
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   globalSetup: path.join(__dirname, 'jest.setup.cjs'),
+  // jest's own output, then one line of test counts per backend (cpu, wasm, tensorflow).
+  reporters: ['default', path.join(__dirname, 'tools/testing/backend-reporter.cjs')],
   testTimeout: 60000,
 };
