@@ -7,6 +7,7 @@ import { SummaryWriter } from '@tfslim/summary';
 import { GLOBAL_STEP_NAME, defaultStore, type VariableStore } from '@tfslim/variables';
 import { LearningError } from './errors.js';
 import { logger, nowSecs, sleep, type LogFn } from './log.js';
+import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
 
 /** Metrics an evaluation resets before and reads after: by name. */
 export type EvalMetrics = Readonly<Record<string, Metric>>;
@@ -33,6 +34,14 @@ export interface EvaluateOnceOptions<T> {
   fileStore?: FileStore;
   /** Where `Evaluation [k/N]` lines go (default console.log; null silences). */
   log?: LogFn;
+  /**
+   * Progress display over the `numEvals` batches (default `'auto'`: a bar on a TTY, which then
+   * replaces the default log's `Evaluation [k/N]` lines, else plain lines; `'none'` when `log`
+   * is null). See {@link ProgressMode}.
+   */
+  progress?: ProgressMode;
+  /** Where progress goes (default `process.stderr`). */
+  progressStream?: ProgressStream;
 }
 
 /** The global step a checkpoint was written at: its `-<step>` suffix, else its `global_step`. */
@@ -103,9 +112,25 @@ export async function evaluateOnce<T = Record<string, number>>(
   const globalStep = await checkpointGlobalStep(checkpointPath, fileStore);
   const metrics = options.metrics ?? {};
   for (const m of Object.values(metrics)) m.reset();
-  for (let k = 0; k < numEvals; k++) {
-    await options.evalOp(k);
-    log(`Evaluation [${k + 1}/${numEvals}]`);
+  const progress = createProgress(
+    fn,
+    'batch',
+    0,
+    numEvals,
+    options.progress,
+    options.progressStream,
+    options.log === null,
+  );
+  try {
+    for (let k = 0; k < numEvals; k++) {
+      await options.evalOp(k);
+      if (!(progress.bar && options.log === undefined)) {
+        progress.log(`Evaluation [${k + 1}/${numEvals}]`, log);
+      }
+      progress.update(k + 1);
+    }
+  } finally {
+    progress.finish();
   }
   const values: Record<string, number> = {};
   for (const [name, m] of Object.entries(metrics)) values[name] = await m.resultNumber();

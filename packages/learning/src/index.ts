@@ -19,3 +19,4 @@ export type {
 } from './evaluation.js';
 export { NonFiniteLossError, LearningError } from './errors.js';
 export type { LogFn } from './log.js';
+export type { ProgressMode, ProgressStream } from './progress.js';

@@ -7,6 +7,7 @@ import { GLOBAL_STEP_NAME } from '@tfslim/variables';
 import type { TrainOp } from './createTrainOp.js';
 import { LearningError } from './errors.js';
 import { logger, nowSecs, type LogFn } from './log.js';
+import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
 import { optimizerSlots, restoreOptimizerSlots } from './slots.js';
 
 /** What a custom train step returns: the loss, and optionally a request to stop. */
@@ -55,6 +56,20 @@ export interface TrainOptions<A extends unknown[]> {
    * file system in Node, one in-memory store per page in a browser).
    */
   fileStore?: FileStore;
+  /**
+   * Dispose each batch's tensors once its step is done (default true). Only tensors created
+   * after `train` started (by your `data` iterator) are disposed, and never one the next batch
+   * reuses; tensors you made before calling `train` stay yours. Pass false to keep them all.
+   */
+  disposeBatches?: boolean;
+  /**
+   * Progress display (default `'auto'`: a bar with steps, loss and ETA when `progressStream` is
+   * a TTY and `CI` is unset, else a plain line about every 10% of `numberOfSteps`; `'none'`
+   * when `log` is null). See {@link ProgressMode}.
+   */
+  progress?: ProgressMode;
+  /** Where progress goes (default `process.stderr`; in a browser nothing unless given). */
+  progressStream?: ProgressStream;
 }
 
 /** What {@link train} returns besides the final loss. */
@@ -97,6 +112,26 @@ function checkCount(name: string, v: number | undefined, allowZero: boolean): vo
 
 function* repeatEmpty<A extends unknown[]>(): Iterator<A> {
   for (;;) yield [] as unknown as A;
+}
+
+/** The tensors of a batch (arrays and plain objects, one level at a time). */
+function batchTensors(value: unknown, out: Set<tf.Tensor>, depth = 0): Set<tf.Tensor> {
+  if (value instanceof tf.Tensor) out.add(value);
+  else if (depth < 8 && Array.isArray(value))
+    for (const v of value) batchTensors(v, out, depth + 1);
+  else if (depth < 8 && value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto === Object.prototype || proto === null)
+      for (const v of Object.values(value)) batchTensors(v, out, depth + 1);
+  }
+  return out;
+}
+
+/** The id the next tensor created will get (tensors with a lower id existed before). */
+function nextTensorId(): number {
+  const probe = tf.scalar(0);
+  probe.dispose();
+  return probe.id + 1;
 }
 
 /**
@@ -145,6 +180,15 @@ export async function train<A extends unknown[]>(
   const logEvery = options.logEveryNSteps ?? 1;
   const store = trainOp.store;
   const start = nowSecs();
+  const firstOwnedId = nextTensorId();
+  const disposeBatches = options.disposeBatches ?? true;
+  const releaseBatch = (done: A | undefined, upcoming: A | undefined): void => {
+    if (!disposeBatches || done === undefined) return;
+    const keep = upcoming === undefined ? new Set<tf.Tensor>() : batchTensors(upcoming, new Set());
+    for (const t of batchTensors(done, new Set())) {
+      if (t.id >= firstOwnedId && !keep.has(t) && !(t instanceof tf.Variable)) t.dispose();
+    }
+  };
   const fileStore = options.fileStore ?? defaultFileStore();
   await fileStore.mkdir(logdir);
 
@@ -160,7 +204,21 @@ export async function train<A extends unknown[]>(
   };
 
   let batch = await next();
-  if (batch !== undefined) trainOp.build(...batch);
+  if (batch !== undefined) {
+    try {
+      trainOp.build(...batch);
+    } catch (e) {
+      if (data !== undefined || e instanceof LearningError) {
+        releaseBatch(batch, undefined);
+        throw e;
+      }
+      throw new LearningError(
+        `train: expected the data option (an iterable of batches) for a model that takes inputs, got no data: ` +
+          `running the train op with no arguments failed (${e instanceof Error ? e.message : String(e)}). ` +
+          'Pass data: an iterable whose elements are the argument lists of your loss function, e.g. data: batches() yielding [x, y].',
+      );
+    }
+  }
 
   const saveables = async (): Promise<Record<string, tf.Tensor>> => {
     const vars: Record<string, tf.Tensor> = { ...store.namedVariables() };
@@ -194,6 +252,15 @@ export async function train<A extends unknown[]>(
 
   let step = trainOp.globalStep.dataSync()[0] as number;
   const startStep = step;
+  const progress = createProgress(
+    'train',
+    'step',
+    startStep,
+    numberOfSteps,
+    options.progress,
+    options.progressStream,
+    options.log === null,
+  );
   const writer = new SummaryWriter(logdir, { store: fileStore });
   const t0 = nowSecs();
   const summaryDuty: Duty = {
@@ -265,18 +332,29 @@ export async function train<A extends unknown[]>(
       const now = nowSecs();
       if (logEvery > 0 && step % logEvery === 0) {
         const v = (await loss.data())[0] as number;
-        log(`global step ${step}: loss = ${v.toFixed(4)} (${(now - s0).toFixed(3)} sec/step)`);
-      }
+        // On a terminal with the default log, the bar shows the step and loss instead.
+        if (!(progress.bar && options.log === undefined)) {
+          progress.log(
+            `global step ${step}: loss = ${v.toFixed(4)} (${(now - s0).toFixed(3)} sec/step)`,
+            log,
+          );
+        }
+        progress.update(step, v);
+      } else progress.update(step);
       if (due(summaryDuty, step, now)) await writeSummaries(now);
       if (due(saveDuty, step, now)) await save(now);
       if (shouldStop) break;
       if (numberOfSteps !== undefined && step >= numberOfSteps) break;
+      const done: A = batch;
       batch = await next();
+      releaseBatch(done, batch);
     }
     if (lastLoss !== null) finalLoss = (await lastLoss.data())[0] as number;
     if (trainOp.built && step !== saveDuty.lastStep) await save(nowSecs());
     if (trainOp.built && step !== summaryDuty.lastStep) await writeSummaries(nowSecs());
   } finally {
+    progress.finish();
+    releaseBatch(batch, undefined);
     lastLoss?.dispose();
     await writer.close();
     await iterator.return?.();
