@@ -90,7 +90,13 @@ export function reduceLosses(
       // TF's div_no_nan by the count of non-zero weights: with none, the loss is 0 even for
       // NaN or infinite losses, and its gradient (w.r.t. the weights too) is 0.
       const count = tf.sum(tf.cast(tf.notEqual(w, 0), 'float32'));
-      const mean = divNoNan(numerator, count);
+      // The count is a non-negative integer: max(count, 1) is a safe divisor (one op fewer
+      // than the general divNoNan), and the where gives 0 and a zero gradient when it is 0.
+      const mean = tf.where(
+        tf.equal(count, 0),
+        tf.zerosLike(numerator),
+        tf.div(numerator, tf.maximum(count, 1)),
+      );
       return broadcastFactor === 1 || broadcastFactor === 0
         ? mean
         : tf.mul(mean, 1 / broadcastFactor);
