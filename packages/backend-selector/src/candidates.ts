@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { enableWasmThreads } from './threads/index.js';
+import type { WasmThreadsOptions, WasmThreadsResult } from './threads/types.js';
 import type { BackendCandidate, ModuleLoader } from './types.js';
 
 /** What a candidate found when it was tried: ready to use, or refused with a reason. */
@@ -14,16 +14,8 @@ export type Probe =
     }
   | { ok: false; reason: string };
 
-// Specifiers held in variables so bundlers and tsc do not try to resolve optional packages.
-const TFJS_NODE_GPU = '@tensorflow/tfjs-node-gpu';
-const TFJS_NODE = '@tensorflow/tfjs-node';
-
-export const defaultLoaders: Record<BackendCandidate, ModuleLoader> = {
-  'tensorflow-gpu': () => import(/* webpackIgnore: true */ TFJS_NODE_GPU),
-  tensorflow: () => import(/* webpackIgnore: true */ TFJS_NODE),
-  wasm: () => import('@tensorflow/tfjs-backend-wasm'),
-  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
-};
+export const TFJS_NODE_GPU = '@tensorflow/tfjs-node-gpu';
+export const TFJS_NODE = '@tensorflow/tfjs-node';
 
 function describeLoadError(pkg: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -43,16 +35,48 @@ async function load(pkg: string, loader: ModuleLoader): Promise<string | undefin
   }
 }
 
-async function activate(name: string): Promise<string | undefined> {
+/** The first line of what tfjs warned while a backend failed to start (it warns, not throws). */
+function firstWarning(warned: unknown[][]): string | undefined {
+  for (const args of warned) {
+    const text = args
+      .map((a) => (a instanceof Error ? a.message : String(a)))
+      .join(' ')
+      .split('\n')[0]!
+      .trim();
+    if (text !== '' && !/^Initialization of backend \S+ failed$/.test(text)) return text;
+  }
+  return undefined;
+}
+
+async function activate(
+  name: string,
+  hint?: () => Promise<string | undefined>,
+): Promise<string | undefined> {
   if (tf.findBackendFactory(name) == null) {
     return `the module loaded but registered no '${name}' backend with this copy of @tensorflow/tfjs-core (two tfjs-core versions installed? run \`npm ls @tensorflow/tfjs-core\`)`;
   }
+  // tfjs reports a failed initialisation with console.warn and a false result: keep the
+  // warning for the report instead of leaving it on the console.
+  const warned: unknown[][] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warned.push(args);
+  };
+  let ok: boolean;
   try {
-    const ok = await tf.setBackend(name);
-    return ok ? undefined : `tfjs could not initialise the '${name}' backend`;
+    ok = await tf.setBackend(name);
   } catch (error) {
     return `initialising the '${name}' backend threw: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    console.warn = warn;
   }
+  if (ok) {
+    for (const args of warned) warn(...args);
+    return undefined;
+  }
+  const why = firstWarning(warned);
+  const extra = hint ? await hint() : undefined;
+  return `tfjs could not initialise the '${name}' backend${why ? `: ${why}` : ''}${extra ? `; ${extra}` : ''}`;
 }
 
 /** Fields NodeJSKernelBackend exposes (tfjs-node 4.x) that tell the CUDA build and device apart. */
@@ -99,14 +123,25 @@ async function probeTensorflow(loader: ModuleLoader): Promise<Probe> {
 }
 
 async function probeWasm(loader: ModuleLoader, settings: ProbeSettings): Promise<Probe> {
-  const loadFailure = await load('@tensorflow/tfjs-backend-wasm', loader);
+  const loaded: { mod?: unknown } = {};
+  const loadFailure = await load('@tensorflow/tfjs-backend-wasm', async () => {
+    loaded.mod = await loader();
+  });
   if (loadFailure) return { ok: false, reason: loadFailure };
   const warnings: string[] = [];
+  if (settings.wasmPaths !== undefined) {
+    const setWasmPaths = (loaded.mod as { setWasmPaths?: unknown } | undefined)?.setWasmPaths;
+    if (typeof setWasmPaths === 'function') {
+      (setWasmPaths as (p: string | Readonly<Record<string, string>>) => void)(settings.wasmPaths);
+    } else {
+      warnings.push('wasmPaths ignored: the wasm loader returned no setWasmPaths');
+    }
+  }
   if (settings.wasmThreads !== undefined) {
-    const result = await enableWasmThreads(settings.wasmThreads);
+    const result = await settings.enableWasmThreads(settings.wasmThreads);
     if (!result.enabled) warnings.push(`wasm threads not enabled: ${result.reason ?? 'unknown'}`);
   }
-  const activateFailure = await activate('wasm');
+  const activateFailure = await activate('wasm', () => settings.diagnoseWasm(settings.wasmPaths));
   if (activateFailure) return { ok: false, reason: activateFailure };
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
@@ -125,10 +160,26 @@ async function probeCpu(loader: ModuleLoader): Promise<Probe> {
   return { ok: true, tfBackendName: 'cpu' };
 }
 
-/** What the caller asked of the probes beyond loading (today: wasm threads). */
+async function probeBrowserGpu(name: 'webgpu' | 'webgl', loader: ModuleLoader): Promise<Probe> {
+  if (tf.findBackendFactory(name) == null) {
+    const loadFailure = await load(`@tensorflow/tfjs-backend-${name}`, loader);
+    if (loadFailure) return { ok: false, reason: loadFailure };
+  }
+  const activateFailure = await activate(name);
+  if (activateFailure) return { ok: false, reason: activateFailure };
+  return { ok: true, tfBackendName: name, gpu: true };
+}
+
+/** What the caller asked of the probes beyond loading, and what the platform provides. */
 export interface ProbeSettings {
   /** Run the multi-threaded wasm binary (threads: default one per core); undefined: single thread. */
   wasmThreads?: { threads?: number };
+  /** Where the wasm binaries are served (options.wasmPaths). */
+  wasmPaths?: string | Readonly<Record<string, string>>;
+  /** The platform's enableWasmThreads (Node: worker threads; browsers: refuses). */
+  enableWasmThreads: (options: WasmThreadsOptions) => Promise<WasmThreadsResult>;
+  /** Why wasm failed to start, when the platform can tell (browsers: the .wasm not served). */
+  diagnoseWasm: (paths: ProbeSettings['wasmPaths']) => Promise<string | undefined>;
 }
 
 export const probes: Record<
@@ -137,6 +188,8 @@ export const probes: Record<
 > = {
   'tensorflow-gpu': probeTensorflowGpu,
   tensorflow: probeTensorflow,
+  webgpu: (loader) => probeBrowserGpu('webgpu', loader),
+  webgl: (loader) => probeBrowserGpu('webgl', loader),
   wasm: probeWasm,
   cpu: probeCpu,
 };

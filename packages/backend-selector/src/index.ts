@@ -1,4 +1,5 @@
-// Public surface of @tfslim/backend-selector: everything users may import is listed here.
+// Public surface of @tfslim/backend-selector (Node build; index.browser.ts is the browser build
+// of the same names): everything users may import is listed here.
 export { selectBackend } from './select.js';
 export { formatReport } from './format.js';
 export { BackendUnavailableError, GradientsMissingError } from './errors.js';
@@ -6,7 +7,7 @@ export { registerGradients, missingGradients, TRAINING_KERNELS } from './gradien
 export { fillMissingKernels } from './kernels/index.js';
 export { enableWasmThreads } from './threads/index.js';
 export type { WasmThreadsOptions, WasmThreadsResult } from './threads/index.js';
-export { ALL_CANDIDATES } from './types.js';
+export { ALL_CANDIDATES, BROWSER_CANDIDATES } from './types.js';
 export type {
   BackendCandidate,
   BackendReport,

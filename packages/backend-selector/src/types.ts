@@ -1,12 +1,20 @@
-/** The four runtimes tfslim can train on, fastest first. */
-export type BackendCandidate = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * The runtimes tfslim can train on: native TensorFlow (Node), the browser's GPU (webgpu,
+ * webgl: when their tfjs backend is registered), WASM-SIMD and plain JS.
+ */
+export type BackendCandidate =
+  'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
+/** The candidates tried in Node by default, fastest first. */
 export const ALL_CANDIDATES: readonly BackendCandidate[] = [
   'tensorflow-gpu',
   'tensorflow',
   'wasm',
   'cpu',
 ];
+
+/** The candidates tried in a browser by default (the `browser` build), fastest first. */
+export const BROWSER_CANDIDATES: readonly BackendCandidate[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** Why a candidate was not chosen. */
 export interface Rejection {
@@ -45,7 +53,10 @@ export interface BackendReport {
 export type ModuleLoader = () => Promise<unknown>;
 
 export interface SelectBackendOptions {
-  /** Candidates to try, in this order. Default: all four, fastest first. */
+  /**
+   * Candidates to try, in this order. Default: {@link ALL_CANDIDATES} in Node,
+   * {@link BROWSER_CANDIDATES} in a browser.
+   */
   prefer?: readonly BackendCandidate[];
   /** Fail with every reason if this candidate cannot be had, instead of falling back. */
   require?: BackendCandidate;
@@ -68,4 +79,11 @@ export interface SelectBackendOptions {
    * decided before wasm first initialises in the process.
    */
   wasmThreads?: boolean | number;
+  /**
+   * wasm only: where the `.wasm` binaries of @tensorflow/tfjs-backend-wasm are served (a
+   * directory URL ending in `/`, or a map from file name to URL), passed to its
+   * `setWasmPaths` before the backend starts. Browsers need it unless the files sit beside
+   * the page's script.
+   */
+  wasmPaths?: string | Readonly<Record<string, string>>;
 }

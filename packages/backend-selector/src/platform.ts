@@ -1,0 +1,18 @@
+// What differs between Node and browsers: the candidates tried by default, how each one's
+// module is loaded, wasm threads, and where options come from. platform-node.ts and
+// platform-browser.ts provide one each; index.ts and index.browser.ts pick theirs.
+import type { WasmThreadsOptions, WasmThreadsResult } from './threads/types.js';
+import type { BackendCandidate, ModuleLoader } from './types.js';
+
+export interface Platform {
+  /** Candidates tried when options.prefer is not given, fastest first. */
+  readonly candidates: readonly BackendCandidate[];
+  readonly loaders: Readonly<Record<BackendCandidate, ModuleLoader>>;
+  /** Environment variables (TFSLIM_*) when the platform has them. */
+  env(): Record<string, string | undefined>;
+  enableWasmThreads(options: WasmThreadsOptions): Promise<WasmThreadsResult>;
+  /** Why wasm did not start, when the platform can find out. */
+  diagnoseWasm(
+    paths: string | Readonly<Record<string, string>> | undefined,
+  ): Promise<string | undefined>;
+}
