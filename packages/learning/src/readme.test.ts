@@ -1,6 +1,6 @@
 // The README's example runs as written (imports turned into requires, so it runs from the
 // sources under jest; its logdir moved to a fresh temp dir) and prints what the README says.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -22,7 +22,11 @@ it('README example prints what the README says', async () => {
     ...args: string[]
   ) => (...values: unknown[]) => Promise<void>;
   const run = new AsyncFunction('require', 'console', body);
-  await run(require, { log: (...a: unknown[]) => lines.push(format(...a)) });
+  try {
+    await run(require, { log: (...a: unknown[]) => lines.push(format(...a)) });
+  } finally {
+    rmSync(logdir, { recursive: true, force: true });
+  }
   const logged = lines.filter((l) => /^global step \d+: loss = /.test(l));
   expect(logged.map((l) => /^global step (\d+)/.exec(l)?.[1])).toEqual(['100', '200', '300']);
   expect(lines.filter((l) => !logged.includes(l) && !l.startsWith('Evaluation'))).toEqual(

@@ -61,7 +61,15 @@ async function scalars(dir: string): Promise<Map<string, Array<[number, number]>
   return out;
 }
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tfslim-learning-'));
+const tmpDirs: string[] = [];
+const tmp = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tfslim-learning-'));
+  tmpDirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 const quiet = { log: null } as const;
 
 describe('train', () => {
