@@ -307,6 +307,22 @@ describe.each(BACKENDS)('metric-learning losses on %s', (backend) => {
     tf.dispose([x, distinct, grouped]);
   });
 
+  it('no tensor leaks: every loss, forward and gradients', () => {
+    const before = tf.memory().numTensors;
+    for (const c of CASES) {
+      const labels = labelsOf(c);
+      const a = tf.tensor2d(EMB, [B, D]);
+      const p = tf.tensor2d(EMB2, [B, D]);
+      const inputs = tf.memory().numTensors;
+      const f = lossOf(c, labels);
+      tf.dispose(f(a, p));
+      tf.dispose(tf.grad((x: tf.Tensor) => f(x, p))(a));
+      expect(tf.memory().numTensors).toBe(inputs);
+      tf.dispose([labels, a, p]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('bad inputs give clear errors', () => {
     const e = tf.zeros([4, 3]);
     const ids = tf.tensor1d([0, 1, 0, 1], 'int32');
