@@ -1,6 +1,6 @@
 // Test helpers: independent reference implementations (bitwise, from the definitions) and
 // fixture location.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -58,8 +58,17 @@ export function refFrame(payload: number[]): number[] {
   ];
 }
 
+const created: string[] = [];
+// Each test file gets its own module registry, so this removes that file's directories.
+afterAll(() => {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test file's tests. */
 export function tempDir(prefix = 'tfslim-summary-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  created.push(d);
+  return d;
 }
 
 export function onlyEventFile(dir: string): string {
