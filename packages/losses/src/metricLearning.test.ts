@@ -307,6 +307,34 @@ describe.each(BACKENDS)('metric-learning losses on %s', (backend) => {
     tf.dispose([x, distinct, grouped]);
   });
 
+  it('gradients match float32 central differences of the loss itself (no Python needed)', () => {
+    const h = 1e-3; // small enough not to cross the semi-hard mining kinks here
+    for (const c of CASES) {
+      const labels = labelsOf(c);
+      const p = tf.tensor2d(EMB2, [B, D]);
+      const f = lossOf(c, labels);
+      const a = tf.tensor2d(EMB, [B, D]);
+      const g = tf.grad((x: tf.Tensor) => f(x, p))(a);
+      const analytic = g.dataSync();
+      expect(Array.from(analytic).every(Number.isFinite)).toBe(true);
+      for (const k of [0, 5, 10, 17, 23]) {
+        const at = (delta: number) =>
+          tf.tidy(() => {
+            const shifted = EMB.slice();
+            shifted[k] = shifted[k]! + delta;
+            return f(tf.tensor2d(shifted, [B, D]), p).dataSync()[0]!;
+          });
+        const numeric = (at(h) - at(-h)) / (2 * h);
+        const err = Math.abs(numeric - analytic[k]!);
+        if (err > 2e-2 * Math.abs(numeric) + 2e-3)
+          throw new Error(
+            `${c.name} ${c.option} [${k}]: numeric ${numeric}, analytic ${analytic[k]}`,
+          );
+      }
+      tf.dispose([labels, p, a, g]);
+    }
+  });
+
   it('no tensor leaks: every loss, forward and gradients', () => {
     const before = tf.memory().numTensors;
     for (const c of CASES) {
