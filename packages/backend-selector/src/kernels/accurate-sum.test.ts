@@ -1,3 +1,4 @@
+import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../select.js';
 import { accurateSumTuning, isAccurateReduction } from './accurate-sum.js';
@@ -162,6 +163,36 @@ describe('accurate wasm Sum and Mean', () => {
         { shape: [2, 0, 4], axis: [1], keepDims: false, out: [2, 4] },
         { shape: [2, 0, 4], axis: [0, 2], keepDims: true, out: [1, 0, 1] },
       ];
+    // TensorFlow 2.21 itself, when the venv exists: shapes and values (NaN sent as null).
+    const reason = tfUnavailableReason();
+    if (reason !== null) console.warn(`TensorFlow check of empty reductions skipped: ${reason}`);
+    const fromTf =
+      reason === null
+        ? runPython<{ shape: number[]; sum: (number | null)[]; mean: (number | null)[] }[]>(
+            [
+              'import json, sys, math',
+              'import tensorflow as tf',
+              'out = []',
+              'for c in json.load(sys.stdin):',
+              "  x = tf.zeros(c['shape'])",
+              "  s = tf.reduce_sum(x, c.get('axis'), keepdims=c['keepDims'])",
+              "  m = tf.reduce_mean(x, c.get('axis'), keepdims=c['keepDims'])",
+              '  f = lambda t: [None if math.isnan(v) else v for v in t.numpy().reshape(-1).tolist()]',
+              "  out.append({'shape': list(s.shape), 'sum': f(s), 'mean': f(m)})",
+              'print(json.dumps(out))',
+            ].join('\n'),
+            cases,
+          )
+        : null;
+    cases.forEach(({ out }, i) => {
+      if (!fromTf) return;
+      const size = out.reduce((a, b) => a * b, 1);
+      expect(fromTf[i]).toEqual({
+        shape: out,
+        sum: new Array<number>(size).fill(0),
+        mean: new Array<null>(size).fill(null),
+      });
+    });
     expectNoLeak(() => {
       for (const { shape, axis, keepDims, out } of cases) {
         for (const dtype of ['float32', 'int32', 'bool'] as const) {
