@@ -1,0 +1,133 @@
+// Builds the page with Vite, serves it on 127.0.0.1, and trains in Debian's Chromium (driven by
+// playwright-core; no browser download): the loss must fall on the wasm backend, checkpoints
+// and event files must land in the in-memory store, and a page whose .wasm files are not
+// served must be told so. Skips, saying why, when /usr/bin/chromium is absent.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+/* global document, window -- in functions that run in the page */
+
+const CHROMIUM = process.env.TFSLIM_CHROMIUM ?? '/usr/bin/chromium';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is missing (install it with apt-get install chromium; .ci/run does)`;
+if (skip) console.log(`# skipping the browser test: ${skip}`);
+
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+};
+
+let outDir;
+let profile;
+let server;
+let browser;
+let origin;
+
+before(async () => {
+  if (skip) return;
+  outDir = mkdtempSync(path.join(os.tmpdir(), 'tfslim-browser-dist-'));
+  profile = mkdtempSync(path.join(os.tmpdir(), 'tfslim-chromium-'));
+  const { build } = await import('vite');
+  await build({ root, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const file = path.join(outDir, rel);
+    if (!file.startsWith(outDir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const { chromium } = await import('playwright-core');
+  // A fresh profile directory (playwright passes it as --user-data-dir).
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  for (const d of [outDir, profile]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+/** Opens the page and waits for it to finish; returns window.tfslimResult and console errors. */
+async function run(query = '') {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await page.goto(`${origin}/${query}`);
+    await page.waitForFunction(
+      () => document.title === 'done' || document.title === 'failed',
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    return { result: await page.evaluate(() => window.tfslimResult), errors };
+  } finally {
+    await page.close();
+  }
+}
+
+test(
+  'trains in Chromium on wasm: the loss falls, checkpoints and summaries in memory',
+  { skip },
+  async (t) => {
+    const { result, errors } = await run();
+    t.diagnostic(
+      `backend ${result.backend}; losses ${result.losses.map((l) => l.toFixed(4)).join(' ')}`,
+    );
+    t.diagnostic(`files ${result.files.map((f) => `${f.name}:${f.bytes}`).join(' ')}`);
+    assert.equal(result.error, null, result.error ?? '');
+    assert.deepEqual(errors, []);
+    assert.equal(result.backend, 'wasm');
+    assert.ok(result.replacedKernels.length > 0, 'the @tfslim/kernels-wasm kernels are in use');
+    const { losses } = result;
+    assert.equal(losses.length, 15); // every 10th of 150 steps
+    assert.ok(losses.every(Number.isFinite), `finite losses: ${losses}`);
+    assert.ok(losses.at(-1) < losses[0] / 5, `loss falls: ${losses[0]} -> ${losses.at(-1)}`);
+    assert.equal(result.latest, '/train/model.ckpt-150');
+    const names = result.files.map((f) => f.name);
+    assert.ok(names.includes('checkpoint'));
+    assert.ok(names.includes('model.ckpt-150.index'));
+    assert.ok(names.includes('model.ckpt-150.data-00000-of-00001'));
+    assert.equal(names.filter((n) => n.includes('tfevents')).length, 1);
+    assert.ok(result.files.every((f) => f.bytes > 0));
+  },
+);
+
+test('a page whose .wasm files are not served is told so', { skip }, async (t) => {
+  const { result } = await run('?wasm=missing');
+  t.diagnostic(result.error.split('\n').slice(0, 3).join(' | '));
+  assert.match(result.error, /expected backend 'wasm'/);
+  assert.match(
+    result.error,
+    /not served \(GET \/no-wasm-here\/tfjs-backend-wasm(-simd)?\.wasm: HTTP 404\)/,
+  );
+});
