@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesRoot, haveFixtures, packageRoot, tempDir } from '../test/helpers';
 import { formatSummary, formatValue, summarizeEvents } from './summarize';
@@ -85,5 +85,93 @@ describe('summarizeEvents / formatSummary', () => {
       /expected event files \(names containing "tfevents"\) under .*, found none/,
     );
     expect(spawnSync(process.execPath, [cli], { encoding: 'utf8' }).status).toBe(2);
+  });
+});
+
+(built ? describe : describe.skip)('tfslim-events: errors, help and the per-run summary', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+  it('says a file that is not an event file is not one (not "damaged")', () => {
+    const dir = tempDir();
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'these are my notes, not TensorBoard events\n');
+    const r = run(file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `tfslim-events: expected a TensorBoard event file, got ${file}, which is not one (its first bytes are not a TFRecord: a length CRC mismatch). Pass a log directory or an events.out.tfevents.* file.`,
+    );
+    expect(r.stderr).not.toMatch(/damaged|delete/);
+    const short = join(dir, 'x.tfevents.1');
+    writeFileSync(short, 'tiny');
+    const s = run(dir);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toMatch(/got .*x\.tfevents\.1, which holds no complete record/);
+  });
+
+  it('names a missing path', () => {
+    const missing = join(tempDir(), 'no-such-logdir');
+    for (const args of [[missing], ['summary', missing]]) {
+      const r = run(...args);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `tfslim-events: expected a log directory or an event file, got ${missing}, which does not exist. Check the path (relative to ${process.cwd()}).`,
+      );
+    }
+  });
+
+  it('--help prints usage (exit 0); bad arguments print usage (exit 2)', () => {
+    const h = run('--help');
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(
+      /^Usage: tfslim-events <logdir\|event file> \[--json\]\n {7}tfslim-events summary <logdir> \[--json\]/,
+    );
+    expect(run('--bogus').status).toBe(2);
+    expect(run('summary').stderr).toMatch(/expected one log directory after summary, got none/);
+  });
+
+  it('summary <logdir>: one block per run with tags, step range, last value, counts', async () => {
+    const dir = tempDir();
+    const a = new SummaryWriter(join(dir, 'A'));
+    for (let s = 0; s <= 20; s += 10) a.scalar('loss', 1 / (s + 1), s);
+    a.histogram('w', [0, 1, 2, 3], 20, { buckets: 2 });
+    await a.close();
+    // A second file in run A continuing it, and one value at a step logged twice.
+    const a2 = new SummaryWriter(join(dir, 'A'), { filenameSuffix: '.second' });
+    a2.scalar('loss', 0.25, 20);
+    a2.scalar('loss', 0.125, 30);
+    await a2.close();
+    const e = new SummaryWriter(join(dir, 'A', 'eval'));
+    e.scalar('accuracy', 0.9, 30);
+    await e.close();
+    const json = run('summary', dir, '--json');
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+    expect(report.map((r) => r['run'])).toEqual(['A', join('A', 'eval')]);
+    expect(report[0]).toMatchObject({
+      files: 2,
+      firstStep: 0,
+      lastStep: 30,
+      repeatedSteps: 1,
+      tags: [
+        { tag: 'loss', kind: 'scalar', count: 5, firstStep: 0, lastStep: 30, last: 0.125 },
+        { tag: 'w', kind: 'histogram', count: 1, firstStep: 20, lastStep: 20 },
+      ],
+    });
+    expect(report[1]).toMatchObject({
+      files: 1,
+      firstStep: 30,
+      lastStep: 30,
+      repeatedSteps: 0,
+      tags: [{ tag: 'accuracy', count: 1, last: expect.closeTo(0.9, 6) as unknown }],
+    });
+    const text = run('summary', dir);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(
+      /^run A: 2 files, steps 0\.\.30, 1 value at a repeated step, \d+ events\n {2}tag +kind +count +steps +last\n {2}loss +scalar +5 +0\.\.30 +0\.125\n/,
+    );
+    expect(text.stdout).toMatch(
+      /\nrun A\/eval: 1 file, step 30, \d+ events\n.*\n {2}accuracy +scalar +1 +30 +0\.9\n/,
+    );
   });
 });
