@@ -1,0 +1,54 @@
+// Shared by the interop suites: running this folder's Python scripts in the TensorFlow venv,
+// skipping with a printed reason when there is none, temp dirs, and raw bytes of tensors.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RawTensor } from '@tfslim/checkpoint';
+import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
+
+/** Why these suites cannot run here (no venv), or null. Printed once per suite. */
+export function skipReason(suite: string): string | null {
+  const reason = tfUnavailableReason();
+  if (reason !== null) console.warn(`interop ${suite}: skipped, ${reason}`);
+  return reason;
+}
+
+/** Runs `test/<script>` (one Python process, JSON in and out). */
+export function runScript<T>(script: string, input: unknown): T {
+  return runPython<T>(readFileSync(join(__dirname, script), 'utf8'), input, {
+    timeoutSeconds: 500,
+  });
+}
+
+export function tempDir(tag: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `tfslim-interop-${tag}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The little-endian bytes of a raw numeric tensor (exactly what TF stores). */
+export function rawBytes(raw: RawTensor): Buffer {
+  if (raw.dtype === 'string')
+    throw new TypeError('rawBytes: expected a numeric tensor, got string');
+  const d = raw.data;
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+}
+
+/** Base64 of each element of a raw string tensor. */
+export function rawStrings(raw: RawTensor): string[] {
+  if (raw.dtype !== 'string') throw new TypeError(`rawStrings: expected string, got ${raw.dtype}`);
+  return raw.data.map((s) => Buffer.from(s).toString('base64'));
+}
+
+/** One tensor as TensorFlow read it: bytes in `file`, or base64 `strings`. */
+export interface TfTensorDump {
+  name: string;
+  dtype: string;
+  shape: number[];
+  file?: string;
+  strings?: string[];
+}
+
+export interface TfCheckpointDump {
+  prefix: string;
+  tensors: TfTensorDump[];
+}
