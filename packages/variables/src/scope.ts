@@ -77,6 +77,11 @@ export function currentStore(explicit?: VariableStore): VariableStore {
   return explicit ?? top().store ?? defaultStore;
 }
 
+/** Whether `currentStore(explicit)` falls back to `defaultStore` (nothing named a store). */
+export function usesImplicitDefaultStore(explicit?: VariableStore): boolean {
+  return explicit === undefined && top().store === undefined;
+}
+
 /**
  * Full name of the innermost variable scope ('' at the root).
  *
@@ -135,7 +140,9 @@ export function variableScope<T>(
   counts.set(relative, (counts.get(relative) ?? 0) + 1);
   const frame: Frame = {
     name: joinName(parent.name, relative),
-    store,
+    // Undefined while no scope names a store: currentStore() falls back to defaultStore, and
+    // usesImplicitDefaultStore() knows nothing chose it.
+    store: options.store ?? parent.store,
     reuse: options.reuse ?? parent.reuse,
     pass: parent.pass ?? {},
     counts: new Map(),

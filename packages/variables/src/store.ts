@@ -302,6 +302,20 @@ export const defaultStore: VariableStore = shared(
 );
 
 /**
+ * Live stores other than `except` that hold a variable named `fullName` (found through the
+ * tfjs engine's registered variables). @internal
+ */
+export function otherStoresHolding(fullName: string, except: VariableStore): VariableStore[] {
+  const out: VariableStore[] = [];
+  for (const v of Object.values(tf.engine().registeredVariables)) {
+    const owner = owners.get(v);
+    if (owner && owner.store !== except && owner.name === fullName && !out.includes(owner.store))
+      out.push(owner.store);
+  }
+  return out;
+}
+
+/**
  * The slim full name of any variable created by a VariableStore, whichever store.
  *
  * @example

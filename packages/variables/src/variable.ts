@@ -1,13 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
-import { VariableReuseError, VariableShapeError, formatShape } from './errors.js';
+import { VariableError, VariableReuseError, VariableShapeError, formatShape } from './errors.js';
 import { xavierInitializer, zerosInitializer, type Initializer } from './initializers.js';
 import { lastPass, regularizedIn } from './internal.js';
 import { activeLossSink, registerRegularizationLoss } from './lossSink.js';
 import { checkName, joinName } from './names.js';
 import type { Regularizer } from './regularizers.js';
-import { currentPass, currentReuse, currentScopeName, currentStore } from './scope.js';
-import type { VariableStore } from './store.js';
+import {
+  currentPass,
+  currentReuse,
+  currentScopeName,
+  currentStore,
+  usesImplicitDefaultStore,
+} from './scope.js';
+import { otherStoresHolding, type VariableStore } from './store.js';
 
 /** dtypes a variable may have. */
 export type VariableDtype = 'float32' | 'int32' | 'bool';
@@ -144,6 +150,17 @@ function getOrCreate(
         `${fn}: expected an existing variable '${fullName}' (the scope has reuse: true), got none. ` +
           "Create it first (reuse: 'auto' or false), or check the scope names.",
       );
+    }
+    if (usesImplicitDefaultStore(options.store)) {
+      const owner = otherStoresHolding(fullName, store)[0];
+      if (owner !== undefined) {
+        throw new VariableError(
+          `${fn}: expected the model's variable '${fullName}' from its store '${owner.label}', got a call ` +
+            'outside that store, which would create fresh untrained variables in the default store. ' +
+            'Call the model inside withVariableStore(store, () => model(x)) (or variableScope(name, fn, { store })); ' +
+            'to really start a second copy in the default store, say so with withVariableStore(defaultStore, ...).',
+        );
+      }
     }
     v = store.createVariable(
       fullName,
