@@ -52,3 +52,11 @@ export interface TfCheckpointDump {
   prefix: string;
   tensors: TfTensorDump[];
 }
+
+/** A number from the Python scripts: non-finite ones come as their repr ('nan', '-inf'). */
+export type Num = number | string;
+
+export function fromPy(x: Num): number {
+  if (typeof x === 'number') return x;
+  return { nan: NaN, inf: Infinity, '-inf': -Infinity }[x] ?? Number(x);
+}
