@@ -306,10 +306,11 @@ export async function train<A extends unknown[]>(
   };
 
   try {
-    // Duties fire at start (only once variables exist).
-    if (trainOp.built) {
+    // Duties fire at start (only once variables exist), except on resume: the run that wrote
+    // the checkpoint already wrote this step's summaries, and a second copy would duplicate them.
+    if (trainOp.built && restoredFrom === null) {
       await writeSummaries(t0);
-      if (restoredFrom === null) await save(t0);
+      await save(t0);
     }
     while (batch !== undefined && (numberOfSteps === undefined || step < numberOfSteps)) {
       const s0 = nowSecs();

@@ -9,6 +9,7 @@ import { selectBackend } from '@tfslim/backend-selector';
 import { fullyConnected } from '@tfslim/layers';
 import { meanSquaredError } from '@tfslim/losses';
 import { mean } from '@tfslim/metrics';
+import { listEventFiles, readEvents } from '@tfslim/summary';
 import { testBackends } from '@tfslim-internal/testing';
 import { VariableStore, variableScope, withVariableStore } from '@tfslim/variables';
 import { createTrainOp, evaluateOnce, train, type ProgressStream } from './index.js';
@@ -148,6 +149,21 @@ describe('train and evaluateOnce for a new user (cpu)', () => {
       { store },
     );
   };
+
+  it('a resumed run writes no second summary at the step it resumes from', async () => {
+    const op = makeOp();
+    const dir = tmp();
+    const opts = { log: null, saveSummariesSteps: 5, saveIntervalSteps: 5 } as const;
+    await train(op, dir, { ...opts, data: freshBatches(), numberOfSteps: 10 });
+    const again = await train(op, dir, { ...opts, data: freshBatches(), numberOfSteps: 10 });
+    expect(again.steps).toBe(0);
+    await train(op, dir, { ...opts, data: freshBatches(), numberOfSteps: 15 });
+    const steps: number[] = [];
+    for (const f of await listEventFiles(dir))
+      for await (const e of readEvents(f))
+        for (const v of e.values) if (v.tag === 'total_loss') steps.push(e.step);
+    expect(steps.sort((a, b) => a - b)).toEqual([5, 10, 15]);
+  });
 
   it('names the missing data option when the model takes inputs', async () => {
     const op = makeOp();
