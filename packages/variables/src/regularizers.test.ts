@@ -38,6 +38,26 @@ describe.each(testBackends())('regularizers on %s', (backend) => {
     await selectBackend({ require: backend, env: {} });
   });
 
+  it('l2Regularizer: gradient scale * w (one product), through a variable, no leak', () => {
+    const v = tf.variable(
+      tf.tensor2d([
+        [1, -2],
+        [0.5, 4],
+      ]),
+    );
+    const before = tf.memory().numTensors;
+    const { value: loss, grads } = tf.variableGrads(
+      () => tf.mul(tf.scalar(3), l2Regularizer(0.25)(v) as tf.Scalar),
+      [v],
+    );
+    // loss = 3 * 0.25 * (1 + 4 + 0.25 + 16) / 2; d/dw = 3 * 0.25 * w
+    expect(loss.dataSync()[0]).toBeCloseTo((3 * 0.25 * 21.25) / 2, 5);
+    expect(Array.from(grads[v.name]?.dataSync() ?? [])).toEqual([0.75, -1.5, 0.375, 3]);
+    tf.dispose([loss, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    v.dispose();
+  });
+
   it('values computed by hand', () => {
     const w = tf.tensor([1, -2, 3]);
     // l2: wd * sum(w^2) / 2 = 0.5 * 14 / 2

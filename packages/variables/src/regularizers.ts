@@ -43,7 +43,21 @@ export function l1Regularizer(scale: number): Regularizer {
 export function l2Regularizer(scale: number): Regularizer {
   checkScale('l2Regularizer', scale);
   if (scale === 0) return () => null;
-  return (w) => tf.tidy(() => tf.mul(tf.scalar(scale / 2), tf.sum(tf.square(w)))) as tf.Scalar;
+  // The gradient is one product, scale * w * dy, where autodiff of the expression above takes
+  // three weight-sized ops (broadcast dy, 2 * w, their product): on VGG16's 138M weights that is
+  // 2 x 553 MB less memory traffic per step. Same value, same gradient (x2 and /2 are exact).
+  const l2 = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const w = args[0] as tf.Tensor;
+    (args[1] as tf.GradSaveFunc)([w]);
+    return {
+      value: tf.mul(tf.scalar(scale / 2), tf.sum(tf.square(w))),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const x = saved[0] as tf.Tensor;
+        return [tf.mul(x, tf.mul(dy as tf.Tensor, tf.scalar(scale)))];
+      },
+    };
+  });
+  return (w) => tf.tidy(() => l2(w)) as tf.Scalar;
 }
 
 /**
