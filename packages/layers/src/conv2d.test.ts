@@ -132,6 +132,76 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
     tf.dispose([x, y]);
   });
 
+  it.each([
+    { kernel: [1, 1] as [number, number], stride: 1, padding: 'SAME' as const },
+    { kernel: [1, 1] as [number, number], stride: 1, padding: 'VALID' as const },
+    { kernel: [7, 6] as [number, number], stride: 1, padding: 'VALID' as const },
+    { kernel: [7, 6] as [number, number], stride: 3, padding: 'VALID' as const },
+  ])(
+    'convs that are matrix products (fc6/fc7 shapes) match the loop, gradients too: %o',
+    ({ kernel, stride, padding }) => {
+      const xs: [number, number, number, number] = [2, 7, 6, 3];
+      const ks: [number, number, number, number] = [kernel[0], kernel[1], 3, 4];
+      const xv = seq(2 * 7 * 6 * 3, (i) => ((i * 7) % 11) / 5 - 1);
+      const kv = seq(ks[0] * ks[1] * 3 * 4, (i) => ((i * 5) % 13) / 6 - 1);
+      const bv = [0.1, -0.2, 0.3, -0.4];
+      const ref = referenceConv(xv, xs, kv, ks, bv, stride, 1, padding);
+      const x = tf.tensor4d(xv, xs);
+      const before = tf.memory().numTensors;
+      const y = withVariableStore(store, () =>
+        conv2d(x, 4, kernel, {
+          stride,
+          padding,
+          weightsInitializer: constantInitializer(kv),
+          biasesInitializer: constantInitializer(bv),
+        }),
+      );
+      expect(y.shape).toEqual(ref.shape);
+      const got = y.dataSync();
+      ref.values.forEach((v, i) => expect(got[i]).toBeCloseTo(Math.max(v, 0), 4));
+      // Gradients for x, weights and biases against the same layer spelled with tf.conv2d.
+      const w = store.get('Conv/weights') as tf.Variable;
+      const b = store.get('Conv/biases') as tf.Variable;
+      const dy = tf.tensor(
+        seq(y.size, (i) => ((i * 3) % 7) / 3 - 1),
+        y.shape,
+      );
+      const xVar = tf.variable(x);
+      const layerGrads = tf.variableGrads(() => {
+        const out = withVariableStore(store, () =>
+          conv2d(xVar, 4, kernel, { stride, padding, reuse: true, scope: 'Conv' }),
+        );
+        return tf.sum(tf.mul(out, dy));
+      }, [xVar, w, b]);
+      const plainGrads = tf.variableGrads(() => {
+        const out = tf.relu(
+          tf.add(
+            tf.conv2d(xVar, w as tf.Tensor4D, stride, padding === 'SAME' ? 'same' : 'valid'),
+            b,
+          ),
+        );
+        return tf.sum(tf.mul(out, dy));
+      }, [xVar, w, b]);
+      for (const v of [xVar, w, b]) {
+        const a = layerGrads.grads[v.name]?.dataSync() ?? new Float32Array();
+        const e = plainGrads.grads[v.name]?.dataSync() ?? new Float32Array();
+        expect(a.length).toBe(v.size);
+        e.forEach((ev, i) => expect(a[i]).toBeCloseTo(ev, 4));
+      }
+      tf.dispose([
+        y,
+        dy,
+        layerGrads.value,
+        plainGrads.value,
+        ...Object.values(layerGrads.grads),
+        ...Object.values(plainGrads.grads),
+        xVar,
+      ]);
+      expect(tf.memory().numTensors).toBe(before + 2); // the layer's weights and biases
+      tf.dispose(x);
+    },
+  );
+
   it('creates weights [kh,kw,in,out] and biases [out] under Conv, Conv_1, ...', () => {
     const x = tf.zeros([1, 5, 5, 3]);
     withVariableStore(store, () =>
