@@ -11,7 +11,7 @@ import { latestCheckpoint } from '@tfslim/checkpoint';
 import { fullyConnected } from '@tfslim/layers';
 import { createTrainOp, train } from '@tfslim/learning';
 import { meanSquaredError } from '@tfslim/losses';
-import { MemoryFileStore, exportFiles } from '@tfslim/storage';
+import { IndexedDbFileStore, MemoryFileStore, exportFiles } from '@tfslim/storage';
 import { VariableStore, variableScope, withVariableStore } from '@tfslim/variables';
 
 const $ = (id) => document.getElementById(id);
@@ -21,7 +21,8 @@ window.tfslimResult = result;
 async function main() {
   // Vite serves the .wasm files under hashed names; tell tfjs-backend-wasm where they are.
   // (?wasm=missing points it at a folder without them: the report then says they are not served.)
-  const missing = new URLSearchParams(location.search).get('wasm') === 'missing';
+  const query = new URLSearchParams(location.search);
+  const missing = query.get('wasm') === 'missing';
   const report = await selectBackend({
     ...(missing ? { require: 'wasm' } : { prefer: ['wasm', 'cpu'] }),
     wasmPaths: missing
@@ -53,11 +54,16 @@ async function main() {
   const trainOp = createTrainOp((_l, x, y) => meanSquaredError(model(x), y), tf.train.adam(0.02), {
     store: vars,
   });
-  const fileStore = new MemoryFileStore();
+  // ?store=indexeddb keeps the files across reloads (and a reload resumes training).
+  const fileStore =
+    query.get('store') === 'indexeddb'
+      ? new IndexedDbFileStore('tfslim-example')
+      : new MemoryFileStore();
+  result.store = fileStore.kind;
   function* batches() {
     for (;;) yield [xs, ys];
   }
-  await withVariableStore(vars, () =>
+  const trained = await withVariableStore(vars, () =>
     train(trainOp, '/train', {
       data: batches(),
       numberOfSteps: 150,
@@ -72,6 +78,8 @@ async function main() {
       },
     }),
   );
+  result.restoredFrom = trained.restoredFrom;
+  result.steps = trained.steps;
   result.latest = await latestCheckpoint('/train', { store: fileStore });
   for (const f of await exportFiles(fileStore, '/train')) {
     result.files.push({ name: f.name, bytes: f.bytes.length });

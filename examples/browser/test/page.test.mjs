@@ -131,3 +131,27 @@ test('a page whose .wasm files are not served is told so', { skip }, async (t) =
     /not served \(GET \/no-wasm-here\/tfjs-backend-wasm(-simd)?\.wasm: HTTP 404\)/,
   );
 });
+
+test(
+  'an IndexedDbFileStore keeps the checkpoints across page loads: the second load resumes',
+  { skip },
+  async (t) => {
+    const first = (await run('?store=indexeddb')).result;
+    assert.equal(first.error, null, first.error ?? '');
+    assert.equal(first.store, 'indexeddb');
+    assert.equal(first.restoredFrom, null);
+    assert.equal(first.steps, 150);
+    assert.ok(first.losses.at(-1) < first.losses[0] / 5);
+    const second = (await run('?store=indexeddb')).result;
+    t.diagnostic(`second load: restored ${second.restoredFrom}, ran ${second.steps} steps`);
+    assert.equal(second.error, null, second.error ?? '');
+    assert.equal(second.restoredFrom, '/train/model.ckpt-150');
+    assert.equal(second.steps, 0);
+    assert.deepEqual(
+      second.files.map((f) => f.name).filter((n) => !n.includes('tfevents')),
+      first.files.map((f) => f.name).filter((n) => !n.includes('tfevents')),
+    );
+    // Two event files now: one per train call.
+    assert.equal(second.files.filter((f) => f.name.includes('tfevents')).length, 2);
+  },
+);

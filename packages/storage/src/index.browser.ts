@@ -2,6 +2,7 @@
 // names as index.ts, without Node's file system.
 export type { FileStore, FileStat, StoreFileHandle, StorePath, SyncFileStore } from './types.js';
 export { MemoryFileStore } from './memory-store.js';
+export { IndexedDbFileStore } from './indexeddb-store.js';
 export { NodeFileStore, hostName } from './node-store-browser.js';
 export { defaultFileStore } from './default-browser.js';
 export { writeFileAtomic, tempNameFor } from './atomic.js';

@@ -2,6 +2,7 @@
 // same names): everything users may import is listed here.
 export type { FileStore, FileStat, StoreFileHandle, StorePath, SyncFileStore } from './types.js';
 export { MemoryFileStore } from './memory-store.js';
+export { IndexedDbFileStore } from './indexeddb-store.js';
 export { NodeFileStore, hostName } from './node-store.js';
 export { defaultFileStore } from './default-node.js';
 export { writeFileAtomic, tempNameFor } from './atomic.js';
