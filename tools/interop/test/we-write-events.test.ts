@@ -392,9 +392,9 @@ maybe('tfslim writes events, TensorBoard reads', () => {
             .map((p) => [
               p.wallTime,
               p.step,
-              (
-                p.value as { value: Array<{ left: number; right: number; count: number }> }
-              ).value.map((b) => [b.left, b.right, b.count]),
+              p.value.kind === 'histogram'
+                ? p.value.value.map((b) => [b.left, b.right, b.count])
+                : [],
             ]);
           expect({
             run,
@@ -417,7 +417,8 @@ maybe('tfslim writes events, TensorBoard reads', () => {
       expect(tags.writer!.gray!.samples).toBe(2);
       for (const tag of ['rgb', 'gray']) {
         const points = ours.get('writer')!.get(tag)!;
-        const v = points[0]!.value as { value: { images: Uint8Array[] } };
+        const v = points[0]!.value;
+        if (v.kind !== 'image') throw new Error(`${tag}: expected an image, got ${v.kind}`);
         for (const [sample, png] of v.value.images.entries()) {
           const q = new URLSearchParams({ run: 'writer', tag, sample: String(sample) });
           const list = await get<Array<{ wall_time: number; step: number; query: string }>>(
