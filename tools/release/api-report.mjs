@@ -95,7 +95,15 @@ const stale = [];
 const failed = [];
 try {
   for (const dir of packages) {
-    const { changed, ok, errors } = report(dir);
+    let outcome;
+    try {
+      outcome = report(dir);
+    } catch (error) {
+      // A missing build, or a dist rewritten by a build running at the same time.
+      failed.push(`${dir} (${error.message})`);
+      continue;
+    }
+    const { changed, ok, errors } = outcome;
     const file = `packages/${dir}/etc/${dir}.api.md`;
     if (changed && !update) stale.push(file);
     else if (!ok) failed.push(`${dir} (${errors} errors)`);
