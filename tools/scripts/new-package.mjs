@@ -31,6 +31,9 @@ const pkg = {
     url: 'git+https://github.com/tfslim/tfslim.git',
     directory: `packages/${name}`,
   },
+  keywords: ['tensorflow', 'tfjs', 'tf-slim', 'machine-learning'],
+  homepage: `https://github.com/tfslim/tfslim/tree/main/packages/${name}#readme`,
+  bugs: { url: 'https://github.com/tfslim/tfslim/issues' },
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.ts',
@@ -43,6 +46,9 @@ const pkg = {
     './internal/*': null,
   },
   files: ['dist', 'src', '!src/**/*.test.ts', '!src/**/*.test-helpers.ts'],
+  engines: { node: '>=20.19' },
+  // Published from CI with a provenance statement (CONTRIBUTING.md, Releasing).
+  publishConfig: { access: 'public', provenance: true },
   scripts: {
     build: 'tsup',
     typecheck: 'tsc --noEmit -p tsconfig.json',
@@ -74,4 +80,7 @@ export default defineConfig(libraryConfig());
 for (const [rel, text] of Object.entries(files)) writeFileSync(join(dir, rel), text);
 // Leave the new package as `npm run lint` wants it.
 spawnSync('npx', ['prettier', '--write', dir], { cwd: root, stdio: 'ignore' });
-console.log(`packages/${name} created; run \`npm install\` at the root to link it.`);
+console.log(
+  `packages/${name} created; run \`npm install\` at the root to link it, add a \`minor\` ` +
+    `changeset for @tfslim/${name} (its first release), and \`npm run api:update\` once it builds.`,
+);
