@@ -47,6 +47,8 @@ export interface TfTensorDump {
   shape: number[];
   file?: string;
   strings?: string[];
+  /** tf.cast of it to float32 or int32 (float16, bfloat16, float64, small ints). */
+  cast?: { dtype: string; file: string };
 }
 
 export interface TfCheckpointDump {

@@ -12,6 +12,7 @@ import {
   readCheckpointState,
   restore,
 } from '@tfslim/checkpoint';
+import { testBackends } from '@tfslim-internal/testing';
 import type { TfCheckpointDump } from './helpers.js';
 import { rawBytes, rawStrings, runScript, skipReason, tempDir } from './helpers.js';
 
@@ -114,6 +115,46 @@ maybe('TensorFlow writes, tfslim reads', () => {
     expect(Buffer.from((await v.data<'float32'>()).buffer).equals(want)).toBe(true);
     v.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('getTensor converts float16, bfloat16, float64 and small ints as tf.cast does, on every backend', async () => {
+    const reader = await CheckpointReader.open(dump.tf1.prefix);
+    const casts = dump.tf1.tensors.filter((t) => t.cast !== undefined);
+    expect(casts.map((t) => t.dtype).sort()).toEqual([
+      'bfloat16',
+      'float16',
+      'float64',
+      'int16',
+      'int8',
+      'uint8',
+    ]);
+    for (const backend of testBackends()) {
+      await selectBackend({ require: backend, env: {} });
+      const before = tf.memory().numTensors;
+      for (const t of casts) {
+        const x = await reader.getTensor(t.name);
+        const data = (await x.data()) as Float32Array | Int32Array;
+        const mine = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+        x.dispose();
+        expect({ backend, name: t.name, dtype: x.dtype }).toEqual({
+          backend,
+          name: t.name,
+          dtype: t.cast!.dtype,
+        });
+        const theirs = readFileSync(t.cast!.file);
+        expect({
+          backend,
+          name: t.name,
+          hex: mine.toString('hex'),
+        }).toEqual({
+          backend,
+          name: t.name,
+          hex: theirs.toString('hex'),
+        });
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    await selectBackend({ require: 'cpu', env: {} });
   });
 
   it('sharded Saver: three data files, every tensor from its shard', async () => {

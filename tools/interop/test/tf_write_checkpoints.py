@@ -33,6 +33,14 @@ def dump(label, prefix):
             with open(path, "wb") as f:
                 f.write(np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<")).tobytes())
             entry["file"] = path
+            # What a tfjs tensor of it holds, as TF casts it: float32 or int32.
+            cast = {"float16": tf.float32, "bfloat16": tf.float32, "float64": tf.float32,
+                    "int8": tf.int32, "uint8": tf.int32, "int16": tf.int32}.get(dtype)
+            if cast is not None:
+                cast_path = os.path.join(raw_dir, "%d-cast.bin" % i)
+                with open(cast_path, "wb") as f:
+                    f.write(tf.cast(value, cast).numpy().astype("<" + cast.as_numpy_dtype().dtype.str[1:]).tobytes())
+                entry["cast"] = {"dtype": cast.name, "file": cast_path}
         tensors.append(entry)
     return {"prefix": prefix, "tensors": tensors}
 
