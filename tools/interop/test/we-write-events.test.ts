@@ -75,6 +75,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 // The values logged by the SummaryWriter run, kept to compare with what TensorBoard serves.
 const LOSS = Array.from({ length: 10 }, (_, s) => 1 / (s + 1));
+// NaN and infinities are logged as they are (a diverging run must show as such).
+const ODD = [NaN, Infinity, -Infinity, -0];
 const ACC: Array<[number, number]> = [
   [0, 0.25],
   [5, 0.75],
@@ -113,6 +115,7 @@ maybe('tfslim writes events, TensorBoard reads', () => {
     const w = new SummaryWriter(writerDir);
     LOSS.forEach((v, s) => w.scalar('loss', v, s));
     for (const [s, v] of ACC) w.scalar('metrics/accuracy', v, s);
+    ODD.forEach((v, s) => w.scalar('odd', v, s));
     for (const [s, v] of WEIGHTS) w.histogram('weights', v, s);
     w.histogram('constant', CONSTANT, 2);
     w.image('rgb', { shape: [4, 4, 3], data: RGB }, 1);
@@ -228,6 +231,7 @@ maybe('tfslim writes events, TensorBoard reads', () => {
         'loss',
         'metrics/accuracy',
         'notes',
+        'odd',
         'rgb',
         'weights',
       ]);
@@ -239,6 +243,7 @@ maybe('tfslim writes events, TensorBoard reads', () => {
         gray: 'images',
         loss: 'scalars',
         'metrics/accuracy': 'scalars',
+        odd: 'scalars',
         notes: 'text',
         rgb: 'images',
         weights: 'histograms',
@@ -257,6 +262,11 @@ maybe('tfslim writes events, TensorBoard reads', () => {
       expect(loss.every((e) => e.tensor.dtype === 'float32' && e.tensor.shape.length === 0)).toBe(
         true,
       );
+      const odd = tb.writer!.tensors.odd!.events;
+      expect(odd.map((e) => [e.step, fromPy(e.tensor.values![0]!)])).toEqual(
+        ODD.map((v, s) => [s, v]),
+      );
+      expect(Object.is(fromPy(odd[3]!.tensor.values![0]!), -0)).toBe(true);
       const acc = tb.writer!.tensors['metrics/accuracy']!.events;
       expect(acc.map((e) => [e.step, fromPy(e.tensor.values![0]!)])).toEqual(
         ACC.map(([s, v]) => [s, Math.fround(v)]),
