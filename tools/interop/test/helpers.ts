@@ -21,9 +21,21 @@ export function runScript<T>(script: string, input: unknown): T {
   });
 }
 
-export function tempDir(tag: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), `tfslim-interop-${tag}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+/**
+ * A temp dir made on first use of `path` (a skipped suite, whose afterAll never runs, makes
+ * none); `remove()` deletes it.
+ */
+export function tempDir(tag: string): { readonly path: string; remove(): void } {
+  let made: string | undefined;
+  return {
+    get path(): string {
+      made ??= mkdtempSync(join(tmpdir(), `tfslim-interop-${tag}-`));
+      return made;
+    },
+    remove(): void {
+      if (made !== undefined) rmSync(made, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The little-endian bytes of a raw numeric tensor (exactly what TF stores). */

@@ -95,8 +95,6 @@ const NOTES: Array<[number, string]> = [
 
 maybe('tfslim writes events, TensorBoard reads', () => {
   const tmp = tempDir('tb');
-  const writerDir = join(tmp.path, 'writer');
-  const trainDir = join(tmp.path, 'train');
   let tb: Record<string, TbRun>;
   const ours = new Map<string, Map<string, Point[]>>();
   let server: ChildProcess | undefined;
@@ -112,7 +110,7 @@ maybe('tfslim writes events, TensorBoard reads', () => {
 
   beforeAll(async () => {
     await selectBackend({ require: 'cpu', env: {} });
-    const w = new SummaryWriter(writerDir);
+    const w = new SummaryWriter(join(tmp.path, 'writer'));
     LOSS.forEach((v, s) => w.scalar('loss', v, s));
     for (const [s, v] of ACC) w.scalar('metrics/accuracy', v, s);
     ODD.forEach((v, s) => w.scalar('odd', v, s));
@@ -140,7 +138,7 @@ maybe('tfslim writes events, TensorBoard reads', () => {
       [1, 1],
     ]);
     const y = tf.tensor2d([[1], [3], [-2], [0]]);
-    await train(op, trainDir, {
+    await train(op, join(tmp.path, 'train'), {
       data: (function* (): Generator<[tf.Tensor, tf.Tensor]> {
         for (;;) yield [x, y];
       })(),
