@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/coverage/**', '**/*.wasm'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.venv/**',
+      '**/.nx/**',
+      '**/coverage/**',
+      '**/*.wasm',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
