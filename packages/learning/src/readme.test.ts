@@ -1,29 +1,23 @@
-// The README's example runs as written (imports turned into requires, so it runs from the
-// sources under jest; its logdir moved to a fresh temp dir) and prints what the README says.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// The README's example runs as written (its logdir moved to a fresh temp dir) and prints what
+// the README says.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { format } from 'node:util';
+import { codeBlocks, readReadme, runExample } from '@tfslim-internal/testing';
 
 it('README example prints what the README says', async () => {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  const printed = /```text\n([\s\S]*?)```/.exec(readme)?.[1];
+  const readme = readReadme(__dirname);
+  const [code] = codeBlocks(readme, 'js');
+  const [printed] = codeBlocks(readme, 'text');
   if (code === undefined || printed === undefined)
     throw new Error('README: example or output missing');
   const logdir = mkdtempSync(join(tmpdir(), 'tfslim-learning-readme-'));
-  const body = code
-    .replace(/import \* as (\w+) from '([^']+)';/g, "const $1 = require('$2');")
-    .replace(/import \{([^}]*)\} from '([^']+)';/g, "const {$1} = require('$2');")
-    .replace("'/tmp/tfslim-learning-demo'", JSON.stringify(logdir));
-  expect(body).not.toMatch(/^import /m);
-  const lines: string[] = [];
-  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
-    ...args: string[]
-  ) => (...values: unknown[]) => Promise<void>;
-  const run = new AsyncFunction('require', 'console', body);
+  let lines: string[];
   try {
-    await run(require, { log: (...a: unknown[]) => lines.push(format(...a)) });
+    lines = await runExample(
+      code.replace("'/tmp/tfslim-learning-demo'", JSON.stringify(logdir)),
+      require,
+    );
   } finally {
     rmSync(logdir, { recursive: true, force: true });
   }

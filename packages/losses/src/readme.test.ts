@@ -1,28 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { transformSync } from '@swc/core';
+import { codeBlocks, readReadme, runExample as runWith } from '@tfslim-internal/testing';
 
-// The README's TypeScript examples, run as written: transpiled by swc (TypeScript and ESM
-// imports to CommonJS), wrapped in an async function for its top-level await, and given this
-// test's `require`, so '@tfslim/losses' resolves to these sources.
-const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-
-/** Runs one example and returns what it logged. */
-async function runExample(source: string): Promise<string[]> {
-  const { code } = transformSync(source, {
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  const lines: string[] = [];
-  const log = (...args: unknown[]) => lines.push(args.join(' '));
-  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
-    ...args: string[]
-  ) => (...values: unknown[]) => Promise<void>;
-  const run = new AsyncFunction('require', 'exports', 'module', 'console', code);
-  await run(require, {}, { exports: {} }, { log });
-  return lines;
-}
+// The README's TypeScript examples, run as written, with this test's `require` so
+// '@tfslim/losses' resolves to these sources.
+const readme = readReadme(__dirname);
+const examples = codeBlocks(readme, 'ts');
+const runExample = (source: string) => runWith(source, require);
 
 it('the README example runs and prints what the README says', async () => {
   const lines = await runExample(examples[0]!);

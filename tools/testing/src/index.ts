@@ -3,3 +3,4 @@ export type { TestBackend } from './backends.js';
 export { runPython } from './python.js';
 export type { PythonOptions } from './python.js';
 export { tfUnavailableReason, venvDir, venvPython, REPO_ROOT } from './venv.js';
+export { codeBlocks, promisedOutput, readReadme, runExample } from './readme.js';
