@@ -44,8 +44,12 @@ const SETTINGS_FILE = 'settings.json';
 const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the user stands: npm sets INIT_CWD for `npm start -w`, which runs in the example's folder. */
 const userCwd = process.env['INIT_CWD'] ?? process.cwd();
-/** A path as the user would type it from where they stand. */
-const shown = (p: string): string => path.relative(userCwd, path.resolve(p)) || '.';
+/** A path as the user would type it from where they stand (absolute when it is outside). */
+const shown = (p: string): string => {
+  const abs = path.resolve(p);
+  const rel = path.relative(userCwd, abs);
+  return rel.startsWith('..') ? abs : rel || '.';
+};
 
 const USAGE = `Usage: npm start -w @tfslim/example-mnist-seed -- [options]
 
