@@ -42,7 +42,8 @@ for (const line of text.split('\n')) {
     totals[kind] += Number(node[2]);
   }
 }
-console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+// Per-backend lines first: the total is the log's closing line.
 for (const [backend, t] of byBackend) {
   console.log(`  on ${backend}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
 }
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
