@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export type TestBackend = 'cpu' | 'wasm' | 'tensorflow';
@@ -26,8 +25,9 @@ function bindingFiles(pkgDir: string): string[] {
 
 /**
  * Loads tfjs-node in a child process (a broken binding can crash the process that loads it) and
- * runs one matmul on the `tensorflow` backend. The answer is cached in the OS temp dir, keyed by
- * the binding files' paths, sizes and times, so each jest worker does not pay ~2 s again.
+ * runs one matmul on the `tensorflow` backend. The answer is cached beside the binding (in
+ * tfjs-node's folder, so it goes with node_modules and leaves nothing in /tmp), keyed by the
+ * binding files' paths, sizes and times, so each jest worker does not pay ~2 s again.
  */
 function loadCheck(pkgDir: string, files: string[]): string | null {
   const key = createHash('sha256')
@@ -39,10 +39,13 @@ function loadCheck(pkgDir: string, files: string[]): string | null {
     )
     .digest('hex')
     .slice(0, 16);
-  const cacheFile = join(tmpdir(), `tfslim-native-check-${key}.json`);
+  const cacheFile = join(pkgDir, '.tfslim-native-check.json');
   try {
-    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { reason: string | null };
-    return cached.reason;
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+      key: string;
+      reason: string | null;
+    };
+    if (cached.key === key) return cached.reason;
   } catch {
     // not checked yet
   }
@@ -64,7 +67,7 @@ function loadCheck(pkgDir: string, files: string[]): string | null {
     reason = `@tensorflow/tfjs-node is installed but does not load (${SETUP}): ${line.trim()}`;
   }
   try {
-    writeFileSync(cacheFile, JSON.stringify({ reason }));
+    writeFileSync(cacheFile, JSON.stringify({ key, reason }));
   } catch {
     // a read-only temp dir only costs the check again
   }
