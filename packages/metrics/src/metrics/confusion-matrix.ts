@@ -24,6 +24,33 @@ export function classIdCheck(numClasses: number): NonNullable<StateSpec['check']
 }
 
 /**
+ * One batch's prediction and label class ids, flattened, with their weights (null: all 1) and
+ * which pairs have both ids in [0, C): the shared input of the class-count metrics.
+ */
+export function classIdPairs(
+  fn: string,
+  numClasses: number,
+  predictions: MetricInput,
+  labels: MetricInput,
+  weights: MetricInput | undefined,
+): { pid: tf.Tensor1D; lid: tf.Tensor1D; weights: tf.Tensor1D | null; valid: tf.Tensor1D } {
+  const [p, l] = alignPair(
+    fn,
+    toTensor(fn, 'predictions', predictions),
+    toTensor(fn, 'labels', labels),
+  );
+  const w = prepareWeights(fn, weights, l.shape);
+  const pid = tf.reshape(toClassIds(p), [-1]) as tf.Tensor1D;
+  const lid = tf.reshape(toClassIds(l), [-1]) as tf.Tensor1D;
+  return {
+    pid,
+    lid,
+    weights: w === null ? null : (tf.reshape(w, [-1]) as tf.Tensor1D),
+    valid: tf.logicalAnd(idsInRange(pid, numClasses), idsInRange(lid, numClasses)),
+  };
+}
+
+/**
  * One batch's weighted confusion matrix [C, C] (rows: labels, columns: predictions) and the
  * number of ids outside [0, C), which are left out of the matrix.
  */
@@ -34,15 +61,12 @@ export function confusionBatch(
   labels: MetricInput,
   weights: MetricInput | undefined,
 ): { matrix: tf.Tensor; invalid: tf.Tensor } {
-  const [p, l] = alignPair(
-    fn,
-    toTensor(fn, 'predictions', predictions),
-    toTensor(fn, 'labels', labels),
-  );
-  const w = prepareWeights(fn, weights, l.shape);
-  const pid = tf.reshape(toClassIds(p), [-1]);
-  const lid = tf.reshape(toClassIds(l), [-1]);
-  const valid = tf.logicalAnd(idsInRange(pid, numClasses), idsInRange(lid, numClasses));
+  const {
+    pid,
+    lid,
+    weights: w,
+    valid,
+  } = classIdPairs(fn, numClasses, predictions, labels, weights);
   const cells = numClasses * numClasses;
   // Out-of-range pairs go to an extra bucket that is sliced off.
   const index = tf.where(
@@ -50,11 +74,7 @@ export function confusionBatch(
     tf.add(tf.mul(lid, tf.scalar(numClasses, 'int32')), pid),
     tf.fill(pid.shape, cells, 'int32'),
   );
-  const counts = tf.bincount(
-    index as tf.Tensor1D,
-    (w === null ? tf.tensor1d([]) : tf.reshape(w, [-1])) as tf.Tensor1D,
-    cells + 1,
-  );
+  const counts = tf.bincount(index as tf.Tensor1D, w ?? tf.tensor1d([]), cells + 1);
   return {
     matrix: tf.reshape(tf.slice(counts, [0], [cells]), [numClasses, numClasses]),
     invalid: tf.sum(tf.cast(tf.logicalNot(valid), 'float32')),

@@ -1,15 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  alignPair,
-  idsInRange,
-  positiveInt,
-  prepareWeights,
-  toClassIds,
-  toTensor,
-} from '../core/inputs.js';
+import { positiveInt } from '../core/inputs.js';
 import { StreamingMetric } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';
-import { classIdCheck, type NumClassesOptions } from './confusion-matrix.js';
+import { classIdCheck, classIdPairs, type NumClassesOptions } from './confusion-matrix.js';
 
 /**
  * Mean over the C classes of the per-class accuracy (TF `mean_per_class_accuracy`, slim
@@ -36,18 +29,15 @@ export function meanPerClassAccuracy(options: NumClassesOptions): Metric {
         invalid: { shape: [], reduce: 'sum', check: classIdCheck(numClasses) },
       },
       batch: (predictions, labels, weights) => {
-        const [p, l] = alignPair(
-          fn,
-          toTensor(fn, 'predictions', predictions),
-          toTensor(fn, 'labels', labels),
-        );
-        const w = prepareWeights(fn, weights, l.shape);
-        const pid = tf.reshape(toClassIds(p), [-1]);
-        const lid = tf.reshape(toClassIds(l), [-1]);
-        const valid = tf.logicalAnd(idsInRange(pid, numClasses), idsInRange(lid, numClasses));
+        const {
+          pid,
+          lid,
+          weights: w,
+          valid,
+        } = classIdPairs(fn, numClasses, predictions, labels, weights);
         // Invalid elements go to an extra bucket that is sliced off.
         const index = tf.where(valid, lid, tf.fill(lid.shape, numClasses, 'int32')) as tf.Tensor1D;
-        const ones = w === null ? tf.ones(lid.shape) : tf.reshape(w, [-1]);
+        const ones = w ?? tf.ones(lid.shape);
         const hits = tf.mul(ones, tf.cast(tf.equal(pid, lid), 'float32'));
         const count = (x: tf.Tensor) =>
           tf.slice(tf.bincount(index, x as tf.Tensor1D, numClasses + 1), [0], [numClasses]);
