@@ -151,7 +151,11 @@ test(
       second.files.map((f) => f.name).filter((n) => !n.includes('tfevents')),
       first.files.map((f) => f.name).filter((n) => !n.includes('tfevents')),
     );
-    // Two event files now: one per train call.
-    assert.equal(second.files.filter((f) => f.name.includes('tfevents')).length, 2);
+    // Two event files now: one per train call, each load's named by its own page id (a page has
+    // no pid), so two loads in the same second never pick the same name.
+    const events = second.files.filter((f) => f.name.includes('tfevents')).map((f) => f.name);
+    assert.equal(events.length, 2);
+    const pageIds = events.map((name) => name.split('.').at(-2));
+    assert.notEqual(pageIds[0], pageIds[1], `event files of two loads: ${events.join(', ')}`);
   },
 );

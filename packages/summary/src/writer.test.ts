@@ -268,6 +268,34 @@ describe('SummaryWriter', () => {
     expect(readdirSync(dir)).toHaveLength(2);
     expect(readFileSync(a.file).length).toBe(40);
   });
+
+  it('skips a name another writer took (a second copy of the module, same pid, same second), never overwriting it', async () => {
+    const dir = tempDir();
+    // Two copies of this module (ESM and CJS builds loaded side by side) each count from 0.
+    const load = (): typeof SummaryWriter => {
+      let copy: typeof SummaryWriter | undefined;
+      jest.isolateModules(() => {
+        copy = (require('./writer') as { SummaryWriter: typeof SummaryWriter }).SummaryWriter;
+      });
+      return copy!;
+    };
+    const [First, Second] = [load(), load()];
+    const a = new First(dir);
+    a.text('owner', 'first', 0);
+    await a.flush();
+    const before = readFileSync(a.file);
+    const b = new Second(dir);
+    expect(b.file).not.toBe(a.file);
+    b.text('owner', 'second', 0);
+    await Promise.all([a.close(), b.close()]);
+    expect(readFileSync(a.file).subarray(0, before.length)).toEqual(before);
+    const owners = async (file: string): Promise<string[]> =>
+      (await collect(readEvents(file))).flatMap((e) =>
+        e.values.flatMap((v) => (v.kind === 'text' ? [String(v.value)] : [])),
+      );
+    expect(await owners(a.file)).toEqual(['first']);
+    expect(await owners(b.file)).toEqual(['second']);
+  });
 });
 
 describe.each(testBackends())('tfjs tensors on %s', (backend) => {

@@ -1,8 +1,8 @@
 // SummaryWriter: TensorBoard event files, on disk in Node or in any FileStore (in memory in a
 // page). Calls encode (or start reading a tensor) and return at once; a background drain
 // appends whole records to the file in call order.
-import type { FileStore, StoreFileHandle } from '@tfslim/storage';
-import { defaultFileStore, hostName } from '@tfslim/storage';
+import type { FileStore, StoreFileHandle, SyncFileStore } from '@tfslim/storage';
+import { defaultFileStore, errorCode, hostName } from '@tfslim/storage';
 import { zlibDeflate } from './png/deflate.js';
 import { SummaryWriterClosedError } from './errors.js';
 import {
@@ -97,6 +97,56 @@ const nodeProcess: (ExitHooks & { pid?: number }) | undefined =
     ? (process as unknown as ExitHooks & { pid?: number })
     : undefined;
 
+/** A random unsigned 32-bit id (crypto's where there is one). */
+function randomId(): number {
+  const crypto = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } })
+    .crypto;
+  if (typeof crypto?.getRandomValues === 'function') {
+    return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+  }
+  return Math.floor(Math.random() * 2 ** 32);
+}
+
+/**
+ * What tells this module's event files from those of other writers in the same second: the pid
+ * in Node, as TF does; in a page, which has none, an id drawn once per page load (a reload in
+ * the same second must not pick the previous load's name).
+ */
+const writerOrigin: number =
+  typeof nodeProcess?.pid === 'number' && nodeProcess.pid > 0 ? nodeProcess.pid : randomId();
+
+/** TF's event file name: `events.out.tfevents.<secs>.<host>.<pid or page id>.<n><suffix>`. */
+function nextEventFileName(filenameSuffix: string): string {
+  const secs = Math.floor(Date.now() / 1000);
+  return `events.out.tfevents.${secs}.${hostName()}.${writerOrigin}.${fileCounter++}${filenameSuffix}`;
+}
+
+/** Names tried before a writer gives up on finding a file name nobody has taken. */
+const MAX_NAME_TRIES = 100;
+
+/**
+ * Creates a new event file holding `header` in a synchronous store, under the next free name:
+ * a name another writer took (a second copy of this module, a reused pid) is skipped, never
+ * overwritten. Returns the file's path.
+ */
+function createEventFileSync(
+  store: FileStore,
+  sync: SyncFileStore,
+  logdir: string,
+  filenameSuffix: string,
+  header: Uint8Array,
+): string {
+  for (let tries = 1; ; tries++) {
+    const file = store.path.join(logdir, nextEventFileName(filenameSuffix));
+    try {
+      sync.create(file, header);
+      return file;
+    } catch (e) {
+      if (errorCode(e) !== 'EEXIST' || tries >= MAX_NAME_TRIES) throw e;
+    }
+  }
+}
+
 /** Starts reading a tensor-like, refusing tfjs tensors already disposed (they would fail later). */
 function startRead(
   method: string,
@@ -175,18 +225,16 @@ export class SummaryWriter {
     this.maxQueue = maxQueue;
     const store = options.store ?? defaultFileStore();
     this.store = store;
-    const secs = Math.floor(Date.now() / 1000);
-    const pid = nodeProcess?.pid ?? 0;
-    const name = `events.out.tfevents.${secs}.${hostName()}.${pid}.${fileCounter++}${filenameSuffix}`;
-    this.file = store.path.join(logdir, name);
     const header = frameRecord(encodeFileVersionEvent(Date.now() / 1000));
-    if (store.sync !== undefined) {
+    const { sync } = store;
+    if (sync !== undefined) {
       // Created exclusively with its header record before returning, so the file is valid
       // from the start; then opened for appending.
-      store.sync.mkdir(logdir);
-      store.sync.create(this.file, header);
+      sync.mkdir(logdir);
+      this.file = createEventFileSync(store, sync, logdir, filenameSuffix, header);
       this.fd = store.open(this.file, 'a');
     } else {
+      this.file = store.path.join(logdir, nextEventFileName(filenameSuffix));
       const file = this.file;
       this.fd = store
         .mkdir(logdir)
