@@ -272,14 +272,14 @@ describe('SummaryWriter', () => {
   it('skips a name another writer took (a second copy of the module, same pid, same second), never overwriting it', async () => {
     const dir = tempDir();
     // Two copies of this module (ESM and CJS builds loaded side by side) each count from 0.
-    const load = (): typeof SummaryWriter => {
+    const load = async (): Promise<typeof SummaryWriter> => {
       let copy: typeof SummaryWriter | undefined;
-      jest.isolateModules(() => {
-        copy = (require('./writer') as { SummaryWriter: typeof SummaryWriter }).SummaryWriter;
+      await jest.isolateModulesAsync(async () => {
+        copy = (await import('./writer')).SummaryWriter;
       });
       return copy!;
     };
-    const [First, Second] = [load(), load()];
+    const [First, Second] = [await load(), await load()];
     const a = new First(dir);
     a.text('owner', 'first', 0);
     await a.flush();
