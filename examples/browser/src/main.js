@@ -12,7 +12,12 @@ import { fullyConnected } from '@tfslim/layers';
 import { createTrainOp, train } from '@tfslim/learning';
 import { meanSquaredError } from '@tfslim/losses';
 import { IndexedDbFileStore, MemoryFileStore, exportFiles } from '@tfslim/storage';
-import { VariableStore, variableScope, withVariableStore } from '@tfslim/variables';
+import {
+  VariableStore,
+  variableScope,
+  withVariableStore,
+  xavierInitializer,
+} from '@tfslim/variables';
 
 const $ = (id) => document.getElementById(id);
 const result = { backend: null, losses: [], files: [], latest: null, error: null };
@@ -45,10 +50,18 @@ async function main() {
     const [a, b] = tf.split(xs, 2, 1);
     return tf.add(tf.sin(tf.mul(a, 3)), tf.square(b));
   });
+  // Seeded initial weights: every load (and every test run) trains the same way.
   const model = (x) =>
     variableScope('mlp', () => {
-      const h = fullyConnected(x, 32, { scope: 'fc1' });
-      return fullyConnected(h, 1, { scope: 'fc2', activation: null });
+      const h = fullyConnected(x, 32, {
+        scope: 'fc1',
+        weightsInitializer: xavierInitializer({ seed: 1 }),
+      });
+      return fullyConnected(h, 1, {
+        scope: 'fc2',
+        activation: null,
+        weightsInitializer: xavierInitializer({ seed: 2 }),
+      });
     });
   const vars = new VariableStore();
   const trainOp = createTrainOp((_l, x, y) => meanSquaredError(model(x), y), tf.train.adam(0.02), {

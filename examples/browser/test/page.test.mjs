@@ -143,6 +143,7 @@ test(
     assert.equal(first.steps, 150);
     assert.ok(first.losses.at(-1) < first.losses[0] / 5);
     const second = (await run('?store=indexeddb')).result;
+    t.diagnostic(`first load: losses ${first.losses.map((l) => l.toFixed(4)).join(' ')}`);
     t.diagnostic(`second load: restored ${second.restoredFrom}, ran ${second.steps} steps`);
     assert.equal(second.error, null, second.error ?? '');
     assert.equal(second.restoredFrom, '/train/model.ckpt-150');
