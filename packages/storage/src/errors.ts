@@ -62,6 +62,18 @@ const VERBS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * What an error code means and what to do about it, as the stores' messages say it
+ * (undefined for a code without an explanation here).
+ *
+ * @example
+ * explainErrorCode('ENOSPC'); // { what: 'no space left on the device', fix: 'Free space on that disk, or write elsewhere' }
+ */
+export function explainErrorCode(code: string): { what: string; fix: string } | undefined {
+  const found = EXPLAIN[code];
+  return found === undefined ? undefined : { what: found[0], fix: found[1] };
+}
+
+/**
  * `e` as a {@link FileStoreError} naming `path` and `operation` (an error that already is one
  * is returned as it is; one without a code is returned unchanged). Stores call this so that a
  * full disk reads `NodeFileStore.write: expected to write /run/x, got ENOSPC (no space left on

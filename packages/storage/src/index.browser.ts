@@ -8,5 +8,5 @@ export { defaultFileStore } from './default-browser.js';
 export { writeFileAtomic, tempNameFor } from './atomic.js';
 export { exportFiles } from './export.js';
 export type { ExportedFile } from './export.js';
-export { FileStoreError, asFileStoreError, errorCode } from './errors.js';
+export { FileStoreError, asFileStoreError, errorCode, explainErrorCode } from './errors.js';
 export { posixPath } from './posix-path.js';
