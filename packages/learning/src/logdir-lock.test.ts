@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import { readCheckpointState } from '@tfslim/checkpoint';
+import { CheckpointWriteError, readCheckpointState } from '@tfslim/checkpoint';
 import { fullyConnected } from '@tfslim/layers';
 import { meanSquaredError } from '@tfslim/losses';
-import { MemoryFileStore } from '@tfslim/storage';
+import { MemoryFileStore, type StoreFileHandle } from '@tfslim/storage';
 import { VariableStore, variableScope } from '@tfslim/variables';
 import { createTrainOp, LogdirLockedError, train, type TrainOp } from './index.js';
 
@@ -166,5 +166,48 @@ describe('train holds a lock on its logdir', () => {
     }).catch((x: unknown) => x);
     expect((e as Error).message).toBe('boom');
     expect(await fileStore.stat(LOCK)).toBeUndefined();
+  });
+
+  it('a full disk mid-training: the error names the checkpoint and the intact one; the lock is released', async () => {
+    class FullDisk extends MemoryFileStore {
+      full = false;
+      override async open(file: string, flags: 'r' | 'wx' | 'ax' | 'a'): Promise<StoreFileHandle> {
+        const fh = await super.open(file, flags);
+        const write: StoreFileHandle['write'] = async (bytes, position) => {
+          if (this.full && file.includes('.data-')) {
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+              code: 'ENOSPC',
+            });
+          }
+          return fh.write(bytes, position);
+        };
+        return { ...fh, write };
+      }
+    }
+    const fileStore = new FullDisk();
+    const e = await train(newOp(), LOGDIR, {
+      data: batches(),
+      numberOfSteps: 10,
+      saveIntervalSteps: 2,
+      fileStore,
+      ...quiet,
+      trainStepFn: (op, batch, { globalStep }) => {
+        if (globalStep === 4) fileStore.full = true;
+        return op(...batch);
+      },
+    }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CheckpointWriteError);
+    expect((e as Error).message).toContain(
+      `got ENOSPC (no space left on the device). The latest checkpoint, ${LOGDIR}/model.ckpt-4, is intact.`,
+    );
+    expect(await fileStore.stat(LOCK)).toBeUndefined();
+    fileStore.full = false;
+    const again = await train(newOp(), LOGDIR, {
+      data: batches(),
+      numberOfSteps: 8,
+      fileStore,
+      ...quiet,
+    });
+    expect(again.restoredFrom).toBe(`${LOGDIR}/model.ckpt-4`);
   });
 });
