@@ -147,7 +147,9 @@ export class V1FormatError extends CheckpointFormatError {
 export class CheckpointWriteError extends CheckpointError {
   constructor(
     d: Omit<CheckpointErrorDetails, 'code'>,
+    /** The file system's code: `ENOSPC`, `EDQUOT`, `EACCES`, `EROFS`, `ENOTDIR`, ... */
     readonly storeCode: string,
+    /** The latest checkpoint, left as it was by the failed save (null when none). */
     readonly intact: string | null,
     cause: unknown,
   ) {

@@ -31,7 +31,9 @@ export interface LogdirLockHolder {
  */
 export class LogdirLockedError extends LearningError {
   constructor(
+    /** The lock file (`<logdir>/train.lock`): delete it if its holder is gone. */
     readonly lockFile: string,
+    /** The trainer holding the logdir, as the lock file says (null when unreadable). */
     readonly holder: LogdirLockHolder | null,
     why: string,
   ) {
