@@ -3,7 +3,7 @@
  * `TRUNCATED`, `BAD_MAGIC`, `BAD_CRC`, `CORRUPT`: the bytes are damaged; `V1_FORMAT`,
  * `UNSUPPORTED_DTYPE`, `UNSUPPORTED`: valid but not readable here; `OUT_OF_RANGE`: a value
  * does not fit the tfjs dtype it converts to; `INVALID_ARGUMENT`: the caller passed
- * something unusable.
+ * something unusable; `WRITE_FAILED`: a save could not write its files.
  */
 export type CheckpointErrorCode =
   | 'NOT_FOUND'
@@ -15,7 +15,8 @@ export type CheckpointErrorCode =
   | 'UNSUPPORTED_DTYPE'
   | 'UNSUPPORTED'
   | 'OUT_OF_RANGE'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'WRITE_FAILED';
 
 /** Where and what: the parts every checkpoint error message is built from. */
 export interface CheckpointErrorDetails {
@@ -129,6 +130,32 @@ export class V1FormatError extends CheckpointFormatError {
       fix: 'Re-save it with Python TensorFlow (tf.compat.v1.train.Saver writes V2 by default), then load the new prefix',
     });
     this.name = 'V1FormatError';
+  }
+}
+
+/**
+ * A save could not write its files (a full disk, no permission, a read-only file system).
+ * `file` is the file it was writing, `storeCode` the file system's code (`ENOSPC`, `EACCES`,
+ * `EROFS`, ...), and `intact` the latest checkpoint, which the failed save left as it was
+ * (null when there was none). The error it wraps is its `cause`.
+ *
+ * @example
+ * try { await saveCheckpoint(dir, vars, { globalStep }); } catch (e) {
+ *   if (e instanceof CheckpointWriteError && e.storeCode === 'ENOSPC') console.error('disk full; still have', e.intact);
+ * }
+ */
+export class CheckpointWriteError extends CheckpointError {
+  constructor(
+    d: Omit<CheckpointErrorDetails, 'code'>,
+    /** The file system's code: `ENOSPC`, `EDQUOT`, `EACCES`, `EROFS`, `ENOTDIR`, ... */
+    readonly storeCode: string,
+    /** The latest checkpoint, left as it was by the failed save (null when none). */
+    readonly intact: string | null,
+    cause: unknown,
+  ) {
+    super({ ...d, code: 'WRITE_FAILED' });
+    this.name = 'CheckpointWriteError';
+    this.cause = cause;
   }
 }
 

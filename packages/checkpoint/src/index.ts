@@ -47,5 +47,6 @@ export {
   CheckpointCorruptError,
   CheckpointFormatError,
   V1FormatError,
+  CheckpointWriteError,
 } from './errors.js';
 export type { CheckpointErrorCode } from './errors.js';

@@ -3,19 +3,22 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
+import { errorCode, explainErrorCode } from '@tfslim/storage';
 import type { NamedRawTensor } from './bundle-writer.js';
 import { validateRaw, writeBundle } from './bundle-writer.js';
 import type { CheckpointState } from './checkpoint-state.js';
 import {
   checkpointExists,
+  latestCheckpoint,
   readCheckpointState,
   resolveStatePath,
   writeCheckpointState,
 } from './checkpoint-state.js';
 import { tensorToRaw } from './convert.js';
 import type { RawTensor } from './dtypes.js';
-import { CheckpointError } from './errors.js';
+import { CheckpointError, CheckpointWriteError } from './errors.js';
 import { storeOf } from './fs-util.js';
+import { removeLeftovers } from './leftovers.js';
 import { indexFilename, isBundleFileOf } from './paths.js';
 import type { SaveableVariables } from './variables-input.js';
 import { toSaveEntries } from './variables-input.js';
@@ -184,6 +187,7 @@ async function saveLocked(
       snapshot[i] = [name, { dtype: 'float32', shape: [0], data: new Float32Array(0) }];
     }
   }
+  let state: CheckpointState | null;
   try {
     await store.mkdir(dir);
     await writeBundle(
@@ -191,11 +195,51 @@ async function saveLocked(
       tensors(),
       options.chunkBytes === undefined ? { store } : { store, chunkBytes: options.chunkBytes },
     );
+    state = await updateState(store, dir, prefix, maxToKeep, options.latestFilename);
+  } catch (e) {
+    throw await writeFailed(e, store, dir, prefix, options.latestFilename);
   } finally {
     for (const [, v] of snapshot) if (v instanceof tf.Tensor && !v.isDisposed) v.dispose();
   }
-  await updateState(store, dir, prefix, maxToKeep, options.latestFilename);
+  // What a saver killed here before left behind (never a checkpoint the state lists).
+  await removeLeftovers(store, dir, options.prefix ?? 'model.ckpt', state);
   return prefix;
+}
+
+/**
+ * A file-system failure of a save as a {@link CheckpointWriteError} that says which file,
+ * what happened, and which checkpoint is still the latest (the save changes nothing the
+ * state file points to until its own files are durable). Other errors pass through.
+ */
+async function writeFailed(
+  e: unknown,
+  store: FileStore,
+  dir: string,
+  prefix: string,
+  latestFilename: string | undefined,
+): Promise<unknown> {
+  const code = errorCode(e);
+  if (code === undefined || e instanceof CheckpointError) return e;
+  const stateOpts = latestFilename === undefined ? { store } : { store, latestFilename };
+  const intact = await latestCheckpoint(dir, stateOpts).catch(() => null);
+  const path = (e as { path?: unknown }).path;
+  const explained = explainErrorCode(code);
+  const kept =
+    intact === null
+      ? 'There was no earlier checkpoint in that directory'
+      : `The latest checkpoint, ${intact}, is intact`;
+  return new CheckpointWriteError(
+    {
+      fn: FN,
+      file: typeof path === 'string' ? path : prefix,
+      expected: `to write checkpoint ${prefix}`,
+      got: `${code}${explained === undefined ? '' : ` (${explained.what})`}`,
+      fix: `${kept}. ${explained?.fix ?? 'See the cause of this error'}, then save again`,
+    },
+    code,
+    intact,
+    e,
+  );
 }
 
 async function updateState(
@@ -204,7 +248,7 @@ async function updateState(
   prefix: string,
   maxToKeep: number,
   latestFilename?: string,
-): Promise<void> {
+): Promise<CheckpointState | null> {
   const stateOpts = latestFilename === undefined ? { store } : { store, latestFilename };
   let old: CheckpointState | null = null;
   try {
@@ -252,4 +296,7 @@ async function updateState(
     }
   }
   if (drop.length > 0) await store.syncDir(dir);
+  // The state as written, when the old one could be read (else it may have lost track of
+  // checkpoints, which must then not look like leftovers).
+  return old === null ? null : state;
 }

@@ -4,7 +4,12 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CheckpointReader, latestCheckpoint, readCheckpointState } from '../src/index.js';
+import {
+  CheckpointReader,
+  latestCheckpoint,
+  readCheckpointState,
+  saveCheckpoint,
+} from '../src/index.js';
 import { tmpDir } from './helpers.js';
 
 const KILLS_PER_DIR = 8;
@@ -132,4 +137,20 @@ it(`the latest checkpoint loads after each of ${KILLS_PER_DIR * DIRS} kills at r
   console.log(
     `crash test (${os.cpus().length} cpus): steps per run ${JSON.stringify(steps)}; ${orphans} temp files left mid-write; CRC32C ${[...crcImpls].join()}`,
   );
+  // The next save in each directory removes what the killed children left: their temporary
+  // files and the checkpoints the state no longer lists. What remains is exactly the state
+  // file and the files of the (at most maxToKeep) checkpoints it lists.
+  for (const [d, dir] of dirs.entries()) {
+    const step = steps[d]![KILLS_PER_DIR - 1]! + 1;
+    await saveCheckpoint(
+      dir,
+      { w: { dtype: 'float32', shape: [1], data: new Float32Array([step]) } },
+      { globalStep: step, maxToKeep: 3 },
+    );
+    const listed = (await readCheckpointState(dir))!.allModelCheckpointPaths;
+    expect(listed.length).toBeLessThanOrEqual(3);
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      ['checkpoint', ...listed.flatMap((p) => [`${p}.data-00000-of-00001`, `${p}.index`])].sort(),
+    );
+  }
 }, 120_000);

@@ -18,5 +18,7 @@ export type {
   CheckpointsIteratorOptions,
 } from './evaluation.js';
 export { NonFiniteLossError, LearningError } from './errors.js';
+export { LogdirLockedError } from './logdir-lock.js';
+export type { LogdirLockHolder } from './logdir-lock.js';
 export type { LogFn } from './log.js';
 export type { ProgressMode, ProgressStream } from './progress.js';

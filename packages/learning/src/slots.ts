@@ -76,10 +76,9 @@ export async function restoreOptimizerSlots(
   const temps: Array<{ name: string; variable: tf.Variable }> = [];
   for (const suffix of suffixes) {
     for (const v of vars) {
-      temps.push({
-        name: `${v.name}/${suffix}`,
-        variable: tf.variable(tf.zerosLike(v), false),
-      });
+      const zeros = tf.zerosLike(v);
+      temps.push({ name: `${v.name}/${suffix}`, variable: tf.variable(zeros, false) });
+      zeros.dispose();
     }
   }
   try {
@@ -102,17 +101,37 @@ export async function restoreOptimizerSlots(
     if (report.missing.length > 0) {
       return `optimizer slots not in ${prefix} (${report.missing.length} missing): fresh slots`;
     }
-    const iter = tf.scalar(step, 'int32');
-    try {
-      await optimizer.setWeights([
-        { name: 'iter', tensor: iter },
-        ...temps.map((t) => ({ name: t.name, tensor: t.variable })),
-      ]);
-    } finally {
-      iter.dispose();
-    }
+    await replaceSlots(optimizer, step, temps);
     return null;
   } finally {
     for (const t of temps) t.variable.dispose();
   }
+}
+
+/**
+ * Gives the optimizer copies of `slots` (setWeights makes its own variables of them) and
+ * disposes the slot variables they replace, which setWeights drops without disposing: each
+ * resume would otherwise leak one variable per slot.
+ */
+async function replaceSlots(
+  optimizer: tf.Optimizer,
+  step: number,
+  slots: ReadonlyArray<{ name: string; variable: tf.Variable }>,
+): Promise<void> {
+  const replaced: tf.Tensor[] = [];
+  for (const w of await optimizer.getWeights()) {
+    // 'iter' is a fresh scalar getWeights made for us; the rest are the optimizer's own slots.
+    if (w.name === 'iter') w.tensor.dispose();
+    else replaced.push(w.tensor);
+  }
+  const iter = tf.scalar(step, 'int32');
+  try {
+    await optimizer.setWeights([
+      { name: 'iter', tensor: iter },
+      ...slots.map((t) => ({ name: t.name, tensor: t.variable })),
+    ]);
+  } finally {
+    iter.dispose();
+  }
+  for (const t of replaced) t.dispose();
 }

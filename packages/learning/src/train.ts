@@ -7,6 +7,7 @@ import { GLOBAL_STEP_NAME } from '@tfslim/variables';
 import type { TrainOp } from './createTrainOp.js';
 import { LearningError } from './errors.js';
 import { logger, nowSecs, type LogFn } from './log.js';
+import { lockLogdir } from './logdir-lock.js';
 import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
 import { optimizerSlots, restoreOptimizerSlots } from './slots.js';
 
@@ -141,6 +142,8 @@ function nextTensorId(): number {
  * `global_step/sec`, the `summaries` callback's, gradient histograms with
  * `summarizeGradients`) and checkpoints `logdir/model.ckpt-<step>` at start and then every
  * interval (seconds or steps), and a final checkpoint. Returns the final loss and more.
+ * Holds `logdir/train.lock` while it runs: a second trainer on the same logdir is refused
+ * with `LogdirLockedError` (a lock left by a process that died is taken over).
  *
  * @example
  * const trainOp = createTrainOp((_l, x, y) => meanSquaredError(model(x), y), tf.train.sgd(0.1), { store });
@@ -156,14 +159,28 @@ export async function train<A extends unknown[]>(
   logdir: string,
   options: TrainOptions<A> = {},
 ): Promise<TrainResult> {
-  if (typeof trainOp !== 'function' || typeof trainOp.build !== 'function') {
-    throw new LearningError(
-      `train: expected a train op from createTrainOp, got ${typeof trainOp}. Create it with createTrainOp(lossFn, optimizer).`,
-    );
-  }
   if (typeof logdir !== 'string' || logdir.length === 0) {
     throw new LearningError(
       `train: expected logdir a directory path, got ${JSON.stringify(logdir)}. Pass e.g. 'runs/exp1'.`,
+    );
+  }
+  // One trainer per logdir: a second one would overwrite this one's checkpoints.
+  const lock = await lockLogdir(options.fileStore ?? defaultFileStore(), logdir);
+  try {
+    return await trainInLogdir(trainOp, logdir, options);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+async function trainInLogdir<A extends unknown[]>(
+  trainOp: TrainOp<A>,
+  logdir: string,
+  options: TrainOptions<A>,
+): Promise<TrainResult> {
+  if (typeof trainOp !== 'function' || typeof trainOp.build !== 'function') {
+    throw new LearningError(
+      `train: expected a train op from createTrainOp, got ${typeof trainOp}. Create it with createTrainOp(lossFn, optimizer).`,
     );
   }
   const { numberOfSteps, data } = options;

@@ -3,10 +3,10 @@
 export type { FileStore, FileStat, StoreFileHandle, StorePath, SyncFileStore } from './types.js';
 export { MemoryFileStore } from './memory-store.js';
 export { IndexedDbFileStore } from './indexeddb-store.js';
-export { NodeFileStore, hostName } from './node-store.js';
+export { NodeFileStore, hostName, processAlive } from './node-store.js';
 export { defaultFileStore } from './default-node.js';
 export { writeFileAtomic, tempNameFor } from './atomic.js';
 export { exportFiles } from './export.js';
 export type { ExportedFile } from './export.js';
-export { FileStoreError, errorCode } from './errors.js';
+export { FileStoreError, asFileStoreError, errorCode, explainErrorCode } from './errors.js';
 export { posixPath } from './posix-path.js';

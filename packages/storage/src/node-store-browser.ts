@@ -48,3 +48,9 @@ export function hostName(): string {
   const host = (globalThis as { location?: { hostname?: unknown } }).location?.hostname;
   return typeof host === 'string' && host !== '' ? host : 'browser';
 }
+
+/** Whether process `pid` runs on this machine: a page cannot tell (always undefined). */
+export function processAlive(pid: number): boolean | undefined {
+  void pid;
+  return undefined;
+}
