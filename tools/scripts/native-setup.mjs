@@ -5,12 +5,14 @@
 // 1. The venv: `.venv` at the repository root, or TFSLIM_TF_VENV. Made with `python3 -m venv`
 //    and `pip install tensorflow-cpu tensorboard` (from the offline indexes /opt/pypi* when they
 //    exist) unless it already imports both. If it cannot be made, this says why and exits 0:
-//    the suites still run on cpu and wasm and print why they skip TensorFlow.
+//    the suites still run on cpu and wasm and print why they skip TensorFlow. Under
+//    TFSLIM_REQUIRE naming `tf` (.ci/run) it exits 1 instead.
 // 2. tfjs-node: the root package.json denies its install script (it downloads libtensorflow,
 //    which fails offline), so its binding is missing after `npm ci`. When the binding does not
 //    load, this builds it with node-gyp against the C API in the venv's TensorFlow wheel
 //    (headers in tensorflow/include, libtensorflow_cc.so.2 + libtensorflow_framework.so.2):
 //    ~25 s. Nothing is done when the binding already loads (a connected machine's install).
+//    Under TFSLIM_REQUIRE naming `native`, a binding that cannot be made exits 1.
 //
 // Idempotent: a second run checks both and returns in seconds.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +20,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:f
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PARTS, requiredParts } from '../testing/required.cjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VENV = process.env.TFSLIM_TF_VENV ?? join(ROOT, '.venv');
@@ -208,6 +211,7 @@ function buildBinding(dir) {
   return null;
 }
 
+/** True when the binding loads (already, or after building it here). */
 function setupBinding(venvOk) {
   const dir = tfjsNodeDir();
   if (dir === null) {
@@ -215,19 +219,19 @@ function setupBinding(venvOk) {
       '@tensorflow/tfjs-node is not installed (it is a root devDependency): run `npm install`, ' +
         'then `npm run native:setup` again. The suites run on cpu and wasm without it.',
     );
-    return;
+    return false;
   }
   let problem = bindingProblem();
   if (problem === null) {
     log('@tensorflow/tfjs-node loads: the `tensorflow` backend is available');
-    return;
+    return true;
   }
   log(`@tensorflow/tfjs-node does not load yet (${problem})`);
   if (!venvOk) {
     warn(
       'cannot build the tfjs-node binding without the TensorFlow venv (see above); the suites skip `tensorflow`.',
     );
-    return;
+    return false;
   }
   const failure = buildBinding(dir);
   problem = failure ?? bindingProblem();
@@ -235,10 +239,25 @@ function setupBinding(venvOk) {
     warn(
       `the tfjs-node binding could not be made: ${problem}\n  The suites run on cpu and wasm and print why they skip \`tensorflow\`.`,
     );
-    return;
+    return false;
   }
   log('@tensorflow/tfjs-node built and loads: the `tensorflow` backend is available');
+  return true;
 }
 
+const required = requiredParts();
 const venvOk = makeVenv();
-setupBinding(venvOk);
+const bindingOk = setupBinding(venvOk);
+// Strict mode (TFSLIM_REQUIRE, set by .ci/run): a part the run requires but could not be made
+// fails here, before the tests, instead of letting its suites skip.
+const failed = [...(venvOk ? [] : ['tf']), ...(bindingOk ? [] : ['native'])].filter((part) =>
+  required.has(part),
+);
+if (failed.length > 0) {
+  console.error(
+    `native:setup: ERROR: TFSLIM_REQUIRE=${process.env.TFSLIM_REQUIRE} requires ` +
+      `${failed.map((part) => PARTS[part].what).join(' and ')}, which could not be made (see above). ` +
+      `Fix it and rerun \`npm run native:setup\`, or drop ${failed.join(',')} from TFSLIM_REQUIRE.`,
+  );
+  process.exit(1);
+}

@@ -9,14 +9,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chromiumPath, chromiumUnavailableReason } from '@tfslim-internal/testing/required.cjs';
 
 /* global document, window -- in functions that run in the page */
 
-const CHROMIUM = process.env.TFSLIM_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const root = fileURLToPath(new URL('..', import.meta.url));
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is missing (install it with apt-get install chromium; .ci/run does)`;
+// Under TFSLIM_REQUIRE naming chromium (.ci/run) a missing Chromium throws: the file fails.
+const skip = chromiumUnavailableReason() ?? false;
 if (skip) console.log(`# skipping the browser test: ${skip}`);
 
 const TYPES = {

@@ -2,13 +2,10 @@
 // here; skipped with the reason otherwise. A file of its own: tfjs-node registers its backend
 // once per module registry, and select.test.ts removes 'tensorflow' after each test.
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeUnavailableReason } from '@tfslim-internal/testing';
+import { describeWith } from '@tfslim-internal/testing';
 import { selectBackend } from './select.js';
 
-const reason = nativeUnavailableReason();
-if (reason !== null) console.warn(`skipping the native backend tests: ${reason}`);
-
-(reason === null ? describe : describe.skip)('selectBackend with the real tfjs-node', () => {
+describeWith('native', 'the native backend tests')('selectBackend with the real tfjs-node', () => {
   it('picks tensorflow first by default, with no kernel or gradient registration warnings', async () => {
     const warn = jest.spyOn(console, 'warn');
     try {

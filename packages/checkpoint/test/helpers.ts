@@ -2,14 +2,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fixturesDir, unavailable } from '@tfslim-internal/testing';
 
 /** `<repoRoot>/../shared/fixtures` */
-export const FIXTURES = path.resolve(__dirname, '../../../..', 'shared', 'fixtures');
-export const HAVE_FIXTURES = fs.existsSync(FIXTURES);
-if (!HAVE_FIXTURES) {
-  console.log(`checkpoint tests: skipping fixture tests, ${FIXTURES} is absent`);
-}
-/** describe, or describe.skip when the shared fixtures folder is absent. */
+export const FIXTURES = fixturesDir();
+export const HAVE_FIXTURES = unavailable('fixtures', 'checkpoint fixture tests') === null;
+/** describe, or describe.skip when the shared fixtures folder is absent (TFSLIM_REQUIRE: fails). */
 export const describeFixtures = HAVE_FIXTURES ? describe : describe.skip;
 
 export function fixture(...parts: string[]): string {

@@ -26,7 +26,7 @@ export { npairsLossMultilabel } from './losses/npairsLossMultilabel.js';
 export { liftedStructLoss } from './losses/liftedStructLoss.js';
 
 export type { CollectedLosses, LossEntry, TotalLossOptions } from './collection.js';
-export type { LossOptions, LossResult } from './options.js';
+export type { LabelCheckOptions, LossOptions, LossResult } from './options.js';
 export type { Weights } from './weights.js';
 export type { LogLossOptions } from './losses/logLoss.js';
 export type { HuberLossOptions } from './losses/huberLoss.js';

@@ -141,3 +141,25 @@ export function oneHotFix(predictions: tf.Tensor): string {
   const classes = predictions.shape[predictions.rank - 1] ?? 'C';
   return `labels look like class ids: one-hot encode them with tf.oneHot(tf.cast(labels.reshape([-1]), 'int32'), ${classes}).`;
 }
+
+/**
+ * The opt-in label check (`validateLabels: true`) of the losses whose labels are probabilities:
+ * every value in [0, 1]. TF computes these losses for any label without a word (sigmoid cross
+ * entropy of label 2 is negative, hinge of label 2 is 0.1), so the default keeps TF's numbers
+ * and reads nothing back; the check reads the labels once (`dataSync`), a host sync per step,
+ * and names the first bad value.
+ */
+export function checkUnitLabels(functionName: string, role: string, labels: tf.Tensor): void {
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? 0;
+    if (!(v >= 0 && v <= 1)) {
+      throw new LossInputError(
+        functionName,
+        `${role} in [0, 1] (validateLabels)`,
+        `${v} at flat index ${i}`,
+        'Fix the labels: 0 or 1 per class (or a probability), never a class id or NaN.',
+      );
+    }
+  }
+}

@@ -17,6 +17,16 @@ export interface LossOptions {
   addToCollection?: boolean;
 }
 
+/** The opt-in value check of losses whose labels are probabilities (one host read per call). */
+export interface LabelCheckOptions {
+  /**
+   * Check on the host that every label is in [0, 1] and throw a LossInputError naming the
+   * first that is not (default false: TF computes any label silently, and the check costs a
+   * `dataSync` per call; turn it on while debugging a data pipeline).
+   */
+  validateLabels?: boolean;
+}
+
 /**
  * What a loss returns for options `O`: a `tf.Scalar`, or a `tf.Tensor` of the losses' shape
  * when `O['reduction']` may be `Reduction.NONE`.

@@ -1,16 +1,16 @@
 // Test helpers: independent reference implementations (bitwise, from the definitions) and
 // fixture location.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
+import { fixturesDir, unavailable } from '@tfslim-internal/testing';
 
 export const packageRoot = join(__dirname, '..');
 export const repoRoot = join(packageRoot, '..', '..');
-export const fixturesRoot = join(repoRoot, '..', 'shared', 'fixtures');
-export const haveFixtures = existsSync(fixturesRoot);
-if (!haveFixtures)
-  console.warn(`summary tests: skipping fixture checks, ${fixturesRoot} is absent`);
+export const fixturesRoot = fixturesDir();
+/** False when the shared fixtures are absent (printed; under TFSLIM_REQUIRE: fails). */
+export const haveFixtures = unavailable('fixtures', 'summary fixture checks') === null;
 
 /** CRC-32C one bit at a time, straight from the definition (reflected poly 0x82F63B78). */
 export function refCrc32c(bytes: Uint8Array): number {

@@ -4,14 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawTensor } from '@tfslim/checkpoint';
-import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
+import { runPython, unavailable } from '@tfslim-internal/testing';
 
-/** Why these suites cannot run here (no venv), or null. Printed once per suite. */
+/** Why these suites cannot run here (no venv), or null. Printed; under TFSLIM_REQUIRE, throws. */
 export function skipReason(suite: string): string | null {
-  const reason = tfUnavailableReason();
-  // Straight to stderr: jest never shows the console.warn of a file whose tests all skip.
-  if (reason !== null) process.stderr.write(`interop ${suite}: skipped, ${reason}\n`);
-  return reason;
+  return unavailable('tf', `interop ${suite}`);
 }
 
 /** Runs `test/<script>` (one Python process, JSON in and out). */

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { requiredParts, unmet } from '../required.cjs';
 
 export type TestBackend = 'cpu' | 'wasm' | 'tensorflow';
 
@@ -74,8 +75,15 @@ function loadCheck(pkgDir: string, files: string[]): string | null {
   return reason;
 }
 
-/** Why tfjs-node cannot be used here, or null when it loads. Cached per process. */
+/**
+ * Why tfjs-node cannot be used here, or null when it loads. Cached per process. Under
+ * TFSLIM_REQUIRE naming `native` a binding that does not load throws instead.
+ */
 export function nativeUnavailableReason(): string | null {
+  return unmet('native', nativeProblem());
+}
+
+function nativeProblem(): string | null {
   if (nativeCache !== undefined) return nativeCache;
   let pkgDir: string;
   try {
@@ -107,10 +115,15 @@ export function testBackends(env: NodeJS.ProcessEnv = process.env): readonly Tes
       );
     }
   }
+  if (wanted && !wanted.includes('tensorflow') && requiredParts(env).has('native')) {
+    throw new Error(
+      `testBackends: expected TFSLIM_TEST_BACKENDS to include tensorflow under TFSLIM_REQUIRE=${env.TFSLIM_REQUIRE}, got ${wanted.join(',')}. Add tensorflow, or drop native from TFSLIM_REQUIRE.`,
+    );
+  }
   return ALL.filter((b) => {
     if (wanted && !wanted.includes(b)) return false;
     if (b !== 'tensorflow') return true;
-    const reason = nativeUnavailableReason();
+    const reason = unmet('native', nativeProblem(), env);
     if (reason !== null && !warned) {
       warned = true;
       console.warn(`skipping the tensorflow backend: ${reason}`);

@@ -1,4 +1,4 @@
-import { nativeUnavailableReason, runPython, testBackends, tfUnavailableReason } from './index.js';
+import { itWith, nativeUnavailableReason, runPython, testBackends } from './index.js';
 
 it('always lists cpu and wasm, and narrows to TFSLIM_TEST_BACKENDS', () => {
   expect(testBackends({}).slice(0, 2)).toEqual(['cpu', 'wasm']);
@@ -14,9 +14,7 @@ it('lists tensorflow exactly when tfjs-node loads, and says why not otherwise', 
   if (reason !== null) expect(reason).toMatch(/npm run native:setup/);
 });
 
-const reason = tfUnavailableReason();
-if (reason !== null) console.warn(`skipping the TensorFlow oracle test: ${reason}`);
-(reason === null ? it : it.skip)('TensorFlow computes a sum sent as JSON', () => {
+itWith('tf', 'the TensorFlow oracle test')('TensorFlow computes a sum sent as JSON', () => {
   const out = runPython<{ sum: number; version: string }>(
     [
       'import json, sys',

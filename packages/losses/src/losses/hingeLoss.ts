@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkSameShape, toFloat } from '../inputs.js';
+import { checkSameShape, checkUnitLabels, toFloat } from '../inputs.js';
+import type { LabelCheckOptions } from '../options.js';
 
 /**
  * TF-Slim's `hinge_loss`: `relu(1 - (2 y - 1) logits)` element-wise, for labels in {0, 1}.
@@ -10,7 +11,11 @@ import { checkSameShape, toFloat } from '../inputs.js';
  * const perElement = hingeLoss(scores, labels01);
  * const loss = computeWeightedLoss(perElement); // mean, registered as 'weighted_loss'
  */
-export function hingeLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+export function hingeLoss(
+  logits: tf.Tensor,
+  labels: tf.Tensor,
+  options: LabelCheckOptions = {},
+): tf.Tensor {
   return tf.tidy('hingeLoss', () => {
     const x = toFloat('hingeLoss', 'logits', logits);
     const y = toFloat('hingeLoss', 'labels', labels);
@@ -23,6 +28,7 @@ export function hingeLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
       (a) =>
         `labels look like class ids: one-hot them with tf.oneHot(labels, ${a.shape[a.rank - 1]}) (values in {0, 1}).`,
     );
+    if (options.validateLabels === true) checkUnitLabels('hingeLoss', 'labels', y);
     const signs = tf.sub(tf.mul(y, 2), 1);
     return tf.relu(tf.sub(1, tf.mul(signs, x)));
   });

@@ -22,7 +22,7 @@ export interface LiftedStructLossOptions {
  * and the loss is `1 / (2 P) sum_{i<j} max(J, 0)^2` over the P unordered positive pairs (slim's
  * `0.25 sum / (P_ordered / 2)`). The log-sum-exp is computed stably. `labels`: class ids [B] or
  * [B, 1]. Returns a scalar, 0 without positive pairs (TF: NaN); a pair with no negative on
- * either side contributes 0. Not added to the loss collection (as in slim).
+ * either side contributes 0; NaN when an embedding is not finite (as TF). Not added to the loss collection (as in slim).
  *
  * @example
  * const loss = liftedStructLoss(tf.tensor1d([0, 0, 1, 1], 'int32'), embeddings);
@@ -59,6 +59,10 @@ export function liftedStructLoss(
     const positives = tf.mul(tf.sub(same, tf.eye(batch)), tf.cast(hasNegatives, 'float32'));
     const allPositives = tf.sub(same, tf.eye(batch));
     const squares = tf.square(tf.relu(tf.mul(j, positives)));
-    return divNoNan(tf.mul(tf.sum(squares), 0.5), tf.sum(allPositives)) as tf.Scalar;
+    const loss = divNoNan(tf.mul(tf.sum(squares), 0.5), tf.sum(allPositives));
+    // tfjs's max and min skip NaN (TF's propagate it), so a NaN or infinite embedding would
+    // leave a finite loss here; TF's is NaN (its distances are), as are the other losses'.
+    const finite = tf.all(tf.isFinite(x));
+    return tf.where(finite, loss, tf.scalar(NaN)) as tf.Scalar;
   });
 }

@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
-import { checkNumberOption, checkSameShape, oneHotFix, toFloat } from '../inputs.js';
-import type { LossOptions, LossResult } from '../options.js';
+import {
+  checkNumberOption,
+  checkSameShape,
+  checkUnitLabels,
+  oneHotFix,
+  toFloat,
+} from '../inputs.js';
+import type { LabelCheckOptions, LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
 
 /** Options of {@link logLoss}. */
-export interface LogLossOptions extends LossOptions {
+export interface LogLossOptions extends LossOptions, LabelCheckOptions {
   /** Added inside both logarithms so that p = 0 or 1 stays finite (default 1e-7, slim's). */
   epsilon?: number;
 }
@@ -39,6 +45,7 @@ export function logLoss<O extends LogLossOptions = LogLossOptions>(
     const p = toFloat(SPEC.fn, 'predictions', predictions);
     const y = toFloat(SPEC.fn, 'labels', labels);
     checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
+    if (opts.validateLabels === true) checkUnitLabels(SPEC.fn, 'labels', y);
     const positive = tf.mul(y, tf.log(tf.add(p, epsilon)));
     const negative = tf.mul(tf.sub(1, y), tf.log(tf.add(tf.sub(1, p), epsilon)));
     return tf.neg(tf.add(positive, negative));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
-import { checkNumberOption, checkSameShape, toFloat } from '../inputs.js';
+import { checkNumberOption, checkSameShape, checkUnitLabels, toFloat } from '../inputs.js';
 import type { LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
 import { sigmoidCrossEntropyCore } from './crossEntropyCore.js';
@@ -43,6 +43,7 @@ export function sigmoidCrossEntropy<O extends CrossEntropyOptions = CrossEntropy
       (a) =>
         `multiClassLabels look like class ids: for one class per example use sparseSoftmaxCrossEntropy, or one-hot them with tf.oneHot(labels, ${a.shape[a.rank - 1]}).`,
     );
+    if (opts.validateLabels === true) checkUnitLabels(SPEC.fn, 'multiClassLabels', y);
     if (smoothing > 0) y = tf.add(tf.mul(y, 1 - smoothing), 0.5 * smoothing);
     return sigmoidCrossEntropyCore(x, y);
   }) as LossResult<O>;

@@ -6,15 +6,16 @@ import {
   checkNumberOption,
   checkSameShape,
   checkTensor,
+  checkUnitLabels,
   looksLikeClassIds,
   toFloat,
 } from '../inputs.js';
-import type { LossOptions, LossResult } from '../options.js';
+import type { LabelCheckOptions, LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
 import { softmaxCrossEntropyCore } from './crossEntropyCore.js';
 
 /** Options of {@link softmaxCrossEntropy} and {@link sigmoidCrossEntropy}. */
-export interface CrossEntropyOptions extends LossOptions {
+export interface CrossEntropyOptions extends LossOptions, LabelCheckOptions {
   /**
    * In [0, 1]. Softmax: labels become `y (1 - ls) + ls / C`. Sigmoid: `y (1 - ls) + 0.5 ls`.
    * Default 0.
@@ -84,6 +85,7 @@ export function softmaxCrossEntropy<O extends CrossEntropyOptions = CrossEntropy
       y,
       'Use sparseSoftmaxCrossEntropy for integer labels.',
     );
+    if (opts.validateLabels === true) checkUnitLabels(SPEC.fn, 'onehotLabels', y);
     if (smoothing > 0) y = tf.add(tf.mul(y, 1 - smoothing), smoothing / classes);
     return softmaxCrossEntropyCore(x, y);
   }) as LossResult<O>;

@@ -49,10 +49,14 @@ export function checkThresholds(fn: string, thresholds: readonly number[]): read
   return thresholds;
 }
 
-/** The [0, 1] range check TF asserts on predictions for every threshold metric. */
+/**
+ * The [0, 1] range check TF asserts on predictions for every threshold metric, and weights
+ * >= 0: TF does not check those, and a negative weight makes the counts, hence every rate and
+ * area, meaningless (`tf.compat.v1.metrics.auc` returns 499999.75 for one weight of -1).
+ */
 export const PREDICTIONS_IN_UNIT_RANGE: NonNullable<StateSpec['check']> = {
-  expected: 'predictions in [0, 1] (probabilities)',
-  fix: 'Apply tf.sigmoid (or softmax) to logits before updating',
+  expected: 'predictions in [0, 1] (probabilities) and weights >= 0',
+  fix: 'Apply tf.sigmoid (or softmax) to logits before updating; weights count examples, so pass weights >= 0',
 };
 
 export type ConfusionKey = 'tp' | 'fp' | 'tn' | 'fn';
@@ -70,7 +74,8 @@ export function confusionStates<K extends ConfusionKey>(
 
 /**
  * Weighted tp/fp/tn/fn at each threshold (positive means prediction > threshold), and the
- * count of predictions outside [0, 1]. Labels are cast to bool (non-zero is positive).
+ * count of predictions outside [0, 1] plus negative weights. Labels are cast to bool (non-zero
+ * is positive).
  */
 export function confusionAtThresholds(
   fn: string,
@@ -99,14 +104,19 @@ export function confusionAtThresholds(
   const above = (h: tf.Tensor) => unsort(tf.slice(tf.cumsum(h, 0, true, true), [0], [T]), back);
   const atOrBelow = (h: tf.Tensor) => unsort(tf.slice(tf.cumsum(h), [0], [T]), back);
   // NaN and values outside [0, 1] change under clipping (NaN != NaN).
-  const outside = tf.notEqual(tf.clipByValue(flatP, 0, 1), flatP);
+  const outside = tf.sum(tf.cast(tf.notEqual(tf.clipByValue(flatP, 0, 1), flatP), 'float32'));
   return {
     tp: above(pos),
     fp: above(neg),
     fn: atOrBelow(pos),
     tn: atOrBelow(neg),
-    invalid: tf.sum(tf.cast(outside, 'float32')),
+    invalid: w === null ? outside : tf.add(outside, countNegative(weightsFlat)),
   };
+}
+
+/** How many of `weights` are negative (NaN counts too: it is not >= 0), as a float32 scalar. */
+export function countNegative(weights: tf.Tensor): tf.Tensor {
+  return tf.sum(tf.cast(tf.logicalNot(tf.greaterEqual(weights, 0)), 'float32'));
 }
 
 /** The thresholds as a sorted float32 array, and the permutation back (null when sorted). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { alignPair, oneOf, prepareWeights, toFloat } from '../core/inputs.js';
 import { countBelow, hasSearchSorted } from '../core/search.js';
+import { countNegative } from '../core/thresholds.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';
 import type { AucCurve } from './auc.js';
@@ -10,14 +11,15 @@ export interface DynamicAucOptions extends MetricOptions {
   curve?: AucCurve;
 }
 
-type State = 'predictions' | 'labels' | 'weights' | 'badLabels' | 'nonFinite';
+type State = 'predictions' | 'labels' | 'weights' | 'badLabels' | 'nonFinite' | 'negativeWeights';
 
 /**
  * Exact AUC over every value seen (TF-Slim `streaming_dynamic_auc`): predictions, labels and
  * weights are kept (concatenated), and the result uses every distinct prediction as a
  * threshold: trapezoids between the ROC points (fpr, tpr) or the PR points (recall,
  * precision; precision 1 before the first positive). 0 while all labels are alike (AUC is
- * undefined there). Labels must be 0 or 1; predictions any finite numbers (scores work).
+ * undefined there). Labels must be 0 or 1 and weights >= 0; predictions any finite numbers
+ * (scores work: the area depends only on their order, and slim accepts them too).
  * Memory grows with the data; `auc()` is the fixed-size alternative.
  *
  * @example
@@ -50,6 +52,16 @@ export function dynamicAuc(options: DynamicAucOptions = {}): Metric {
             fix: 'Remove NaN and infinite scores before updating',
           },
         },
+        // slim documents "non-negative weights" without asserting it; a negative one makes the
+        // curve's counts, hence the area, meaningless.
+        negativeWeights: {
+          shape: [],
+          reduce: 'sum',
+          check: {
+            expected: 'weights >= 0',
+            fix: 'Weights count examples; pass weights >= 0',
+          },
+        },
       },
       batch: (predictions, labels, weights) => {
         const [p, l] = alignPair(
@@ -66,6 +78,7 @@ export function dynamicAuc(options: DynamicAucOptions = {}): Metric {
           weights: w === null ? tf.ones([p.size]) : tf.reshape(w, [-1]),
           badLabels: tf.sum(tf.cast(tf.logicalNot(binary), 'float32')),
           nonFinite: tf.sum(tf.cast(tf.logicalNot(tf.isFinite(p)), 'float32')),
+          negativeWeights: w === null ? tf.scalar(0) : countNegative(w),
         };
       },
       compute: (s) => areaUnder(curve, s.predictions, s.labels, s.weights),

@@ -4,7 +4,7 @@
 // computed in the script from slim's definitions: TF's own confusion counts
 // (tf.compat.v1.metrics.*_at_thresholds, false_positives, ...) fed into slim's formulas, or
 // NumPy where slim has no TF building block (count, dynamic AUC, concat's max_size).
-import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
+import { describeWith, runPython } from '@tfslim-internal/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BACKENDS,
@@ -324,9 +324,7 @@ const ALL = [
   { name: 'concat maxSize', tf: 'concat', options: { max_size: 9 }, batches: CONCAT_BATCHES },
 ];
 
-const reason = tfUnavailableReason();
-if (reason !== null) console.warn(`skipping the TensorFlow oracle suite: ${reason}`);
-const suite = reason === null ? describe : describe.skip;
+const suite = describeWith('tf', 'the TensorFlow oracle suite');
 
 suite(
   'new metrics == TensorFlow 2.21 (tf.compat.v1.metrics, or slim formulas on TF counts)',
