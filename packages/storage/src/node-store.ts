@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FileStat, FileStore, StoreFileHandle, SyncFileStore } from './types.js';
+import type { FileStat, FileStore, StoreFileHandle, StorePath, SyncFileStore } from './types.js';
 
 function toStat(st: fs.Stats): FileStat {
   return { kind: st.isDirectory() ? 'directory' : 'file', size: st.size, mtimeMs: st.mtimeMs };
@@ -31,7 +31,7 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array, position: number | nu
  */
 export class NodeFileStore implements FileStore {
   readonly kind = 'node';
-  readonly path = path;
+  readonly path: StorePath = path;
 
   readonly sync: SyncFileStore = {
     mkdir: (dir) => {
