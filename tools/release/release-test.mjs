@@ -15,8 +15,9 @@
 //  3. fresh projects in temp dirs install the packages BY NAME (@tfslim from the local registry
 //     via a scoped .npmrc, third-party packages from npm's cache or the default registry):
 //     each package alone with @tensorflow/tfjs-core, imported by ESM and by CJS; then all
-//     together, with a strict nodenext TypeScript consumer (tsc, then node) and a CommonJS
-//     consumer, both training, summarising, evaluating and checkpointing a tiny model.
+//     together, with a strict nodenext TypeScript consumer (tsc 5.x and 7.x, each with
+//     @types/node 20 and the latest, no skipLibCheck; then node) and a CommonJS consumer, both
+//     training, summarising, evaluating and checkpointing a tiny model.
 // The registry is stopped by its PID and the temp dirs removed, also on failure.
 // TFSLIM_RELEASE_KEEP=1 keeps the temp dir (printed) for a look after a failure.
 import { execFileSync, spawn } from 'node:child_process';
@@ -406,6 +407,7 @@ async function together(reg, versions, tfjsCore) {
     ...[...versions].map(([n, v]) => `${n}@${v}`),
     `@tensorflow/tfjs-core@${tfjsCore}`,
     `typescript@${rootVersion('typescript')}`,
+    `typescript7@npm:typescript@${rootVersion('typescript7')}`,
     `@types/node@${rootVersion('@types/node')}`,
   ]);
   checkInstalled(dir, versions, [...versions.keys()]);
@@ -429,20 +431,56 @@ async function together(reg, versions, tfjsCore) {
       moduleResolution: 'nodenext',
       target: 'es2022',
       skipLibCheck: false,
+      // TypeScript 7 loads no @types/* package unless named here.
+      types: ['node'],
       rootDir: 'src',
       outDir: 'out',
     },
     include: ['src'],
   });
   let t2 = Date.now();
-  run(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], {
-    cwd: dir,
-  });
+  await typecheckConsumer(dir);
   const esm = run(process.execPath, ['out/consumer.js'], { cwd: dir }).trim().split('\n').pop();
   rows.push(['(esm ts consumer)', '', `tsc strict nodenext; ${esm}`, Date.now() - t2]);
   t2 = Date.now();
   const cjs = run(process.execPath, ['consumer.cjs'], { cwd: dir }).trim().split('\n').pop();
   rows.push(['(cjs consumer)', '', cjs, Date.now() - t2]);
+}
+
+/**
+ * The TypeScript consumer compiles on TypeScript 5.x and 7.x, with the root's @types/node
+ * (20) and the latest (26): tsc without skipLibCheck, emitting once (TypeScript 5, node 20).
+ */
+async function typecheckConsumer(dir) {
+  const compilers = [
+    ['typescript', rootVersion('typescript')],
+    ['typescript7', rootVersion('typescript7')],
+  ];
+  const compileAll = (nodeTypes) => {
+    for (const [pkg, version] of compilers) {
+      const t = Date.now();
+      const emit = pkg === 'typescript' && nodeTypes === rootVersion('@types/node');
+      run(
+        process.execPath,
+        [
+          path.join(dir, 'node_modules', pkg, 'bin', 'tsc'),
+          '-p',
+          '.',
+          ...(emit ? [] : ['--noEmit']),
+        ],
+        { cwd: dir },
+      );
+      rows.push([
+        '(esm ts consumer)',
+        '',
+        `tsc ${version}, @types/node ${nodeTypes}, no skipLibCheck`,
+        Date.now() - t,
+      ]);
+    }
+  };
+  compileAll(rootVersion('@types/node'));
+  await npmInstall(dir, [`@types/node@${rootVersion('types-node-latest')}`]);
+  compileAll(rootVersion('types-node-latest'));
 }
 
 async function main() {

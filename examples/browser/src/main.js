@@ -18,6 +18,7 @@ import {
   withVariableStore,
   xavierInitializer,
 } from '@tfslim/variables';
+import { drawCurve, readScalarCurve } from './loss-curve.js';
 
 const $ = (id) => document.getElementById(id);
 const result = { backend: null, losses: [], files: [], latest: null, error: null };
@@ -81,7 +82,7 @@ async function main() {
       data: batches(),
       numberOfSteps: 150,
       logEveryNSteps: 10,
-      saveSummariesSteps: 25,
+      saveSummariesSteps: 5,
       saveIntervalSteps: 50,
       fileStore,
       log: (line) => {
@@ -94,6 +95,9 @@ async function main() {
   result.restoredFrom = trained.restoredFrom;
   result.steps = trained.steps;
   result.latest = await latestCheckpoint('/train', { store: fileStore });
+  // The curve comes from the event files train wrote, as TensorBoard would read them.
+  result.curve = await readScalarCurve(fileStore, '/train', 'total_loss');
+  drawCurve($('loss-curve'), result.curve.points, 'total_loss');
   for (const f of await exportFiles(fileStore, '/train')) {
     result.files.push({ name: f.name, bytes: f.bytes.length });
     const a = document.createElement('a');

@@ -75,8 +75,11 @@ after(async () => {
   for (const d of [outDir, profile]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-/** Opens the page and waits for it to finish; returns window.tfslimResult and console errors. */
-async function run(query = '') {
+/**
+ * Opens the page and waits for it to finish; returns window.tfslimResult, console errors, and
+ * what `inspect(page)` found before the page closed.
+ */
+async function run(query = '', inspect = async () => undefined) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -89,7 +92,8 @@ async function run(query = '') {
         timeout: 120_000,
       },
     );
-    return { result: await page.evaluate(() => window.tfslimResult), errors };
+    const result = await page.evaluate(() => window.tfslimResult);
+    return { result, errors, inspected: await inspect(page) };
   } finally {
     await page.close();
   }
@@ -158,5 +162,47 @@ test(
     assert.equal(events.length, 2);
     const pageIds = events.map((name) => name.split('.').at(-2));
     assert.notEqual(pageIds[0], pageIds[1], `event files of two loads: ${events.join(', ')}`);
+  },
+);
+
+test(
+  "draws the loss curve from the run's own event file: total_loss at every 5th step",
+  { skip },
+  async (t) => {
+    const screenshot = process.env.TFSLIM_BROWSER_SCREENSHOT;
+    const { result, inspected } = await run('', async (page) => {
+      if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+      // Pixels of the curve's colour on the canvas (TensorBoard's orange, #f57c00).
+      return page.evaluate(() => {
+        const canvas = document.getElementById('loss-curve');
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let orange = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] > 200 && data[i + 1] > 100 && data[i + 1] < 150 && data[i + 2] < 40) orange++;
+        }
+        return { orange };
+      });
+    });
+    assert.equal(result.error, null, result.error ?? '');
+    const { files, points } = result.curve;
+    t.diagnostic(`${points.length} points from ${files.join(', ')}; ${inspected.orange} px drawn`);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^\/train\/events\.out\.tfevents\./);
+    // The first summaries come after step 1, then every saveSummariesSteps (5), up to 150.
+    const expected = [1, ...Array.from({ length: 30 }, (_, i) => 5 * (i + 1))];
+    assert.deepEqual(
+      points.map(([step]) => step),
+      expected,
+    );
+    // The same losses as the log lines (printed to 4 decimals, every 10th step).
+    const byStep = new Map(points);
+    result.losses.forEach((loss, i) => {
+      const step = 10 * (i + 1);
+      assert.ok(
+        Math.abs(byStep.get(step) - loss) <= 5e-5,
+        `step ${step}: ${byStep.get(step)} vs ${loss}`,
+      );
+    });
+    assert.ok(inspected.orange > 200, `the curve is drawn (${inspected.orange} orange pixels)`);
   },
 );

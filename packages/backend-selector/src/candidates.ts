@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { guardBackendFactory } from './process-handlers.js';
 import type { WasmThreadsOptions, WasmThreadsResult } from './threads/types.js';
 import type { BackendCandidate, ModuleLoader } from './types.js';
 
@@ -128,6 +129,7 @@ async function probeWasm(loader: ModuleLoader, settings: ProbeSettings): Promise
     loaded.mod = await loader();
   });
   if (loadFailure) return { ok: false, reason: loadFailure };
+  guardBackendFactory('wasm');
   const warnings: string[] = [];
   if (settings.wasmPaths !== undefined) {
     const setWasmPaths = (loaded.mod as { setWasmPaths?: unknown } | undefined)?.setWasmPaths;

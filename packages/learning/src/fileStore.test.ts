@@ -50,6 +50,7 @@ describe.each(['cpu', 'wasm'] as const)('train into a MemoryFileStore on %s', (b
       train(op, logdir, {
         data: batches(),
         numberOfSteps: 30,
+        logEveryNSteps: 1,
         saveIntervalSteps: 10,
         saveSummariesSteps: 10,
         fileStore,

@@ -6,7 +6,7 @@ import { SummaryWriter } from '@tfslim/summary';
 import { GLOBAL_STEP_NAME } from '@tfslim/variables';
 import type { TrainOp } from './createTrainOp.js';
 import { LearningError } from './errors.js';
-import { logger, nowSecs, type LogFn } from './log.js';
+import { defaultLogEveryNSteps, formatStepTime, logger, nowSecs, type LogFn } from './log.js';
 import { lockLogdir } from './logdir-lock.js';
 import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
 import { optimizerSlots, restoreOptimizerSlots } from './slots.js';
@@ -30,7 +30,11 @@ export interface TrainOptions<A extends unknown[]> {
   numberOfSteps?: number;
   /** Batches: each element is the argument list of one step. When it ends, training stops. */
   data?: Iterable<A> | AsyncIterable<A>;
-  /** Log `global step N: loss = X (Y sec/step)` every N steps (default 1; 0 = never). */
+  /**
+   * Log `global step N: loss = X (Y ms/step)` every N steps (0 = never). Default: about ten
+   * lines a run (every tenth of `numberOfSteps`, else every 100 steps); every step behind a
+   * terminal progress bar, which shows the loss instead of the lines.
+   */
   logEveryNSteps?: number;
   /** Called once when the logdir holds no checkpoint (e.g. restore a pre-trained model). */
   initFn?: (() => void | Promise<void>) | null;
@@ -138,7 +142,7 @@ function nextTensorId(): number {
 /**
  * TF-Slim's `train`: runs `trainOp` until the global step reaches `numberOfSteps` or `data`
  * ends. Resumes from the latest checkpoint in `logdir` (then `initFn` is skipped), else calls
- * `initFn`. Logs `global step N: loss = X (Y sec/step)`, writes summaries (`total_loss`,
+ * `initFn`. Logs `global step N: loss = X (Y ms/step)`, writes summaries (`total_loss`,
  * `global_step/sec`, the `summaries` callback's, gradient histograms with
  * `summarizeGradients`) and checkpoints `logdir/model.ckpt-<step>` at start and then every
  * interval (seconds or steps), and a final checkpoint. Returns the final loss and more.
@@ -194,7 +198,6 @@ async function trainInLogdir<A extends unknown[]>(
     );
   }
   const log = logger(options.log);
-  const logEvery = options.logEveryNSteps ?? 1;
   const store = trainOp.store;
   const start = nowSecs();
   const firstOwnedId = nextTensorId();
@@ -278,6 +281,9 @@ async function trainInLogdir<A extends unknown[]>(
     options.progressStream,
     options.log === null,
   );
+  const logEvery =
+    options.logEveryNSteps ??
+    defaultLogEveryNSteps(numberOfSteps, progress.bar && options.log === undefined);
   const writer = new SummaryWriter(logdir, { store: fileStore });
   const t0 = nowSecs();
   const summaryDuty: Duty = {
@@ -296,9 +302,13 @@ async function trainInLogdir<A extends unknown[]>(
   let lastLoss: tf.Scalar | null = null;
   let finalLoss = NaN;
 
+  // A fresh run's start summaries wait for its first step, which has a loss to write; they keep
+  // the schedule of the start (steps N, 2N, ...). global_step/sec covers the steps since the last.
+  let startSummaries = trainOp.built && restoredFrom === null;
+  const lastSummaries = { step, time: t0 };
   const writeSummaries = async (now: number): Promise<void> => {
-    const dt = now - summaryDuty.lastTime;
-    const ds = step - summaryDuty.lastStep;
+    const dt = now - lastSummaries.time;
+    const ds = step - lastSummaries.step;
     if (dt > 0 && ds > 0) writer.scalar('global_step/sec', ds / dt, step);
     if (lastLoss !== null) writer.scalar('total_loss', lastLoss, step);
     for (const [name, g] of Object.entries(trainOp.lastGradients)) {
@@ -308,8 +318,9 @@ async function trainInLogdir<A extends unknown[]>(
       norm.dispose();
     }
     if (options.summaries) await options.summaries(writer, step);
-    summaryDuty.lastStep = step;
-    summaryDuty.lastTime = now;
+    Object.assign(lastSummaries, { step, time: now });
+    if (!startSummaries) Object.assign(summaryDuty, { lastStep: step, lastTime: now });
+    startSummaries = false;
   };
   const save = async (now: number): Promise<void> => {
     const saveOptions: { globalStep: number; maxToKeep?: number; store: FileStore } = {
@@ -323,12 +334,10 @@ async function trainInLogdir<A extends unknown[]>(
   };
 
   try {
-    // Duties fire at start (only once variables exist), except on resume: the run that wrote
-    // the checkpoint already wrote this step's summaries, and a second copy would duplicate them.
-    if (trainOp.built && restoredFrom === null) {
-      await writeSummaries(t0);
-      await save(t0);
-    }
+    // Duties fire at start (only once variables exist; summaries after the first step), except
+    // on resume: the run that wrote the checkpoint already wrote this step's summaries and
+    // checkpoint, and a second copy would duplicate them.
+    if (trainOp.built && restoredFrom === null) await save(t0);
     while (batch !== undefined && (numberOfSteps === undefined || step < numberOfSteps)) {
       const s0 = nowSecs();
       let loss: tf.Scalar;
@@ -353,13 +362,13 @@ async function trainInLogdir<A extends unknown[]>(
         // On a terminal with the default log, the bar shows the step and loss instead.
         if (!(progress.bar && options.log === undefined)) {
           progress.log(
-            `global step ${step}: loss = ${v.toFixed(4)} (${(now - s0).toFixed(3)} sec/step)`,
+            `global step ${step}: loss = ${v.toFixed(4)} (${formatStepTime(now - s0)})`,
             log,
           );
         }
         progress.update(step, v);
       } else progress.update(step);
-      if (due(summaryDuty, step, now)) await writeSummaries(now);
+      if (startSummaries || due(summaryDuty, step, now)) await writeSummaries(now);
       if (due(saveDuty, step, now)) await save(now);
       if (shouldStop) break;
       if (numberOfSteps !== undefined && step >= numberOfSteps) break;
@@ -369,7 +378,9 @@ async function trainInLogdir<A extends unknown[]>(
     }
     if (lastLoss !== null) finalLoss = (await lastLoss.data())[0] as number;
     if (trainOp.built && step !== saveDuty.lastStep) await save(nowSecs());
-    if (trainOp.built && step !== summaryDuty.lastStep) await writeSummaries(nowSecs());
+    if (startSummaries || (trainOp.built && step !== lastSummaries.step)) {
+      await writeSummaries(nowSecs());
+    }
   } finally {
     progress.finish();
     releaseBatch(batch, undefined);

@@ -6,7 +6,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { asFileStoreError, FileStoreError } from './errors.js';
-import type { FileStat, FileStore, StoreFileHandle, SyncFileStore } from './types.js';
+import type { FileStat, FileStore, StoreFileHandle, StorePath, SyncFileStore } from './types.js';
 
 const STORE = 'NodeFileStore';
 
@@ -81,7 +81,7 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array, position: number | nu
  */
 export class NodeFileStore implements FileStore {
   readonly kind = 'node';
-  readonly path = path;
+  readonly path: StorePath = path;
 
   readonly sync: SyncFileStore = {
     mkdir: (dir) => {

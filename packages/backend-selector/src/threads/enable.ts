@@ -7,6 +7,7 @@ import {
   type ThreadedModule,
 } from './module.js';
 import type { WasmThreadsOptions, WasmThreadsResult } from './types.js';
+import { guardBackendFactory, withoutAddedErrorHandlers } from '../process-handlers.js';
 
 export type { WasmThreadsOptions, WasmThreadsResult } from './types.js';
 
@@ -50,10 +51,9 @@ async function createThreadedBackend(
   wasm: WasmPackage,
   threads: number,
 ): Promise<tf.KernelBackend> {
-  const module: ThreadedModule = await createThreadedModule({
-    threads,
-    timeoutMs: START_TIMEOUT_MS,
-  });
+  const module: ThreadedModule = await withoutAddedErrorHandlers(() =>
+    createThreadedModule({ threads, timeoutMs: START_TIMEOUT_MS }),
+  );
   try {
     wasm.setThreadsCount(threads);
     const backend = new wasm.BackendWasm(
@@ -91,6 +91,7 @@ async function tryEnable(requested: number | undefined): Promise<WasmThreadsResu
   } catch (error) {
     return disabled(`@tensorflow/tfjs-backend-wasm failed to load: ${message(error)}`);
   }
+  guardBackendFactory('wasm');
   const stockFactory = tf.findBackendFactory('wasm');
   if (stockFactory == null) {
     return disabled(
