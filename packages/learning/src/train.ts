@@ -4,7 +4,7 @@ import type { FileStore } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';
 import { SummaryWriter } from '@tfslim/summary';
 import { GLOBAL_STEP_NAME } from '@tfslim/variables';
-import type { TrainOp } from './createTrainOp.js';
+import type { TrainOp, TrainOutputs } from './createTrainOp.js';
 import { LearningError } from './errors.js';
 import { logger, nowSecs, type LogFn } from './log.js';
 import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
@@ -17,14 +17,14 @@ export type TrainStepResult = tf.Scalar | { loss: tf.Scalar; shouldStop?: boolea
  * A custom train step (slim's `train_step_fn`): runs one step, usually by calling
  * `trainOp(...batch)`, and returns the loss tensor (which `train` disposes).
  */
-export type TrainStepFn<A extends unknown[]> = (
-  trainOp: TrainOp<A>,
+export type TrainStepFn<A extends unknown[], O extends TrainOutputs = TrainOutputs> = (
+  trainOp: TrainOp<A, O>,
   batch: A,
   info: { globalStep: number },
 ) => TrainStepResult | Promise<TrainStepResult>;
 
 /** Options of {@link train} (slim's `train` keyword arguments). */
-export interface TrainOptions<A extends unknown[]> {
+export interface TrainOptions<A extends unknown[], O extends TrainOutputs = TrainOutputs> {
   /** Stop when the global step reaches this (absolute, so a resumed run stops at the same step). */
   numberOfSteps?: number;
   /** Batches: each element is the argument list of one step. When it ends, training stops. */
@@ -46,7 +46,7 @@ export interface TrainOptions<A extends unknown[]> {
   /** Save the optimizer's slots TF1-style as `<variable>/<SlotName>` (default true). */
   saveOptimizerSlots?: boolean;
   /** Replaces the default step (`trainOp(...batch)`). */
-  trainStepFn?: TrainStepFn<A>;
+  trainStepFn?: TrainStepFn<A, O>;
   /** Writes extra summaries (scalars, histograms) when summaries are due. */
   summaries?: (writer: SummaryWriter, globalStep: number) => void | Promise<void>;
   /** Where log lines go (default console.log; null silences). */
@@ -151,10 +151,10 @@ function nextTensorId(): number {
  *   saveIntervalSteps: 500,
  * });
  */
-export async function train<A extends unknown[]>(
-  trainOp: TrainOp<A>,
+export async function train<A extends unknown[], O extends TrainOutputs = TrainOutputs>(
+  trainOp: TrainOp<A, O>,
   logdir: string,
-  options: TrainOptions<A> = {},
+  options: TrainOptions<A, O> = {},
 ): Promise<TrainResult> {
   if (typeof trainOp !== 'function' || typeof trainOp.build !== 'function') {
     throw new LearningError(
