@@ -31,8 +31,11 @@ export interface TrainOptions<A extends unknown[], O extends TrainOutputs = Trai
   data?: Iterable<A> | AsyncIterable<A>;
   /** Log `global step N: loss = X (Y sec/step)` every N steps (default 1; 0 = never). */
   logEveryNSteps?: number;
-  /** Called once when the logdir holds no checkpoint (e.g. restore a pre-trained model). */
-  initFn?: (() => void | Promise<void>) | null;
+  /**
+   * Called once when the logdir holds no checkpoint (e.g. restore a pre-trained model:
+   * `assignFromCheckpointFn(...)`'s function, as it is). What it returns is ignored.
+   */
+  initFn?: (() => unknown) | null;
   /** Seconds between summaries (default 600). Ignored when `saveSummariesSteps` is set. */
   saveSummariesSecs?: number;
   /** Steps between summaries (instead of seconds). */
