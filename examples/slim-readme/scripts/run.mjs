@@ -12,7 +12,9 @@ const samples = readdirSync(join(root, 'src'))
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('_'))
   .map((f) => f.slice(0, -3));
 if (!samples.includes(name)) {
-  console.error(`run: expected a sample name, got ${JSON.stringify(name)}. One of: ${samples.join(', ')}.`);
+  console.error(
+    `run: expected a sample name, got ${JSON.stringify(name)}. One of: ${samples.join(', ')}.`,
+  );
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'slim-readme-'));

@@ -14,7 +14,8 @@ export function expectThrows(what: string, fn: () => unknown, pattern: RegExp): 
     fn();
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (!pattern.test(message)) throw new Error(`${what}: expected an error matching ${pattern}, got: ${message}`);
+    if (!pattern.test(message))
+      throw new Error(`${what}: expected an error matching ${pattern}, got: ${message}`);
     return message;
   }
   throw new Error(`${what}: expected an error matching ${pattern}, got none.`);

@@ -24,10 +24,16 @@ export function tinyVgg16(images: tf.Tensor, numClasses: number, zeroHead = fals
 }
 
 /** `n` synthetic 8x8x3 images and one-hot labels over `numClasses` (deterministic). */
-export function syntheticBatch(n: number, numClasses: number): { images: tf.Tensor; labels: tf.Tensor } {
+export function syntheticBatch(
+  n: number,
+  numClasses: number,
+): { images: tf.Tensor; labels: tf.Tensor } {
   return tf.tidy(() => {
     const images = tf.div(tf.reshape(tf.range(0, n * 8 * 8 * 3), [n, 8, 8, 3]), n * 8 * 8 * 3);
-    const ids = tf.tensor1d(Array.from({ length: n }, (_, i) => i % numClasses), 'int32');
+    const ids = tf.tensor1d(
+      Array.from({ length: n }, (_, i) => i % numClasses),
+      'int32',
+    );
     return { images, labels: tf.cast(tf.oneHot(ids, numClasses), 'float32') };
   });
 }

@@ -25,7 +25,9 @@ import { syntheticBatch, tinyVgg16 } from './_tiny-vgg.js';
 const HEAD = ['vgg_16/fc6', 'vgg_16/fc7', 'vgg_16/fc8'];
 
 /** The "ImageNet" model: 1000 classes, saved with its model variables only, as the model zoo ships it. */
-async function pretrained(fileStore: MemoryFileStore): Promise<{ path: string; values: Record<string, number[]> }> {
+async function pretrained(
+  fileStore: MemoryFileStore,
+): Promise<{ path: string; values: Record<string, number[]> }> {
   const store = new VariableStore();
   const { images, labels } = syntheticBatch(1, 1000);
   tf.tidy(() => {
@@ -33,7 +35,8 @@ async function pretrained(fileStore: MemoryFileStore): Promise<{ path: string; v
   });
   tf.dispose([images, labels]);
   const values: Record<string, number[]> = {};
-  for (const [name, v] of Object.entries(store.namedVariables())) values[name] = Array.from(v.dataSync());
+  for (const [name, v] of Object.entries(store.namedVariables()))
+    values[name] = Array.from(v.dataSync());
   const path = await saveCheckpoint('/imagenet', store.namedVariables(), { store: fileStore });
   store.dispose();
   return { path, values };
@@ -65,11 +68,14 @@ export async function main(): Promise<{ restored: number; trained: string[]; ste
   for (const v of variablesToRestore) {
     const name = store.nameOf(v);
     const got = Array.from(v.dataSync());
-    if (got.some((x, i) => x !== values[name]?.[i])) throw new Error(`${name}: expected the checkpoint's values.`);
+    if (got.some((x, i) => x !== values[name]?.[i]))
+      throw new Error(`${name}: expected the checkpoint's values.`);
   }
   const steps = trainOp.globalStep.dataSync()[0] as number;
   if (variablesToRestore.length !== 6 || steps !== 1) {
-    throw new Error(`expected 6 convolution variables restored and 1 step, got ${variablesToRestore.length} and ${steps}.`);
+    throw new Error(
+      `expected 6 convolution variables restored and 1 step, got ${variablesToRestore.length} and ${steps}.`,
+    );
   }
   const trained = trainOp.variablesToTrain.map((v) => store.nameOf(v));
   tf.dispose([images, labels]);

@@ -24,8 +24,15 @@ export async function main(): Promise<Record<string, number>> {
     withVariableStore(store, () => {
       const { result, losses } = collectLosses((l) => {
         // A model variable with weight decay 0.1: its L2 term is 0.1 * (2^2 + 2^2) / 2 = 0.4.
-        const w = variable('pose/weights', { shape: [2], initializer: 2, regularizer: l2Regularizer(0.1) });
-        const classificationLoss = softmaxCrossEntropy(tf.tensor2d([[0, 0]]), tf.tensor2d([[1, 0]]));
+        const w = variable('pose/weights', {
+          shape: [2],
+          initializer: 2,
+          regularizer: l2Regularizer(0.1),
+        });
+        const classificationLoss = softmaxCrossEntropy(
+          tf.tensor2d([[0, 0]]),
+          tf.tensor2d([[1, 0]]),
+        );
         const sumOfSquaresLoss = sumOfSquares(tf.tensor1d([1, 3]), tf.tensor1d([0, 0]));
         const poseLoss = myCustomLossFunction(w, tf.tensor1d([1, 4]));
         l.addLoss(poseLoss); // slim.losses.add_loss(pose_loss)
@@ -35,7 +42,9 @@ export async function main(): Promise<Record<string, number>> {
           sumOfSquares: num(sumOfSquaresLoss),
           pose: num(poseLoss),
           regularization: num(regularizationLoss),
-          totalLoss1: num(tf.addN([classificationLoss, sumOfSquaresLoss, poseLoss, regularizationLoss])),
+          totalLoss1: num(
+            tf.addN([classificationLoss, sumOfSquaresLoss, poseLoss, regularizationLoss]),
+          ),
         };
       });
       return { ...result, totalLoss2: num(losses.getTotalLoss()) };

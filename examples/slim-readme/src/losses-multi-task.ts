@@ -39,7 +39,10 @@ export async function main(): Promise<Record<string, number>> {
   await selectBackend({ require: 'cpu', env: {} });
   const out = tf.tidy(() => {
     const { result, losses } = collectLosses(() => {
-      const classificationLoss = softmaxCrossEntropy(tf.tensor2d(SCENE_LOGITS), tf.tensor2d(SCENE_LABELS));
+      const classificationLoss = softmaxCrossEntropy(
+        tf.tensor2d(SCENE_LOGITS),
+        tf.tensor2d(SCENE_LABELS),
+      );
       const sumOfSquaresLoss = sumOfSquares(tf.tensor1d(DEPTH), tf.tensor1d(DEPTH_LABELS));
       return tf.add(classificationLoss, sumOfSquaresLoss);
     });
@@ -49,7 +52,11 @@ export async function main(): Promise<Record<string, number>> {
     };
   });
   const ref = reference();
-  expectClose('classification_loss + sum_of_squares_loss', out.totalLoss, ref.classification + ref.sumOfSquares);
+  expectClose(
+    'classification_loss + sum_of_squares_loss',
+    out.totalLoss,
+    ref.classification + ref.sumOfSquares,
+  );
   expectClose('get_total_loss(add_regularization_losses=False)', out.getTotalLoss, out.totalLoss);
   return out;
 }

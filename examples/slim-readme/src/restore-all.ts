@@ -26,7 +26,10 @@ export async function main(): Promise<{ restoredAll: string[]; restoredSome: str
   const trained = new VariableStore();
   const fresh = new VariableStore();
   model(trained, 1, 2);
-  const ckpt = await saveCheckpoint('/tmp', getVariables({ store: trained }), { prefix: 'model.ckpt', store: fileStore });
+  const ckpt = await saveCheckpoint('/tmp', getVariables({ store: trained }), {
+    prefix: 'model.ckpt',
+    store: fileStore,
+  });
 
   const [v1, v2] = model(fresh, 0, 0);
   const all = await restore(ckpt, getVariables({ store: fresh }), { store: fileStore }); // Saver()

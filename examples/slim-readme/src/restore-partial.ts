@@ -43,7 +43,8 @@ export async function main(): Promise<{ selections: string[][]; v1: number; v2: 
   ];
   const selections = ways.map((vars) => vars.map((v) => store.nameOf(v)));
   for (const s of selections) {
-    if (s.length !== 1 || s[0] !== 'nested/v2') throw new Error(`expected ['nested/v2'], got ${JSON.stringify(s)}.`);
+    if (s.length !== 1 || s[0] !== 'nested/v2')
+      throw new Error(`expected ['nested/v2'], got ${JSON.stringify(s)}.`);
   }
   await restore(ckpt, ways[4] as tf.Variable[], { store: fileStore });
   const out = { selections, v1: v1.dataSync()[0] as number, v2: v2.dataSync()[0] as number };

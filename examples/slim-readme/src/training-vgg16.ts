@@ -51,7 +51,8 @@ export async function main(): Promise<{ firstTotalLoss: number; steps: number }>
   const logged: number[] = [];
   for (const file of await listEventFiles('/train', { store: fileStore })) {
     for await (const e of readEvents(file, { store: fileStore })) {
-      for (const v of e.values) if (v.tag === 'losses/total_loss' && v.kind === 'scalar') logged.push(v.value);
+      for (const v of e.values)
+        if (v.tag === 'losses/total_loss' && v.kind === 'scalar') logged.push(v.value);
     }
   }
   // fc8 starts at zero: the first total loss is ln 10 (once; 2 ln 10 would be the loss counted twice).
