@@ -197,7 +197,7 @@ async function restoreFrom(
 /**
  * Restores variables from a checkpoint: a TensorFlow prefix (or a directory: its latest
  * checkpoint), a `.safetensors` file, or a tfjs `model.json`. `variables` is an array of
- * tfjs Variables (matched by `.name`) or a `{checkpointName: variable}` map (see
+ * tfjs Variables (matched by their slim names, else `.name`) or a `{checkpointName: variable}` map (see
  * {@link mapVariableNames}). Names, dtypes and shapes are all checked before any variable
  * changes; a {@link RestoreError} lists every problem. float64 values restore into float32
  * variables and int64 into int32 (range-checked).

@@ -1,5 +1,6 @@
-// The two ways users pass variables: an array keyed by each variable's `.name`, or a map
-// from checkpoint name to variable (or tensor, or raw tensor when saving).
+// The two ways users pass variables: an array keyed by each variable's slim name (its
+// `.name` when it has none), or a map from checkpoint name to variable (or tensor, or raw
+// tensor when saving).
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { RawTensor } from './dtypes.js';
@@ -9,7 +10,7 @@ import { TF_DTYPE_IDS } from './dtypes.js';
 export type Saveable = tf.Tensor | RawTensor;
 
 /**
- * Variables to save: an array of tfjs Variables (keyed by `.name`), or a map from checkpoint
+ * Variables to save: an array of tfjs Variables (keyed by slim name, else `.name`), or a map from checkpoint
  * name to tensor, variable, or raw tensor.
  *
  * @example
@@ -18,13 +19,26 @@ export type Saveable = tf.Tensor | RawTensor;
 export type SaveableVariables = readonly tf.Variable[] | Readonly<Record<string, Saveable>>;
 
 /**
- * Variables to restore: an array of tfjs Variables (keyed by `.name`), or a map from
+ * Variables to restore: an array of tfjs Variables (keyed by slim name, else `.name`), or a map from
  * checkpoint name to the variable that receives it.
  *
  * @example
  * const vars: RestorableVariables = { 'vgg_16/conv1/conv1_1/weights': w };
  */
 export type RestorableVariables = readonly tf.Variable[] | Readonly<Record<string, tf.Variable>>;
+
+const FULL_NAMES = Symbol.for('@tfslim/variable-full-names/v1');
+
+/**
+ * The name a variable has in a checkpoint: its slim full name when `@tfslim/variables` created
+ * it (published process-wide, so this package needs no dependency on it), else its tfjs
+ * `.name`. A second store's tfjs names carry a prefix (`tfslim_store_3/net/w`) that no
+ * checkpoint holds; slim names (`net/w`) are what TF writes and reads.
+ */
+export function checkpointNameOf(v: tf.Variable): string {
+  const g = globalThis as unknown as Record<symbol, WeakMap<tf.Variable, string> | undefined>;
+  return g[FULL_NAMES]?.get(v) ?? v.name;
+}
 
 /** Whether `x` is a raw tensor object (dtype, shape, typed data). */
 export function isRawTensor(x: unknown): x is RawTensor {
@@ -60,7 +74,7 @@ export function toSaveEntries(fn: string, vars: SaveableVariables): Array<[strin
           `${fn}: expected an array of live tf.Variable, got ${describe(v)} at index ${i}. Pass a {name: tensor} map for plain tensors.`,
         );
       }
-      out.push([v.name, v]);
+      out.push([checkpointNameOf(v), v]);
     }
     return out;
   }
@@ -90,7 +104,7 @@ export function toRestoreEntries(
 ): Array<[string, tf.Variable]> {
   const out: Array<[string, tf.Variable]> = [];
   const entries: Array<[string, unknown]> = Array.isArray(vars)
-    ? (vars as readonly unknown[]).map((v, i) => [isVariable(v) ? v.name : `#${i}`, v])
+    ? (vars as readonly unknown[]).map((v, i) => [isVariable(v) ? checkpointNameOf(v) : `#${i}`, v])
     : typeof vars === 'object' && vars !== null
       ? Object.entries(vars as Record<string, unknown>)
       : [];
@@ -112,7 +126,7 @@ export function toRestoreEntries(
 
 /**
  * Renames variables for restoring under other names: returns `{checkpointName: variable}`
- * with `checkpointName = fn(variableName)` (the variable's `.name` for arrays, the key for
+ * with `checkpointName = fn(variableName)` (the variable's slim name for arrays, the key for
  * maps). Return null or undefined from `fn` to leave a variable out.
  *
  * @example

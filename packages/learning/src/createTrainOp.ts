@@ -4,7 +4,9 @@ import {
   GraphKeys,
   defaultStore,
   getOrCreateGlobalStep,
+  selectByScopes,
   withVariableStore,
+  type ScopePattern,
   type VariableStore,
 } from '@tfslim/variables';
 import { LearningError, NonFiniteLossError } from './errors.js';
@@ -15,22 +17,41 @@ import {
   type GradientMultipliers,
 } from './gradients.js';
 
+/** Model outputs a step hands on: a tensor, an array of tensors, or `{name: tensor}`. */
+export type TrainOutputs = tf.Tensor | readonly tf.Tensor[] | Readonly<Record<string, tf.Tensor>>;
+
+/**
+ * What a {@link TotalLossFn} returns: nothing (the collection's losses are summed), a scalar
+ * loss, or `{ loss, outputs }` to hand the model's outputs to the step's consumers
+ * (`trainOp.lastOutputs`).
+ */
+export type TotalLossResult<O extends TrainOutputs = TrainOutputs> =
+  tf.Scalar | tf.Tensor | void | { loss?: tf.Tensor; outputs: O };
+
 /**
  * The model-and-loss function of a train op: runs the model on a batch and calls slim losses,
- * which register themselves in `losses` (the step's fresh collection). Returning a scalar
- * that is not registered adds it as a loss named `'loss'`.
+ * which register themselves in `losses` (the step's fresh collection). The loss trained is
+ * the collection's total, counted once: returning nothing, a registered loss, or
+ * `losses.getTotalLoss()` (slim's `create_train_op(get_total_loss(), ...)`) all train the
+ * same total; a returned total is trained as is. A scalar that is not registered is added as a
+ * loss named `'loss'`. Return `{ loss, outputs }` to keep the model's outputs for the step.
  */
-export type TotalLossFn<A extends unknown[]> = (
+export type TotalLossFn<A extends unknown[], O extends TrainOutputs = TrainOutputs> = (
   losses: LossCollection,
   ...args: A
-) => tf.Scalar | tf.Tensor | void;
+) => TotalLossResult<O>;
 
 /** Options of {@link createTrainOp} (slim's `create_train_op` keyword arguments). */
 export interface TrainOpOptions {
   /** Store holding the model's variables (default: `defaultStore`). */
   store?: VariableStore;
-  /** Variables to train (default: the store's trainable variables after the first call). */
-  variablesToTrain?: readonly tf.Variable[];
+  /**
+   * Variables to train (default: the store's trainable variables after the first call):
+   * variables, or scope patterns (`['vgg_16/fc8']`, slim's `--trainable_scopes`) resolved
+   * against the store's trainable variables when the model first runs. A pattern matching none
+   * is an error naming the nearest scopes.
+   */
+  variablesToTrain?: readonly (tf.Variable | ScopePattern)[];
   /**
    * Update ops to run after applying the gradients: a store collection name (default
    * `GraphKeys.UPDATE_OPS`, where batch norm registers its moving averages) or `false`.
@@ -54,7 +75,7 @@ export interface TrainOpOptions {
  * A train op: call it with a batch to run one training step. Returns the total loss as a
  * scalar tensor the caller owns (dispose it, or read it with `data()`).
  */
-export interface TrainOp<A extends unknown[] = unknown[]> {
+export interface TrainOp<A extends unknown[] = unknown[], O extends TrainOutputs = TrainOutputs> {
   (...args: A): tf.Scalar;
   /** Runs the model once without training (inside `tf.tidy`) so its variables exist. Idempotent. */
   build(...args: A): void;
@@ -67,8 +88,30 @@ export interface TrainOp<A extends unknown[] = unknown[]> {
   readonly variablesToTrain: readonly tf.Variable[];
   /** With `summarizeGradients`: `{slimName: gradient}` of the last step (owned by the op). */
   readonly lastGradients: Readonly<Record<string, tf.Tensor>>;
-  /** Frees the kept gradients. */
+  /**
+   * The `outputs` that `totalLossFn` returned in the last step (e.g. logits for a metric),
+   * owned by the op: valid until the next step or `dispose()`; undefined when it returned none.
+   */
+  readonly lastOutputs: O | undefined;
+  /** Frees the kept gradients and outputs. */
   dispose(): void;
+}
+
+function splitResult<O extends TrainOutputs>(
+  result: TotalLossResult<O>,
+): { loss: tf.Tensor | undefined; outputs: O | undefined } {
+  if (result instanceof tf.Tensor) return { loss: result, outputs: undefined };
+  if (typeof result === 'object' && result !== null && 'outputs' in result) {
+    return { loss: result.loss, outputs: result.outputs };
+  }
+  return { loss: undefined, outputs: undefined };
+}
+
+function tensorsOf(outputs: TrainOutputs): tf.Tensor[] {
+  if (outputs instanceof tf.Tensor) return [outputs];
+  return Array.isArray(outputs)
+    ? [...(outputs as readonly tf.Tensor[])]
+    : Object.values(outputs as Readonly<Record<string, tf.Tensor>>);
 }
 
 function nameIn(store: VariableStore, v: tf.Variable): string {
@@ -98,11 +141,11 @@ function nameIn(store: VariableStore, v: tf.Variable): string {
  * console.log(loss.dataSync()[0]);
  * loss.dispose();
  */
-export function createTrainOp<A extends unknown[]>(
-  totalLossFn: TotalLossFn<A>,
+export function createTrainOp<A extends unknown[], O extends TrainOutputs = TrainOutputs>(
+  totalLossFn: TotalLossFn<A, O>,
   optimizer: tf.Optimizer,
   options: TrainOpOptions = {},
-): TrainOp<A> {
+): TrainOp<A, O> {
   const fn = 'createTrainOp';
   if (typeof totalLossFn !== 'function') {
     throw new LearningError(
@@ -129,30 +172,57 @@ export function createTrainOp<A extends unknown[]>(
   let built = false;
   let kept: Record<string, tf.Tensor> = {};
 
-  const lossOf = (args: A): tf.Scalar =>
+  let outputs: O | undefined;
+  const disposeOutputs = (): void => {
+    if (outputs !== undefined) for (const t of tensorsOf(outputs)) t.dispose();
+    outputs = undefined;
+  };
+
+  // The step's total loss, each loss counted once; `keep` keeps the returned outputs.
+  const lossOf = (args: A, keep: boolean): tf.Scalar =>
     withVariableStore(store, () => {
-      const { result, losses } = collectLosses((l) => totalLossFn(l, ...args));
-      if (result instanceof tf.Tensor) {
-        if (result.rank !== 0) {
+      const collected = collectLosses((l) => totalLossFn(l, ...args));
+      const losses = collected.losses;
+      const { loss, outputs: out } = splitResult(collected.result);
+      if (keep && out !== undefined) {
+        for (const t of tensorsOf(out)) tf.keep(t);
+        outputs = out;
+      }
+      if (loss !== undefined) {
+        if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
+          const got = loss instanceof tf.Tensor ? `shape [${loss.shape.join(',')}]` : typeof loss;
           throw new LearningError(
-            `${fn}: expected totalLossFn to return a scalar loss (or nothing), got shape [${result.shape.join(',')}]. Reduce it, e.g. tf.mean(...), or use a slim loss.`,
+            `${fn}: expected totalLossFn to return a scalar loss (or nothing), got ${got}. Reduce it, e.g. tf.mean(...), or use a slim loss.`,
           );
         }
-        if (!losses.getLosses().includes(result as tf.Scalar))
-          losses.addLoss(result as tf.Scalar, 'loss');
+        // slim's create_train_op(get_total_loss()): the total is what is trained, not one more loss.
+        if (losses.isTotalLoss(loss)) return loss as tf.Scalar;
+        if (!losses.getLosses().includes(loss as tf.Scalar))
+          losses.addLoss(loss as tf.Scalar, 'loss');
       }
       return losses.getTotalLoss({ addRegularizationLosses: addReg });
     });
 
+  const trainedVariables = (): tf.Variable[] => {
+    const trainable = store.getCollection(GraphKeys.TRAINABLE_VARIABLES).filter((v) => v.trainable);
+    if (!options.variablesToTrain) return trainable;
+    const given = options.variablesToTrain;
+    const patterns = given.filter((p): p is ScopePattern => !(p instanceof tf.Tensor));
+    const named = store.namedVariables((_, v) => trainable.includes(v));
+    const picked = new Set(selectByScopes(fn, 'variablesToTrain', patterns, named));
+    return [
+      ...given.filter((p): p is tf.Variable => p instanceof tf.Tensor),
+      ...trainable.filter((v) => picked.has(v)),
+    ];
+  };
+
   const build = (...args: A): void => {
     if (built) return;
     tf.tidy(() => {
-      lossOf(args);
+      lossOf(args, false);
     });
     if (updateOps !== false) store.clearUpdateOps(updateOps);
-    vars = options.variablesToTrain
-      ? [...options.variablesToTrain]
-      : store.getCollection(GraphKeys.TRAINABLE_VARIABLES).filter((v) => v.trainable);
+    vars = trainedVariables();
     if (vars.length === 0) {
       throw new LearningError(
         `${fn}: expected trainable variables after running the model, got none in store '${store.label}'. ` +
@@ -164,8 +234,9 @@ export function createTrainOp<A extends unknown[]>(
 
   const step = (...args: A): tf.Scalar => {
     build(...args);
+    disposeOutputs();
     const loss = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => lossOf(args), vars);
+      const { value, grads } = tf.variableGrads(() => lossOf(args, true), vars);
       if (checkNumerics) {
         const v = value.dataSync()[0] as number;
         if (!Number.isFinite(v)) {
@@ -198,7 +269,7 @@ export function createTrainOp<A extends unknown[]>(
     return loss;
   };
 
-  const op = step as TrainOp<A>;
+  const op = step as TrainOp<A, O>;
   Object.defineProperties(op, {
     build: { value: build },
     built: { get: () => built },
@@ -207,10 +278,12 @@ export function createTrainOp<A extends unknown[]>(
     globalStep: { value: globalStep },
     variablesToTrain: { get: () => vars },
     lastGradients: { get: () => kept },
+    lastOutputs: { get: () => outputs },
     dispose: {
       value: () => {
         for (const t of Object.values(kept)) t.dispose();
         kept = {};
+        disposeOutputs();
       },
     },
   });

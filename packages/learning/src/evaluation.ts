@@ -1,6 +1,6 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointReader, latestCheckpoint, restore } from '@tfslim/checkpoint';
-import type { Metric } from '@tfslim/metrics';
+import { aggregatedName, metricOf, observeMetricUpdates, type Metric } from '@tfslim/metrics';
 import type { FileStore } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';
 import { SummaryWriter } from '@tfslim/summary';
@@ -9,8 +9,14 @@ import { LearningError } from './errors.js';
 import { logger, nowSecs, sleep, type LogFn } from './log.js';
 import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
 
-/** Metrics an evaluation resets before and reads after: by name. */
-export type EvalMetrics = Readonly<Record<string, Metric>>;
+/** Any metric, whatever its update arguments. */
+type AnyMetric = Metric<tf.Rank, never>;
+
+/**
+ * Metrics an evaluation resets before and reads after, by name: metrics, or the value
+ * functions of `aggregateMetricMap`'s `namesToValues` as they are.
+ */
+export type EvalMetrics = Readonly<Record<string, Metric | (() => tf.Tensor)>>;
 
 /** Options of {@link evaluateOnce}. */
 export interface EvaluateOnceOptions<T> {
@@ -24,7 +30,12 @@ export interface EvaluateOnceOptions<T> {
   summaryOp?: (writer: SummaryWriter, globalStep: number) => void | Promise<void>;
   /** `{checkpointName: variable}` to restore (default: the store's variables but `global_step`). */
   variablesToRestore?: Readonly<Record<string, tf.Variable>> | readonly tf.Variable[];
-  /** Metrics reset before the evaluation; their values are written as scalars (and returned by default). */
+  /**
+   * Metrics reset before the evaluation; their values are written as scalars (and returned by
+   * default). Metrics that `evalOp` updates without being listed here are reset before their
+   * first update of the evaluation (slim resets every local variable) and reported too, under
+   * their `aggregateMetricMap` name or their own.
+   */
   metrics?: EvalMetrics;
   /** Store whose variables are restored by default (default: `defaultStore`). */
   store?: VariableStore;
@@ -42,6 +53,62 @@ export interface EvaluateOnceOptions<T> {
   progress?: ProgressMode;
   /** Where progress goes (default `process.stderr`). */
   progressStream?: ProgressStream;
+}
+
+function toMetrics(fn: string, metrics: EvalMetrics): Map<AnyMetric, string> {
+  const out = new Map<AnyMetric, string>();
+  for (const [name, m] of Object.entries(metrics)) {
+    const metric = typeof m === 'function' ? metricOf(m) : (m as unknown as AnyMetric);
+    if (metric === undefined) {
+      throw new LearningError(
+        `${fn}: expected metrics.${name} a metric or a value function of aggregateMetricMap, got another function. Pass the metric itself, or namesToValues as aggregateMetricMap returned it.`,
+      );
+    }
+    out.set(metric, name);
+  }
+  return out;
+}
+
+function uniqueName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  let k = 1;
+  while (taken.has(`${name}_${k}`)) k++;
+  return `${name}_${k}`;
+}
+
+/**
+ * Runs `body` while watching metric updates: a metric not in `metrics` is reset before its
+ * first update and added to `metrics` (under its aggregate name, made unique).
+ */
+async function watchingMetrics(metrics: Map<AnyMetric, string>, body: () => Promise<void>) {
+  const stop = observeMetricUpdates((m) => {
+    if (metrics.has(m)) return;
+    m.reset();
+    metrics.set(m, uniqueName(aggregatedName(m), new Set(metrics.values())));
+  });
+  try {
+    await body();
+  } finally {
+    stop();
+  }
+}
+
+/** Every scalar metric's value by name (tensor-valued metrics that were only observed are left out). */
+async function readMetrics(
+  metrics: Map<AnyMetric, string>,
+  given: ReadonlySet<AnyMetric>,
+): Promise<Record<string, number>> {
+  const values: Record<string, number> = {};
+  for (const [m, name] of metrics) {
+    if (!given.has(m)) {
+      const t = m.result();
+      const scalar = t.size === 1;
+      t.dispose();
+      if (!scalar) continue;
+    }
+    values[name] = await m.resultNumber();
+  }
+  return values;
 }
 
 /** The global step a checkpoint was written at: its `-<step>` suffix, else its `global_step`. */
@@ -110,8 +177,9 @@ export async function evaluateOnce<T = Record<string, number>>(
   const fileStore = options.fileStore ?? defaultFileStore();
   await restore(checkpointPath, vars, { store: fileStore });
   const globalStep = await checkpointGlobalStep(checkpointPath, fileStore);
-  const metrics = options.metrics ?? {};
-  for (const m of Object.values(metrics)) m.reset();
+  const metrics = toMetrics(fn, options.metrics ?? {});
+  const given = new Set(metrics.keys());
+  for (const m of given) m.reset();
   const progress = createProgress(
     fn,
     'batch',
@@ -122,18 +190,19 @@ export async function evaluateOnce<T = Record<string, number>>(
     options.log === null,
   );
   try {
-    for (let k = 0; k < numEvals; k++) {
-      await options.evalOp(k);
-      if (!(progress.bar && options.log === undefined)) {
-        progress.log(`Evaluation [${k + 1}/${numEvals}]`, log);
+    await watchingMetrics(metrics, async () => {
+      for (let k = 0; k < numEvals; k++) {
+        await options.evalOp(k);
+        if (!(progress.bar && options.log === undefined)) {
+          progress.log(`Evaluation [${k + 1}/${numEvals}]`, log);
+        }
+        progress.update(k + 1);
       }
-      progress.update(k + 1);
-    }
+    });
   } finally {
     progress.finish();
   }
-  const values: Record<string, number> = {};
-  for (const [name, m] of Object.entries(metrics)) values[name] = await m.resultNumber();
+  const values = await readMetrics(metrics, given);
 
   if (options.writer === undefined) await fileStore.mkdir(logdir);
   const writer = options.writer ?? new SummaryWriter(logdir, { store: fileStore });

@@ -1,6 +1,14 @@
 // Public surface of @tfslim/learning: everything users may import is listed here.
 export { createTrainOp } from './createTrainOp.js';
-export type { TrainOp, TrainOpOptions, TotalLossFn } from './createTrainOp.js';
+export type {
+  TrainOp,
+  TrainOpOptions,
+  TotalLossFn,
+  TotalLossResult,
+  TrainOutputs,
+} from './createTrainOp.js';
+export { initFromCheckpoint, resolveAssignmentMap } from './init-from-checkpoint.js';
+export type { AssignmentMap, InitFromCheckpointOptions } from './init-from-checkpoint.js';
 export { multiplyGradients, clipGradientNorms } from './gradients.js';
 export type { GradientEntry, GradientMultipliers } from './gradients.js';
 export { train } from './train.js';

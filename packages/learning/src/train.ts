@@ -4,7 +4,7 @@ import type { FileStore } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';
 import { SummaryWriter } from '@tfslim/summary';
 import { GLOBAL_STEP_NAME } from '@tfslim/variables';
-import type { TrainOp } from './createTrainOp.js';
+import type { TrainOp, TrainOutputs } from './createTrainOp.js';
 import { LearningError } from './errors.js';
 import { defaultLogEveryNSteps, formatStepTime, logger, nowSecs, type LogFn } from './log.js';
 import { lockLogdir } from './logdir-lock.js';
@@ -18,14 +18,14 @@ export type TrainStepResult = tf.Scalar | { loss: tf.Scalar; shouldStop?: boolea
  * A custom train step (slim's `train_step_fn`): runs one step, usually by calling
  * `trainOp(...batch)`, and returns the loss tensor (which `train` disposes).
  */
-export type TrainStepFn<A extends unknown[]> = (
-  trainOp: TrainOp<A>,
+export type TrainStepFn<A extends unknown[], O extends TrainOutputs = TrainOutputs> = (
+  trainOp: TrainOp<A, O>,
   batch: A,
   info: { globalStep: number },
 ) => TrainStepResult | Promise<TrainStepResult>;
 
 /** Options of {@link train} (slim's `train` keyword arguments). */
-export interface TrainOptions<A extends unknown[]> {
+export interface TrainOptions<A extends unknown[], O extends TrainOutputs = TrainOutputs> {
   /** Stop when the global step reaches this (absolute, so a resumed run stops at the same step). */
   numberOfSteps?: number;
   /** Batches: each element is the argument list of one step. When it ends, training stops. */
@@ -36,8 +36,11 @@ export interface TrainOptions<A extends unknown[]> {
    * terminal progress bar, which shows the loss instead of the lines.
    */
   logEveryNSteps?: number;
-  /** Called once when the logdir holds no checkpoint (e.g. restore a pre-trained model). */
-  initFn?: (() => void | Promise<void>) | null;
+  /**
+   * Called once when the logdir holds no checkpoint (e.g. restore a pre-trained model:
+   * `assignFromCheckpointFn(...)`'s function, as it is). What it returns is ignored.
+   */
+  initFn?: (() => unknown) | null;
   /** Seconds between summaries (default 600). Ignored when `saveSummariesSteps` is set. */
   saveSummariesSecs?: number;
   /** Steps between summaries (instead of seconds). */
@@ -51,7 +54,7 @@ export interface TrainOptions<A extends unknown[]> {
   /** Save the optimizer's slots TF1-style as `<variable>/<SlotName>` (default true). */
   saveOptimizerSlots?: boolean;
   /** Replaces the default step (`trainOp(...batch)`). */
-  trainStepFn?: TrainStepFn<A>;
+  trainStepFn?: TrainStepFn<A, O>;
   /** Writes extra summaries (scalars, histograms) when summaries are due. */
   summaries?: (writer: SummaryWriter, globalStep: number) => void | Promise<void>;
   /** Where log lines go (default console.log; null silences). */
@@ -158,10 +161,10 @@ function nextTensorId(): number {
  *   saveIntervalSteps: 500,
  * });
  */
-export async function train<A extends unknown[]>(
-  trainOp: TrainOp<A>,
+export async function train<A extends unknown[], O extends TrainOutputs = TrainOutputs>(
+  trainOp: TrainOp<A, O>,
   logdir: string,
-  options: TrainOptions<A> = {},
+  options: TrainOptions<A, O> = {},
 ): Promise<TrainResult> {
   if (typeof logdir !== 'string' || logdir.length === 0) {
     throw new LearningError(

@@ -60,6 +60,8 @@ function checkScalar(method: string, loss: unknown, name: string): tf.Scalar {
 export class LossCollection implements LossSink {
   readonly #losses: LossEntry[] = [];
   readonly #regularization: LossEntry[] = [];
+  // Totals this collection produced: a train op given one back must not add it again.
+  readonly #totals = new WeakSet<tf.Tensor>();
 
   /**
    * Registers a scalar loss under `name` (slim's `add_loss`; the name plays the role of its op
@@ -141,7 +143,21 @@ export class LossCollection implements LossSink {
         'A loss lives in the tf.tidy it was computed in: call getTotalLoss inside that tidy (or return the loss from inner tidies).',
       );
     }
-    return tf.addN(picked.map((e) => e.loss)) as tf.Scalar;
+    const total = tf.addN(picked.map((e) => e.loss)) as tf.Scalar;
+    this.#totals.add(total);
+    return total;
+  }
+
+  /**
+   * Whether `tensor` is a total that `getTotalLoss` of this collection returned. A train op
+   * given one back trains it as is instead of adding it to the collection a second time.
+   *
+   * @example
+   * const total = losses.getTotalLoss();
+   * losses.isTotalLoss(total); // true
+   */
+  isTotalLoss(tensor: tf.Tensor): boolean {
+    return this.#totals.has(tensor);
   }
 
   /** Number of entries, losses and regularization losses together. */

@@ -19,6 +19,8 @@ export { streaming } from './core/streaming.js';
 export type { StreamingPair } from './core/streaming.js';
 export { aggregateMetrics, aggregateMetricMap } from './core/aggregate.js';
 export type { MetricLike } from './core/aggregate.js';
+export { observeMetricUpdates, metricOf, aggregatedName } from './core/update-observers.js';
+export type { MetricUpdateListener } from './core/update-observers.js';
 export { MetricCollection, withInputs } from './core/collection.js';
 export type { AnyMetric, MetricWithInputs } from './core/collection.js';
 export { toFloat, alignPair, prepareWeights } from './core/inputs.js';

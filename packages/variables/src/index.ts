@@ -33,7 +33,9 @@ export {
   getUniqueVariable,
   getVariablesToRestore,
 } from './queries.js';
-export type { QueryOptions } from './queries.js';
+export type { QueryOptions, VariablesToRestoreOptions } from './queries.js';
+export { nearestScopes, selectByScopes } from './scope-patterns.js';
+export type { ScopePattern } from './scope-patterns.js';
 
 export {
   zerosInitializer,

@@ -107,7 +107,10 @@ describe('queries', () => {
 
   it('getVariablesToRestore: union of include scopes minus exclude scopes', () => {
     const all = names(getVariablesToRestore({ store }));
-    expect(all).toHaveLength(8);
+    expect(all).toHaveLength(7); // the global step only when asked for
+    expect(names(getVariablesToRestore({ store, includeGlobalStep: true }))).toContain(
+      'global_step',
+    );
     expect(names(getVariablesToRestore({ store, exclude: ['vgg_16/fc8', 'global_step'] }))).toEqual(
       [
         'vgg_16/conv1/conv1_1/weights',
@@ -131,6 +134,33 @@ describe('queries', () => {
         store.namedVariables({ collection: GraphKeys.GLOBAL_VARIABLES, exclude: ['vgg_16/fc8'] }),
       ),
     ).toHaveLength(6);
+  });
+
+  // slim README, fine-tuning:
+  //   variables_to_restore = slim.get_variables_to_restore(exclude=['fc6', 'fc7', 'fc8'])
+  // slim matches scopes as prefixes of full names (`re.match`), so 'fc8' matches nothing there
+  // and everything would be restored; here it is an error that names the full scope.
+  it('getVariablesToRestore: a scope matching no variable is an error naming the nearest', () => {
+    expect(() => getVariablesToRestore({ store, exclude: ['fc8'] })).toThrow(VariableError);
+    expect(() => getVariablesToRestore({ store, exclude: ['fc8'] })).toThrow(
+      /expected every exclude scope to match a variable, got 'fc8', which matches none of the 8 variables \(did you mean 'vgg_16\/fc8'\?\)/,
+    );
+    expect(() => getVariablesToRestore({ store, include: ['vgg_16/conv2'] })).toThrow(
+      /include scope .*'vgg_16\/conv2'.*did you mean 'vgg_16\/conv1'/,
+    );
+    expect(() => getVariablesToRestore({ store, exclude: [/fc8/] })).toThrow(
+      /did you mean 'vgg_16\/fc8'/,
+    );
+    expect(names(getVariablesToRestore({ store, exclude: ['vgg_16/fc8'] }))).toHaveLength(5);
+  });
+
+  // slim's train_image_classifier restores model variables only: after create_train_op made
+  // the global step, a model-zoo checkpoint (which has none) must still restore.
+  it('getVariablesToRestore leaves the global step out unless asked for', () => {
+    expect(names(getVariablesToRestore({ store }))).not.toContain('global_step');
+    expect(names(getVariablesToRestore({ store, include: ['global_step'] }))).toEqual([
+      'global_step',
+    ]);
   });
 });
 

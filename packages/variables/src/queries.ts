@@ -1,7 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
 import { VariableError } from './errors.js';
+import { GLOBAL_STEP_NAME } from './globalStep.js';
 import { inScope } from './names.js';
+import { checkScopesMatch, type ScopePattern } from './scope-patterns.js';
 import { currentStore } from './scope.js';
 import type { VariableStore } from './store.js';
 
@@ -123,28 +125,53 @@ export function getUniqueVariable(
   );
 }
 
+/** Options of {@link getVariablesToRestore}. */
+export interface VariablesToRestoreOptions {
+  /** Keep variables inside any of these scopes (default: all). Each must match a variable. */
+  include?: readonly ScopePattern[];
+  /** Then drop variables inside any of these scopes. Each must match a variable. */
+  exclude?: readonly ScopePattern[];
+  /**
+   * Keep the global step too (default false: a pre-trained checkpoint has none, so restoring
+   * it would fail). Including `'global_step'` in `include` asks for it as well.
+   */
+  includeGlobalStep?: boolean;
+  /** Store to query (default: the current scope's, else `defaultStore`). */
+  store?: VariableStore;
+}
+
 /**
  * Global variables in any `include` scope (all when omitted) minus those in any `exclude`
- * scope (slim's `get_variables_to_restore`). Scopes match whole path segments. The list is
- * in creation order; `store.namedVariables({include, exclude})` gives the same selection keyed
- * by slim names, which is what checkpoints take.
+ * scope (slim's `get_variables_to_restore`), without the global step unless asked for: the
+ * model's variables, as slim's train_image_classifier restores them from a model-zoo
+ * checkpoint. Scopes match whole path segments of full names; a scope matching no variable is
+ * a `VariableError` naming the nearest scopes (`'fc8'` -> did you mean `'vgg_16/fc8'`?), never
+ * a silent no-op. The list is in creation order; `restore` and `saveCheckpoint` key it by the
+ * variables' slim names.
  *
  * @example
  * // fine-tuning: everything but the classifier
  * const toRestore = getVariablesToRestore({ exclude: ['vgg_16/fc8'] });
  */
-export function getVariablesToRestore(
-  options: {
-    include?: readonly (string | RegExp)[];
-    exclude?: readonly (string | RegExp)[];
-    store?: VariableStore;
-  } = {},
-): tf.Variable[] {
+export function getVariablesToRestore(options: VariablesToRestoreOptions = {}): tf.Variable[] {
+  const fn = 'getVariablesToRestore';
   const store = currentStore(options.store);
   const { include, exclude = [] } = options;
-  return store.getVariables({ collection: GraphKeys.GLOBAL_VARIABLES }).filter((v) => {
-    const name = store.nameOf(v);
-    if (include !== undefined && !include.some((s) => inScope(name, s))) return false;
-    return !exclude.some((s) => inScope(name, s));
-  });
+  const named = store.namedVariables({ collection: GraphKeys.GLOBAL_VARIABLES });
+  const names = Object.keys(named);
+  checkScopesMatch(fn, 'exclude', exclude, names);
+  const step = store.getCollection(GraphKeys.GLOBAL_STEP);
+  const askedForStep =
+    options.includeGlobalStep === true ||
+    (include ?? []).some((s) => inScope(GLOBAL_STEP_NAME, s) && store.has(GLOBAL_STEP_NAME));
+  const pool = include === undefined ? names : selectNames(fn, include, names);
+  return pool
+    .filter((name) => !exclude.some((s) => inScope(name, s)))
+    .map((name) => named[name] as tf.Variable)
+    .filter((v) => askedForStep || !step.includes(v));
+}
+
+function selectNames(fn: string, include: readonly ScopePattern[], names: string[]): string[] {
+  checkScopesMatch(fn, 'include', include, names);
+  return names.filter((n) => include.some((s) => inScope(n, s)));
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
 import { VariableReuseError, VariableError } from './errors.js';
+import { publishedFullNames } from './full-names.js';
 import { forgetStore } from './internal.js';
 import { shared } from './shared.js';
 import { checkName, matchesFilter, type VariableFilter } from './names.js';
@@ -115,6 +116,7 @@ export class VariableStore {
     });
     this.#variables.set(fullName, v);
     owners.set(v, { store: this, name: fullName });
+    publishedFullNames().set(v, fullName);
     const collections = new Set(options.collections ?? [GraphKeys.GLOBAL_VARIABLES]);
     if (trainable) collections.add(GraphKeys.TRAINABLE_VARIABLES);
     for (const c of collections) this.#join(c, fullName);
@@ -255,6 +257,7 @@ export class VariableStore {
     for (const collection of [...this.#updateOps.keys()]) this.clearUpdateOps(collection);
     for (const v of this.#variables.values()) {
       owners.delete(v);
+      publishedFullNames().delete(v);
       if (!v.isDisposed) v.dispose();
     }
     this.#variables.clear();

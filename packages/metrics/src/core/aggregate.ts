@@ -1,18 +1,34 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { StreamingPair } from './streaming.js';
 import type { Metric, PredictionArgs } from './types.js';
+import { registerAggregated } from './update-observers.js';
 
 /** A metric object or its slim pair form. */
 export type MetricLike<A extends unknown[] = PredictionArgs> =
   Metric<tf.Rank, A> | StreamingPair<tf.Rank, A>;
 
-function parts<A extends unknown[]>(m: MetricLike<A>): [() => tf.Tensor, (...args: A) => void] {
+type Parts<A extends unknown[]> = [
+  () => tf.Tensor,
+  (...args: A) => void,
+  Metric<tf.Rank, A> | undefined,
+];
+
+function parts<A extends unknown[]>(m: MetricLike<A>): Parts<A> {
   if (Array.isArray(m)) {
-    const [value, update] = m as StreamingPair<tf.Rank, A>;
-    return [value, update];
+    const [value, update, metric] = m as StreamingPair<tf.Rank, A>;
+    return [value, update, metric];
   }
   const metric = m as Metric<tf.Rank, A>;
-  return [() => metric.result(), (...args: A) => metric.update(...args)];
+  return [() => metric.result(), (...args: A) => metric.update(...args), metric];
+}
+
+// Lets an evaluation take the value functions as they are, and name what it reads.
+function tagged<A extends unknown[]>(name: string, p: Parts<A>): Parts<A> {
+  const [value, update, metric] = p;
+  const v = (): tf.Tensor => value();
+  const u = (...args: A): void => update(...args);
+  if (metric) registerAggregated(name, metric as Metric<tf.Rank, never>, [v, u]);
+  return [v, u, metric];
 }
 
 /**
@@ -27,13 +43,18 @@ function parts<A extends unknown[]>(m: MetricLike<A>): [() => tf.Tensor, (...arg
 export function aggregateMetrics<A extends unknown[] = PredictionArgs>(
   ...metrics: MetricLike<A>[]
 ): [values: () => tf.Tensor[], update: (...args: A) => void] {
-  const all = metrics.map(parts);
+  const all = metrics.map((m) => {
+    const p = parts(m);
+    return p[2] ? tagged(p[2].name, p) : p;
+  });
   return [() => all.map(([value]) => value()), (...args: A) => all.forEach(([, u]) => u(...args))];
 }
 
 /**
  * Slim's `aggregate_metric_map`: `{name: metric}` to `[namesToValues, namesToUpdates]`, both
- * keyed by name (values and updates are functions here, eager).
+ * keyed by name (values and updates are functions here, eager). `evaluateOnce` of
+ * `@tfslim/learning` takes `namesToValues` as its `metrics` as it is, and resets these
+ * metrics at the start of each evaluation (slim's local variables), under these names.
  *
  * @example
  * const [namesToValues, namesToUpdates] = aggregateMetricMap({
@@ -53,7 +74,7 @@ export function aggregateMetricMap<A extends unknown[] = PredictionArgs>(
   const values: Record<string, () => tf.Tensor> = {};
   const updates: Record<string, (...args: A) => void> = {};
   for (const [name, m] of Object.entries(metrics)) {
-    const [value, update] = parts(m);
+    const [value, update] = tagged(name, parts(m));
     values[name] = value;
     updates[name] = update;
   }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError, MetricStateError } from './errors.js';
 import { sameShape, shapeStr } from './inputs.js';
+import { notifyMetricUpdate } from './update-observers.js';
 import type {
   Metric,
   MetricDefinition,
@@ -61,6 +62,7 @@ export class StreamingMetric<
 
   update(...args: A): void {
     this.live('update');
+    notifyMetricUpdate(this as unknown as Metric<tf.Rank, never>);
     const next = keepSlots(() => {
       const batch = this.def.batch(...args);
       return this.combine(this.slots, this.asSlots(batch, 'update'), 'update');
