@@ -397,17 +397,22 @@ describe('evaluation', () => {
     const x = tf.tensor2d(XS);
     const y = tf.tensor2d(YS);
     const op = makeOp(store);
-    // The trainer writes a checkpoint every step; it runs concurrently with the evaluator.
+    // The trainer writes a checkpoint every step. Its first round ends before the evaluator
+    // starts, so the evaluator's first evaluation skips the older checkpoints whatever the
+    // machine's speed; the later rounds run concurrently with the evaluator.
+    const trainRound = (round: number) =>
+      train(op, trainDir, {
+        data: batches(x, y),
+        numberOfSteps: round * 3,
+        saveIntervalSteps: 1,
+        maxToKeep: 0,
+        log: null,
+      });
+    await trainRound(1);
     const trainer = (async () => {
-      for (let round = 1; round <= 3; round++) {
-        await train(op, trainDir, {
-          data: batches(x, y),
-          numberOfSteps: round * 3,
-          saveIntervalSteps: 1,
-          maxToKeep: 0,
-          log: null,
-        });
+      for (let round = 2; round <= 3; round++) {
         await new Promise((r) => setTimeout(r, 60));
+        await trainRound(round);
       }
     })();
     tf.tidy(() => withVariableStore(evalStore, () => model(tf.zeros([1, 2]))));
@@ -431,7 +436,7 @@ describe('evaluation', () => {
         ),
       evalIntervalSecs: 0.15,
       pollSecs: 0.01,
-      timeout: 0.6,
+      timeout: 3, // generous: a loaded machine may take a while between checkpoints
       log: null,
     });
     await trainer;
