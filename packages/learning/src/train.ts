@@ -180,10 +180,10 @@ export async function train<A extends unknown[], O extends TrainOutputs = TrainO
   }
 }
 
-async function trainInLogdir<A extends unknown[]>(
-  trainOp: TrainOp<A>,
+async function trainInLogdir<A extends unknown[], O extends TrainOutputs>(
+  trainOp: TrainOp<A, O>,
   logdir: string,
-  options: TrainOptions<A>,
+  options: TrainOptions<A, O>,
 ): Promise<TrainResult> {
   if (typeof trainOp !== 'function' || typeof trainOp.build !== 'function') {
     throw new LearningError(
