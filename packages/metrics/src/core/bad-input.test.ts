@@ -160,7 +160,7 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       tf.tidy(() => (m as M.Metric<tf.Rank>).update(t1([-2.5, 0.5, 3, NaN]), t1([0, 1, 1, 0])));
       const e = await rejection(m.resultArray());
       expect(e.message).toMatch(
-        /expected predictions in \[0, 1\] \(probabilities\), got 3 value\(s\).*Apply tf\.sigmoid/,
+        /expected predictions in \[0, 1\] \(probabilities\) and weights >= 0, got 3 value\(s\).*Apply tf\.sigmoid/,
       );
       m.dispose();
     }

@@ -434,7 +434,7 @@ describe.each(BACKENDS)('issue 12 metrics, bad input on %s', (backend) => {
       tf.tidy(() => m.update(t1([1.5, NaN, 0.5]), t1([0, 1, 1])));
       const e = await rejection(m.resultArray());
       expect(e.message).toMatch(
-        /expected predictions in \[0, 1\] \(probabilities\), got 2 value\(s\)/,
+        /expected predictions in \[0, 1\] \(probabilities\) and weights >= 0, got 2 value\(s\)/,
       );
       m.dispose();
     }
