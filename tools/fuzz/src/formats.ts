@@ -58,7 +58,12 @@ export async function writeOriginal(format: Format, dir: string): Promise<Files>
   const empty = { dtype: 'float32' as const, shape: [0, 2], data: new Float32Array(0) };
   switch (format) {
     case 'bundle':
-      await saveCheckpoint(dir, {
+      // A checkpoint beside the one read, with other values: a state file naming it must not
+      // make the reader return them.
+      await saveCheckpoint(path.join(dir, 'outside'), {
+        'net/w': { ...f32, data: f32.data.map((x) => x + 1) },
+      });
+      await saveCheckpoint(path.join(dir, FILES.bundle), {
         'net/w': f32,
         'net/b': i32,
         'net/empty': empty,
@@ -120,7 +125,10 @@ export function mutant(
     const crafted = CRAFTED[format](original, rnd);
     if (crafted !== undefined) return { ...crafted, crafted: true };
   }
-  const names = Object.keys(original).filter((n) => n !== 'secret.bin');
+  // Only the files read: not the bait outside the model's directory.
+  const names = Object.keys(original).filter(
+    (n) => n !== 'secret.bin' && !n.startsWith('outside/'),
+  );
   const victim = pick(rnd, names);
   const bytes = mutateRandom(original[victim]!, rnd);
   const files = { ...original, [victim]: bytes };
@@ -177,11 +185,13 @@ const CRAFTED: Record<Format, (original: Files, rnd: () => number) => Crafted | 
   events: craftEvents,
 };
 
-const INDEX = 'model.ckpt.index';
-const DATA = 'model.ckpt.data-00000-of-00001';
+const INDEX = `${FILES.bundle}/model.ckpt.index`;
+const DATA = `${FILES.bundle}/model.ckpt.data-00000-of-00001`;
+const STATE = `${FILES.bundle}/checkpoint`;
 
 /** An index entry edited (size, shape, offset, dtype, shard, CRC) or a value byte changed with its CRC recomputed; the table rebuilt with fresh block CRCs. */
 function craftBundle(original: Files, rnd: () => number): Crafted {
+  if (rnd() < 0.2) return craftState(original, rnd);
   const rows = readTable(original[INDEX]!, INDEX, 'fuzz');
   const k = 1 + randInt(rnd, rows.length - 1);
   const row = rows[k]!;
@@ -189,28 +199,47 @@ function craftBundle(original: Files, rnd: () => number): Crafted {
   const name = new TextDecoder().decode(row.key);
   let data = original[DATA]!;
   let what: string;
-  const edit = randInt(rnd, 7);
+  const edit = randInt(rnd, 8);
   const ne = { ...e };
-  if (edit === 0)
-    ((ne.size = pick(rnd, [...HUGE, e.size + 1, Math.max(0, e.size - 1)])),
-      (what = `size ${ne.size}`));
-  else if (edit === 1)
-    ((ne.shape = pick(rnd, [[pick(rnd, HUGE)], [...e.shape, 2], e.shape.map((d) => d * 2), []])),
-      (what = `shape [${ne.shape}]`));
-  else if (edit === 2)
-    ((ne.offset = pick(rnd, [e.offset + 1, e.offset + 8, 2 ** 40, 0])),
-      (what = `offset ${ne.offset}`));
-  else if (edit === 3) ((ne.dtypeId = 1 + randInt(rnd, 23)), (what = `dtype id ${ne.dtypeId}`));
-  else if (edit === 4) ((ne.shardId = 1 + randInt(rnd, 3)), (what = `shard ${ne.shardId}`));
-  else if (edit === 5) ((ne.crc32c = randInt(rnd, 2 ** 32)), (what = 'crc'));
-  else {
-    // A value byte changed, its tensor CRC recomputed: legitimately different data.
-    data = Buffer.from(data);
-    if (e.size > 0 && dtypeFromId(e.dtypeId) !== 'string') {
-      data[e.offset + randInt(rnd, e.size)]! ^= 1 << randInt(rnd, 8);
-      ne.crc32c = maskCrc(crc32c(data.subarray(e.offset, e.offset + e.size)));
-    }
-    what = 'a value byte with its CRC';
+  switch (edit) {
+    case 0:
+      ne.size = pick(rnd, [...HUGE, e.size + 1, Math.max(0, e.size - 1)]);
+      what = `size ${ne.size}`;
+      break;
+    case 1:
+      ne.shape = pick(rnd, [[pick(rnd, HUGE)], [...e.shape, 2], e.shape.map((d) => d * 2), []]);
+      what = `shape [${ne.shape}]`;
+      break;
+    case 2:
+      ne.offset = pick(rnd, [e.offset + 1, e.offset + 8, 2 ** 40, 0]);
+      what = `offset ${ne.offset}`;
+      break;
+    case 3:
+      ne.dtypeId = 1 + randInt(rnd, 23);
+      what = `dtype id ${ne.dtypeId}`;
+      break;
+    case 4:
+      ne.shardId = 1 + randInt(rnd, 3);
+      what = `shard ${ne.shardId}`;
+      break;
+    case 5:
+      ne.crc32c = randInt(rnd, 2 ** 32);
+      what = 'crc';
+      break;
+    case 6:
+      // A value byte changed, its tensor CRC recomputed: legitimately different data.
+      data = Buffer.from(data);
+      if (e.size > 0 && dtypeFromId(e.dtypeId) !== 'string') {
+        data[e.offset + randInt(rnd, e.size)]! ^= 1 << randInt(rnd, 8);
+        ne.crc32c = maskCrc(crc32c(data.subarray(e.offset, e.offset + e.size)));
+      }
+      what = 'a value byte with its CRC';
+      break;
+    default:
+      // An empty hole where the data should be.
+      ne.size = 0;
+      ne.crc32c = 0;
+      what = 'size 0, crc 0';
   }
   const newRows = rows.map((r, i) => (i === k ? { key: r.key, value: encodeEntry(ne) } : r));
   const index = Buffer.from(buildTable(newRows));
@@ -243,6 +272,25 @@ function craftBundle(original: Files, rnd: () => number): Crafted {
   };
 }
 
+/** The state file naming a checkpoint elsewhere: it must not be read (or be this one). */
+function craftState(original: Files, rnd: () => number): Crafted {
+  const stored = pick(rnd, [
+    '../outside/model.ckpt',
+    'a/../../outside/model.ckpt',
+    '.',
+    '',
+    '/nonexistent/outside/model.ckpt',
+    'model.ckpt',
+  ]);
+  const text = `model_checkpoint_path: ${JSON.stringify(stored)}\nall_model_checkpoint_paths: ${JSON.stringify(stored)}\n`;
+  const files = { ...original, [STATE]: Buffer.from(text) };
+  return {
+    files,
+    label: `crafted state file naming ${JSON.stringify(stored)}`,
+    consistent: (dump) => dump === originalDumps.bundle,
+  };
+}
+
 /** The JSON header edited (shape, offsets, dtype) or its length field changed. */
 function craftSafetensors(original: Files, rnd: () => number): Crafted {
   const bytes = original[FILES.safetensors]!;
@@ -259,28 +307,37 @@ function craftSafetensors(original: Files, rnd: () => number): Crafted {
   const edit = randInt(rnd, 6);
   let what: string;
   let lengthField: number | undefined;
-  if (edit === 0)
-    ((t.shape = pick(rnd, [[pick(rnd, HUGE)], [2, 2, 2], [], [-1], [1.5], 'x'])),
-      (what = `shape ${JSON.stringify(t.shape)}`));
-  else if (edit === 1)
-    ((t.data_offsets = pick(rnd, [
-      [offs[1], offs[0]],
-      [0, pick(rnd, HUGE)],
-      [offs[0]! + 4, offs[1]! + 4],
-      [pick(rnd, HUGE), pick(rnd, HUGE)],
-      null,
-    ])),
-      (what = `offsets ${JSON.stringify(t.data_offsets)}`));
-  else if (edit === 2)
-    ((t.dtype = pick(rnd, ['F16', 'BF16', 'F64', 'I8', 'U64', 'BOOL', 'XX', 7])),
-      (what = `dtype ${JSON.stringify(t.dtype)}`));
-  else if (edit === 3)
-    ((header[name] = pick(rnd, [null, 5, [], {}] as never)),
-      (what = `entry ${JSON.stringify(header[name])}`));
-  else if (edit === 4) (delete header[name], (what = 'entry removed'));
-  else
-    ((lengthField = pick(rnd, [...HUGE, hl + 1, hl - 1, 2 ** 63])),
-      (what = `header length ${lengthField}`));
+  switch (edit) {
+    case 0:
+      t.shape = pick(rnd, [[pick(rnd, HUGE)], [2, 2, 2], [], [-1], [1.5], 'x']);
+      what = `shape ${JSON.stringify(t.shape)}`;
+      break;
+    case 1:
+      t.data_offsets = pick(rnd, [
+        [offs[1], offs[0]],
+        [0, pick(rnd, HUGE)],
+        [offs[0]! + 4, offs[1]! + 4],
+        [pick(rnd, HUGE), pick(rnd, HUGE)],
+        null,
+      ]);
+      what = `offsets ${JSON.stringify(t.data_offsets)}`;
+      break;
+    case 2:
+      t.dtype = pick(rnd, ['F16', 'BF16', 'F64', 'I8', 'U64', 'BOOL', 'XX', 7]);
+      what = `dtype ${JSON.stringify(t.dtype)}`;
+      break;
+    case 3:
+      header[name] = pick(rnd, [null, 5, [], {}] as never);
+      what = `entry ${JSON.stringify(header[name])}`;
+      break;
+    case 4:
+      delete header[name];
+      what = 'entry removed';
+      break;
+    default:
+      lengthField = pick(rnd, [...HUGE, hl + 1, hl - 1, 2 ** 63]);
+      what = `header length ${lengthField}`;
+  }
   let json = Buffer.from(JSON.stringify(header));
   json = Buffer.concat([json, Buffer.alloc((8 - (json.length % 8)) % 8, 0x20)]);
   const head = Buffer.alloc(8);
@@ -366,6 +423,7 @@ function craftTfjs(original: Files, rnd: () => number): Crafted {
     const i = randInt(rnd, g.paths.length);
     g.paths[i] = pick(rnd, [
       '../secret.bin',
+      '../secret.bin',
       '/etc/hostname',
       '.',
       '',
@@ -378,16 +436,19 @@ function craftTfjs(original: Files, rnd: () => number): Crafted {
   } else {
     const i = randInt(rnd, g.weights.length);
     const w = g.weights[i] as Record<string, unknown>;
-    if (edit === 1)
-      ((g.weights[i] = pick(rnd, [null, 5, 'w', []])),
-        (what = `weights[${i}] = ${JSON.stringify(g.weights[i])}`));
-    else if (edit === 2)
-      ((w.shape = pick(rnd, [[pick(rnd, HUGE)], [], [2, -1], null, [0.5]])),
-        (what = `weights[${i}].shape ${JSON.stringify(w.shape)}`));
-    else if (edit === 3)
-      ((w.dtype = pick(rnd, ['float32', 'int32', 'bool', 'string', 'complex64', 'float64', null])),
-        (what = `weights[${i}].dtype ${JSON.stringify(w.dtype)}`));
-    else (g.weights.splice(i, 1), (what = `weights[${i}] removed`));
+    if (edit === 1) {
+      g.weights[i] = pick(rnd, [null, 5, 'w', []]);
+      what = `weights[${i}] = ${JSON.stringify(g.weights[i])}`;
+    } else if (edit === 2) {
+      w.shape = pick(rnd, [[pick(rnd, HUGE)], [], [2, -1], null, [0.5]]);
+      what = `weights[${i}].shape ${JSON.stringify(w.shape)}`;
+    } else if (edit === 3) {
+      w.dtype = pick(rnd, ['float32', 'int32', 'bool', 'string', 'complex64', 'float64', null]);
+      what = `weights[${i}].dtype ${JSON.stringify(w.dtype)}`;
+    } else {
+      g.weights.splice(i, 1);
+      what = `weights[${i}] removed`;
+    }
   }
   const files = { ...original, [FILES.tfjs]: Buffer.from(JSON.stringify(json)) };
   return {
@@ -534,6 +595,11 @@ function originalEvents(full: Buffer): unknown[] {
   if (cachedEvents?.bytes !== full) throw new Error('fuzz: original events not recorded');
   return cachedEvents.events;
 }
-export function recordOriginalEvents(bytes: Buffer, dump: string): void {
-  cachedEvents = { bytes, events: JSON.parse(dump) as unknown[] };
+const originalDumps: Partial<Record<Format, string>> = {};
+
+/** Remembers what the original files of `format` read as (the harness's first read). */
+export function recordOriginal(format: Format, files: Files, dump: string): void {
+  originalDumps[format] = dump;
+  if (format === 'events')
+    cachedEvents = { bytes: files[FILES.events]!, events: JSON.parse(dump) as unknown[] };
 }

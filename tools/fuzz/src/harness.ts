@@ -8,10 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Files, Mutant } from './formats';
-import { mutant, recordOriginalEvents, writeOriginal } from './formats';
+import { mutant, recordOriginal, writeOriginal } from './formats';
 import { mulberry32 } from './mutate';
 import type { Format, Outcome } from './protocol';
-import { FILES, FORMATS } from './protocol';
+import { FORMATS } from './protocol';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -183,7 +183,7 @@ export async function runFuzz(options: RunOptions): Promise<RunResult> {
         throw new Error(`fuzz: the original ${format} files do not read: ${JSON.stringify(first)}`);
       }
       const originalDump = first.dump!;
-      if (format === 'events') recordOriginalEvents(original[FILES.events]!, originalDump);
+      recordOriginal(format, original, originalDump);
       const caseDir = path.join(base, `${format}-case`);
       for (let i = 0; i < options.count; i++) {
         const m = mutant(format, original, originalDump, rnd);

@@ -4,8 +4,9 @@ export type Format = 'bundle' | 'safetensors' | 'tfjs' | 'events';
 
 export const FORMATS: readonly Format[] = ['bundle', 'safetensors', 'tfjs', 'events'];
 
-/** Where the reader looks inside a case directory (a bundle: the directory itself). */
+/** Where the reader looks inside a case directory (a bundle: a directory, its latest checkpoint). */
 export const FILES = {
+  bundle: 'train',
   safetensors: 'x.safetensors',
   tfjs: 'model/model.json',
   events: 'events.out.tfevents.1.fuzz',

@@ -39,7 +39,9 @@ const replacer = (_: string, v: unknown): unknown =>
 async function read(format: Format, dir: string): Promise<string> {
   switch (format) {
     case 'bundle':
-      return JSON.stringify(await dumpSource(await CheckpointReader.open(dir)));
+      return JSON.stringify(
+        await dumpSource(await CheckpointReader.open(path.join(dir, FILES.bundle))),
+      );
     case 'safetensors':
       return JSON.stringify(
         await dumpSource(await SafetensorsReader.open(path.join(dir, FILES.safetensors))),
