@@ -292,20 +292,21 @@ export function isInsideDir(store: FileStore, dir: string, p: string): boolean {
  * TF1's `Saver`), so every legitimate prefix is in `dir`. A relative path that climbs out
  * (`../x`) is a CheckpointCorruptError naming it; an absolute path outside `dir` (a directory
  * copied from another machine, or a hostile file) is looked up by its base name in `dir`.
- * Never a path outside `dir`.
+ * `.` (Keras writes it when its prefix was empty) names no checkpoint: null. Never a path
+ * outside `dir`.
  */
 export function statePrefixInDir(
   store: FileStore,
   dir: string,
   stored: string,
   file: string,
-): string {
+): string | null {
   const path = store.path;
   if (path.isAbsolute(stored)) {
     return isInsideDir(store, dir, stored) ? stored : path.join(dir, path.basename(stored));
   }
   const p = path.join(dir, stored);
-  if (!isInsideDir(store, dir, p) || isInsideDir(store, p, dir)) {
+  if (!isInsideDir(store, dir, p)) {
     throw corrupt(
       'latestCheckpoint',
       file,
@@ -314,7 +315,8 @@ export function statePrefixInDir(
       JSON.stringify(stored),
     );
   }
-  return p;
+  // The directory itself: its PREFIX.index would be a file beside it.
+  return isInsideDir(store, p, dir) ? null : p;
 }
 
 /**
@@ -336,5 +338,5 @@ export async function latestCheckpoint(
   if (state === null || state.modelCheckpointPath === '') return null;
   const file = store.path.join(dir, options.latestFilename ?? STATE_FILENAME);
   const p = statePrefixInDir(store, dir, state.modelCheckpointPath, file);
-  return (await checkpointExists(store, p)) ? p : null;
+  return p !== null && (await checkpointExists(store, p)) ? p : null;
 }

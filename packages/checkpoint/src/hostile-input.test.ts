@@ -188,7 +188,17 @@ describe('the checkpoint state file cannot point outside its directory', () => {
     return { root, dir };
   }
 
-  it.each(['../outside', 'a/../../outside', '.'])(
+  it('"." (Keras writes it) names no checkpoint, not the file beside the directory', async () => {
+    const { root, dir } = await withState('.');
+    // train.index beside train/ must not be taken for the checkpoint "train/.".
+    await writeBundle(path.join(root, 'train'), [
+      { name: 'x', dtype: 'float32', shape: [], data: new Float32Array([4]) },
+    ]);
+    expect(await latestCheckpoint(dir)).toBeNull();
+    await expect(CheckpointReader.open(dir)).rejects.toBeInstanceOf(CheckpointNotFoundError);
+  });
+
+  it.each(['../outside', 'a/../../outside', '..'])(
     'a relative %j climbing out is a CheckpointCorruptError naming it',
     async (stored) => {
       const { dir } = await withState(stored);

@@ -41,6 +41,7 @@ function latestSync(store: FileStore, fs: SyncFileStore, dir: string): string | 
   const state = parseCheckpointState(text, file);
   if (state.modelCheckpointPath === '') return null;
   const c = statePrefixInDir(store, dir, state.modelCheckpointPath, file);
+  if (c === null) return null;
   return fs.stat(indexFilename(c)) !== undefined || isTableFileSync(fs, c) ? c : null;
 }
 
