@@ -271,7 +271,9 @@ export class CheckpointReader implements TensorSource {
         `size ${e.size}`,
       );
     }
-    if (dtype === 'string' && e.size !== 0 && e.size < n + 4) {
+    // A string tensor holds a varint length per element and a 4-byte CRC (TF writes that even
+    // for empty strings); size 0 only for zero elements, else values would be made up.
+    if (dtype === 'string' && e.size < n + 4 && !(e.size === 0 && n === 0)) {
       throw corrupt(
         fn,
         indexPath,
@@ -387,8 +389,7 @@ function decodeStrings(
   name: string,
   fn: string,
 ): { values: Uint8Array[]; crc: number } {
-  if (bytes.length === 0)
-    return { values: Array.from({ length: n }, () => new Uint8Array(0)), crc: 0 };
+  if (bytes.length === 0) return { values: [], crc: 0 }; // zero elements (checked by the caller)
   const lens: number[] = [];
   let crc = 0;
   let p = 0;

@@ -277,11 +277,54 @@ export async function checkpointExists(store: FileStore, prefix: string): Promis
   return isTableFile(store, prefix);
 }
 
+/** Whether `p` is `dir` itself or below it, by the store's path arithmetic (no file access). */
+export function isInsideDir(store: FileStore, dir: string, p: string): boolean {
+  const d = store.path.resolve(dir);
+  const r = store.path.resolve(p);
+  if (r === d) return true;
+  const base = d.endsWith('/') || d.endsWith('\\') ? d : d + (d.includes('\\') ? '\\' : '/');
+  return r.startsWith(base);
+}
+
+/**
+ * Where the state file's `model_checkpoint_path` points, kept inside `dir`. TensorFlow
+ * writes the state file beside the checkpoints (relative names since TF2, absolute ones from
+ * TF1's `Saver`), so every legitimate prefix is in `dir`. A relative path that climbs out
+ * (`../x`) is a CheckpointCorruptError naming it; an absolute path outside `dir` (a directory
+ * copied from another machine, or a hostile file) is looked up by its base name in `dir`.
+ * `.` (Keras writes it when its prefix was empty) names no checkpoint: null. Never a path
+ * outside `dir`.
+ */
+export function statePrefixInDir(
+  store: FileStore,
+  dir: string,
+  stored: string,
+  file: string,
+): string | null {
+  const path = store.path;
+  if (path.isAbsolute(stored)) {
+    return isInsideDir(store, dir, stored) ? stored : path.join(dir, path.basename(stored));
+  }
+  const p = path.join(dir, stored);
+  if (!isInsideDir(store, dir, p)) {
+    throw corrupt(
+      'latestCheckpoint',
+      file,
+      undefined,
+      'model_checkpoint_path naming a checkpoint inside the directory of the state file',
+      JSON.stringify(stored),
+    );
+  }
+  // The directory itself: its PREFIX.index would be a file beside it.
+  return isInsideDir(store, p, dir) ? null : p;
+}
+
 /**
  * The prefix of the newest checkpoint in `dir` per its `checkpoint` file, or null when there
- * is none or its files are missing (as TensorFlow's `tf.train.latest_checkpoint`). An
- * absolute path that no longer exists (the directory was moved) is retried as its base name
- * inside `dir`.
+ * is none or its files are missing (as TensorFlow's `tf.train.latest_checkpoint`). The prefix
+ * is always inside `dir`: an absolute path elsewhere (the directory was moved, or copied from
+ * another machine) is looked up by its base name inside `dir`; a relative path climbing out
+ * of `dir` throws CheckpointCorruptError.
  *
  * @example
  * const prefix = await latestCheckpoint('/train'); // '/train/model.ckpt-200' or null
@@ -293,11 +336,7 @@ export async function latestCheckpoint(
   const store = storeOf(options);
   const state = await readCheckpointState(dir, options);
   if (state === null || state.modelCheckpointPath === '') return null;
-  const p = resolveStatePath(store, dir, state.modelCheckpointPath);
-  if (await checkpointExists(store, p)) return p;
-  if (store.path.isAbsolute(state.modelCheckpointPath)) {
-    const moved = store.path.join(dir, store.path.basename(state.modelCheckpointPath));
-    if (await checkpointExists(store, moved)) return moved;
-  }
-  return null;
+  const file = store.path.join(dir, options.latestFilename ?? STATE_FILENAME);
+  const p = statePrefixInDir(store, dir, state.modelCheckpointPath, file);
+  return p !== null && (await checkpointExists(store, p)) ? p : null;
 }

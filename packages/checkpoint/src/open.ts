@@ -7,7 +7,7 @@ import { indexFilename, normalizePrefix } from './paths.js';
 import { SafetensorsReader } from './safetensors.js';
 import type { TensorSource } from './tensor-source.js';
 import { TfjsWeightsReader } from './tfjs-weights.js';
-import { STATE_FILENAME, parseCheckpointState } from './checkpoint-state.js';
+import { STATE_FILENAME, parseCheckpointState, statePrefixInDir } from './checkpoint-state.js';
 import { hasTableMagic } from './table.js';
 import { storeOf, syncStoreOf } from './fs-util.js';
 
@@ -37,18 +37,12 @@ function latestSync(store: FileStore, fs: SyncFileStore, dir: string): string | 
   } catch {
     return null;
   }
-  const state = parseCheckpointState(text, path.join(dir, STATE_FILENAME));
+  const file = path.join(dir, STATE_FILENAME);
+  const state = parseCheckpointState(text, file);
   if (state.modelCheckpointPath === '') return null;
-  const candidates = [
-    path.isAbsolute(state.modelCheckpointPath)
-      ? state.modelCheckpointPath
-      : path.join(dir, state.modelCheckpointPath),
-  ];
-  if (path.isAbsolute(state.modelCheckpointPath))
-    candidates.push(path.join(dir, path.basename(state.modelCheckpointPath)));
-  for (const c of candidates)
-    if (fs.stat(indexFilename(c)) !== undefined || isTableFileSync(fs, c)) return c;
-  return null;
+  const c = statePrefixInDir(store, dir, state.modelCheckpointPath, file);
+  if (c === null) return null;
+  return fs.stat(indexFilename(c)) !== undefined || isTableFileSync(fs, c) ? c : null;
 }
 
 function isTableFileSync(fs: SyncFileStore, file: string): boolean {

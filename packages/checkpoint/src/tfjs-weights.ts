@@ -108,46 +108,91 @@ async function readGroup(
   return out;
 }
 
-function parseManifest(
-  text: string,
-  file: string,
-  fn: string,
-): Array<{ paths: string[]; weights: Array<Record<string, unknown>> }> {
+interface ManifestGroup {
+  paths: string[];
+  weights: Array<Record<string, unknown>>;
+}
+
+/** A short JSON rendering of a bad value for messages. */
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * Parses model.json's `weightsManifest`, checking its whole structure: every malformed field
+ * is a CheckpointCorruptError naming it (never a TypeError from reading into it).
+ */
+function parseManifest(text: string, file: string, fn: string): ManifestGroup[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     throw corrupt(fn, file, undefined, 'JSON', (e as Error).message);
   }
-  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
+  const manifest = isObject(json) ? json.weightsManifest : undefined;
   if (!Array.isArray(manifest))
-    throw corrupt(fn, file, undefined, 'a weightsManifest array', typeof manifest);
+    throw corrupt(fn, file, undefined, 'a weightsManifest array', show(manifest));
   return manifest.map((g: unknown, i: number) => {
-    const gg = g as { paths?: unknown; weights?: unknown };
-    if (
-      !Array.isArray(gg?.paths) ||
-      !gg.paths.every((p) => typeof p === 'string') ||
-      !Array.isArray(gg.weights)
-    ) {
-      throw corrupt(
-        fn,
-        file,
-        undefined,
-        `weightsManifest[${i}] {paths: string[], weights: []}`,
-        JSON.stringify(g)?.slice(0, 80) ?? 'nothing',
-      );
+    const where = `weightsManifest[${i}]`;
+    if (!isObject(g)) throw corrupt(fn, file, undefined, `${where} an object`, show(g));
+    const { paths, weights } = g;
+    if (!Array.isArray(paths))
+      throw corrupt(fn, file, undefined, `${where}.paths an array of strings`, show(paths));
+    for (const [k, p] of paths.entries()) checkShardPath(p, `${where}.paths[${k}]`, file, fn);
+    if (!Array.isArray(weights))
+      throw corrupt(fn, file, undefined, `${where}.weights an array`, show(weights));
+    for (const [k, w] of weights.entries()) {
+      if (!isObject(w))
+        throw corrupt(fn, file, undefined, `${where}.weights[${k}] an object`, show(w));
     }
-    return { paths: gg.paths as string[], weights: gg.weights as Array<Record<string, unknown>> };
+    return { paths: paths as string[], weights: weights as Array<Record<string, unknown>> };
   });
 }
 
-function parseWeight(w: Record<string, unknown>, group: number, file: string, fn: string): Weight {
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A shard path must name a file inside model.json's directory, as tfjs fetches it relative
+ * to model.json's URL: relative, `/`-separated, no empty, `.` or `..` segment, no `\` or NUL.
+ * A manifest must not make the reader open `../../etc/passwd` or `/etc/passwd`.
+ */
+function checkShardPath(p: unknown, field: string, file: string, fn: string): void {
+  const bad = (why: string): never => {
+    throw corrupt(
+      fn,
+      file,
+      undefined,
+      `${field} a file name relative to model.json's directory, inside it`,
+      `${show(p)} (${why})`,
+    );
+  };
+  if (typeof p !== 'string') bad('not a string');
+  const s = p as string;
+  if (s.includes('\\') || s.includes('\0')) bad('a backslash or NUL');
+  if (s.startsWith('/')) bad('an absolute path');
+  for (const seg of s.split('/')) {
+    if (seg === '..') bad('a ".." segment');
+    if (seg === '' || seg === '.') bad('an empty or "." segment');
+  }
+}
+
+function parseWeight(
+  w: Record<string, unknown>,
+  field: string,
+  group: number,
+  file: string,
+  fn: string,
+): Weight {
   const name = w.name;
   if (typeof name !== 'string')
-    throw corrupt(fn, file, undefined, 'a weight name', JSON.stringify(name));
+    throw corrupt(fn, file, undefined, `${field}.name a string`, show(name));
   const shape = w.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    throw corrupt(fn, file, name, 'a shape of non-negative integers', JSON.stringify(shape));
+    throw corrupt(fn, file, name, `${field}.shape an array of non-negative integers`, show(shape));
   }
   const dtype = w.dtype;
   if (
@@ -162,32 +207,108 @@ function parseWeight(w: Record<string, unknown>, group: number, file: string, fn
       code: 'UNSUPPORTED_DTYPE',
       file,
       tensor: name,
-      expected: 'float32, int32, bool, string or complex64',
-      got: JSON.stringify(dtype),
+      expected: `${field}.dtype float32, int32, bool, string or complex64`,
+      got: show(dtype),
       fix: 'Re-export the weights with tfjs',
     });
   }
-  let quantization: Quantization | undefined;
-  if (w.quantization !== undefined) {
-    const q = w.quantization as { dtype?: unknown; min?: unknown; scale?: unknown };
-    if (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16') {
-      throw new CheckpointFormatError({
-        fn,
-        code: 'UNSUPPORTED',
-        file,
-        tensor: name,
-        expected: 'quantization uint8, uint16 or float16',
-        got: JSON.stringify(q.dtype),
-        fix: 'Re-export the weights with tfjs',
-      });
-    }
-    quantization = { dtype: q.dtype };
-    if (typeof q.min === 'number') quantization.min = q.min;
-    if (typeof q.scale === 'number') quantization.scale = q.scale;
+  const quantization = parseQuantization(w.quantization, `${field}.quantization`, name, file, fn);
+  if (quantization !== undefined && dtype !== 'float32' && dtype !== 'int32') {
+    throw corrupt(fn, file, name, `${field}.dtype float32 or int32 when quantized`, dtype);
   }
   const n = numElements(shape as number[]);
   const size = dtype === 'string' ? -1 : n * BYTES[quantization?.dtype ?? dtype]!;
   return { name, shape: shape as number[], dtype, quantization, group, offset: 0, size };
+}
+
+function parseQuantization(
+  q: unknown,
+  field: string,
+  name: string,
+  file: string,
+  fn: string,
+): Quantization | undefined {
+  if (q === undefined) return undefined;
+  if (!isObject(q)) throw corrupt(fn, file, name, `${field} an object`, show(q));
+  if (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16') {
+    throw new CheckpointFormatError({
+      fn,
+      code: 'UNSUPPORTED',
+      file,
+      tensor: name,
+      expected: `${field}.dtype uint8, uint16 or float16`,
+      got: show(q.dtype),
+      fix: 'Re-export the weights with tfjs',
+    });
+  }
+  const out: Quantization = { dtype: q.dtype };
+  for (const key of ['min', 'scale'] as const) {
+    const v = q[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw corrupt(fn, file, name, `${field}.${key} a finite number`, show(v));
+    out[key] = v;
+  }
+  return out;
+}
+
+/** Sizes of a group's shard files, each of which must exist as a file. */
+async function shardSizes(store: FileStore, files: string[], fn: string): Promise<number[]> {
+  const sizes: number[] = [];
+  for (const f of files) {
+    const st = await store.stat(f);
+    if (st?.kind !== 'file') {
+      throw new CheckpointNotFoundError({
+        fn,
+        file: f,
+        expected: 'the weight shard file named by model.json',
+        got: st === undefined ? 'no such file' : `a ${st.kind}`,
+        fix: 'Copy the .bin shards together with model.json',
+      });
+    }
+    sizes.push(st.size);
+  }
+  return sizes;
+}
+
+/**
+ * Where a string weight starting at `at` ends: walks its u32 length prefixes, reading the
+ * group in chunks. Every length is checked against the bytes the group has, so a crafted
+ * shape or length fails as TRUNCATED without reading or allocating what it claims.
+ */
+async function stringWeightEnd(
+  g: Group,
+  at: number,
+  w: Weight,
+  file: string,
+  fn: string,
+): Promise<number> {
+  const n = numElements(w.shape);
+  const truncated = (need: number): CheckpointError =>
+    corrupt(
+      fn,
+      file,
+      w.name,
+      `at least ${need} bytes in weight group ${w.group} for ${n} strings`,
+      `${g.total} bytes`,
+      'TRUNCATED',
+    );
+  if (at + 4 * n > g.total) throw truncated(at + 4 * n);
+  const CHUNK = 1 << 16;
+  let chunk: Uint8Array = new Uint8Array(0);
+  let chunkAt = 0;
+  let p = at;
+  for (let k = 0; k < n; k++) {
+    if (p + 4 > g.total) throw truncated(p + 4);
+    if (p < chunkAt || p + 4 > chunkAt + chunk.length) {
+      chunkAt = p;
+      chunk = await readGroup(g, p, Math.min(CHUNK, g.total - p), file, w.name, fn);
+    }
+    const len = new DataView(chunk.buffer, chunk.byteOffset + (p - chunkAt), 4).getUint32(0, true);
+    p += 4 + len;
+  }
+  if (p > g.total) throw truncated(p);
+  return p;
 }
 
 /**
@@ -233,37 +354,17 @@ export class TfjsWeightsReader implements TensorSource {
     const dir = path.dirname(file);
     const groups: Group[] = [];
     const weights: Weight[] = [];
+    const names = new Set<string>();
     for (const [gi, g] of manifest.entries()) {
       const files = g.paths.map((p) => path.join(dir, p));
-      const sizes: number[] = [];
-      for (const f of files) {
-        const st = await store.stat(f);
-        if (st === undefined) {
-          throw new CheckpointNotFoundError({
-            fn,
-            file: f,
-            expected: 'the weight shard named by model.json',
-            got: 'no such file',
-            fix: 'Copy the .bin shards together with model.json',
-          });
-        }
-        sizes.push(st.size);
-      }
+      const sizes = await shardSizes(store, files, fn);
       const group: Group = { store, files, sizes, total: sizes.reduce((a, b) => a + b, 0) };
       groups.push(group);
       let at = 0;
-      for (const raw of g.weights) {
-        const w = parseWeight(raw, gi, file, fn);
+      for (const [wi, raw] of g.weights.entries()) {
+        const w = parseWeight(raw, `weightsManifest[${gi}].weights[${wi}]`, gi, file, fn);
         w.offset = at;
-        if (w.dtype === 'string') {
-          // Walk the u32 length prefixes to find where this weight ends.
-          let p = at;
-          for (let k = 0; k < numElements(w.shape); k++) {
-            const lenBytes = await readGroup(group, p, 4, file, w.name, fn);
-            p += 4 + new DataView(lenBytes.buffer).getUint32(0, true);
-          }
-          w.size = p - at;
-        }
+        if (w.dtype === 'string') w.size = (await stringWeightEnd(group, at, w, file, fn)) - at;
         at += w.size;
         if (at > group.total) {
           throw corrupt(
@@ -275,8 +376,9 @@ export class TfjsWeightsReader implements TensorSource {
             'TRUNCATED',
           );
         }
-        if (weights.some((x) => x.name === w.name))
+        if (names.has(w.name))
           throw corrupt(fn, file, w.name, 'unique weight names', 'a duplicate');
+        names.add(w.name);
         weights.push(w);
       }
     }
@@ -351,7 +453,18 @@ export class TfjsWeightsReader implements TensorSource {
       let p = 0;
       const dv = new DataView(bytes.buffer);
       for (let k = 0; k < n; k++) {
-        const len = dv.getUint32(p, true);
+        const len = p + 4 <= bytes.length ? dv.getUint32(p, true) : -1;
+        if (len < 0 || p + 4 + len > bytes.length) {
+          // The shards changed since open() measured this weight.
+          throw corrupt(
+            fn,
+            this.path,
+            name,
+            `${n} strings in ${bytes.length} bytes`,
+            'more',
+            'TRUNCATED',
+          );
+        }
         out.push(bytes.slice(p + 4, p + 4 + len));
         p += 4 + len;
       }

@@ -3,7 +3,7 @@
 // directory (or of one event file), for users without TensorBoard; `summary` groups them by run.
 // Usage: tfslim-events [summary] <logdir|file> [--json]
 import { dirname, relative } from 'node:path';
-import { EventFileCorruptError } from './errors.js';
+import { EventFileCorruptError, type EventFileTruncatedError } from './errors.js';
 import { listEventFiles, readEvents } from './readEvents.js';
 import { formatSummary, formatValue, summarizeEvents, type FileSummary } from './summarize.js';
 import type { EventRecord } from './types.js';
@@ -37,7 +37,12 @@ function jsonTags(s: FileSummary): unknown[] {
 async function* eventsOf(file: string): AsyncGenerator<EventRecord> {
   let n = 0;
   try {
-    for await (const e of readEvents(file)) {
+    // A live run's file may end inside the record being written: say so, keep what was read.
+    const onTruncated = (t: EventFileTruncatedError): void =>
+      console.error(
+        `tfslim-events: note: ${file} ends inside a record at byte ${t.offset} (${t.available} of its ${t.needed} bytes: a writer still writing, or killed); showing the records before it.`,
+      );
+    for await (const e of readEvents(file, { onTruncated })) {
       n++;
       yield e;
     }

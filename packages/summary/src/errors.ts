@@ -1,14 +1,14 @@
 /**
  * Thrown by the event readers when a record's length or payload CRC does not match: the
- * file was damaged after it was written (a crash only ever truncates the last record, which
- * readers skip silently).
+ * file was damaged after it was written. A file ending inside a record is the subclass
+ * {@link EventFileTruncatedError}.
  *
  * @example
  * try { for await (const e of readEvents(path)) use(e); }
  * catch (err) { if (err instanceof EventFileCorruptError) console.log(err.file, err.offset); }
  */
 export class EventFileCorruptError extends Error {
-  override readonly name = 'EventFileCorruptError';
+  override readonly name: string = 'EventFileCorruptError';
   constructor(
     /** The file read, or `<bytes>` for in-memory input. */
     readonly file: string,
@@ -21,6 +21,36 @@ export class EventFileCorruptError extends Error {
       `readEvents: expected a valid record at byte ${offset} of ${file}, got ${reason}. ` +
         `The file is damaged; records before this offset are intact (copy them out, or delete the file).`,
     );
+  }
+}
+
+/**
+ * The file ends inside a record: `needed` bytes from `offset` (the record's claimed length
+ * plus its 16 framing bytes, or the 12 of its header when even that is cut), `available`
+ * there. A writer killed mid-write, or one still writing, leaves this at the end of its
+ * file; a damaged or crafted length leaves it anywhere. Every record before `offset` has
+ * been read. Pass `onTruncated` to {@link readEvents} / {@link decodeEvents} to read such
+ * files without this error (tailing a live file, salvaging a crashed run's).
+ *
+ * @example
+ * try { for await (const e of readEvents(path)) use(e); }
+ * catch (err) { if (err instanceof EventFileTruncatedError) resumeAt = err.offset; }
+ */
+export class EventFileTruncatedError extends EventFileCorruptError {
+  override readonly name = 'EventFileTruncatedError';
+  constructor(
+    file: string,
+    offset: number,
+    /** Bytes the record needs from `offset`. */
+    readonly needed: number,
+    /** Bytes the file has from `offset`. */
+    readonly available: number,
+  ) {
+    super(file, offset, `the file ending ${available} bytes into a record of ${needed} bytes`);
+    this.message =
+      `readEvents: expected a record of ${needed} bytes at byte ${offset} of ${file}, got the end of the file after ${available}. ` +
+      'The file ends inside a record (a writer killed mid-write or still writing, or a damaged length); ' +
+      'records before this offset were read. Pass { onTruncated } to read a live or crashed file without this error.';
   }
 }
 

@@ -4,6 +4,7 @@ export type { SummaryWriterOptions, HistogramOptions, ImageOptions } from './wri
 export { readEvents, listEventFiles } from './readEvents.js';
 export type { ReadEventsOptions } from './readEvents.js';
 export { decodeEvents } from './eventFile.js';
+export type { OnTruncated } from './eventFile.js';
 export { summarizeEvents, formatSummary, formatValue } from './summarize.js';
 export type { FileSummary, TagSummary } from './summarize.js';
 export { histogramBuckets, DEFAULT_BUCKET_COUNT } from './histogram.js';
@@ -12,7 +13,11 @@ export { encodePng } from './png/encode.js';
 export type { ZlibCompress } from './png/encode.js';
 export { crc32c, maskCrc, unmaskCrc } from './crc32c.js';
 export { frameRecord } from './record.js';
-export { EventFileCorruptError, SummaryWriterClosedError } from './errors.js';
+export {
+  EventFileCorruptError,
+  EventFileTruncatedError,
+  SummaryWriterClosedError,
+} from './errors.js';
 export type { DecodedTensor } from './tensorProto.js';
 export type {
   EventRecord,

@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, fixturesRoot, haveFixtures, tempDir } from '../test/helpers';
-import { EventFileCorruptError } from './errors';
+import { crc32c, maskCrc } from './crc32c';
+import { EventFileCorruptError, EventFileTruncatedError } from './errors';
+import { encodeFileVersionEvent, encodeScalarEvent } from './eventEncode';
+import { frameRecord } from './record';
 import { decodeEvents } from './eventFile';
 import { listEventFiles, readEvents } from './readEvents';
 import { SummaryWriter } from './writer';
@@ -28,7 +31,7 @@ describe('readEvents', () => {
     }
   });
 
-  it('stops cleanly at a truncated last record and reads every complete one', async () => {
+  it('a file cut inside a record reads every complete one, then says where it is cut', async () => {
     const file = await sampleFile();
     const all = await collect(readEvents(file));
     const size = readFileSync(file).length;
@@ -36,10 +39,72 @@ describe('readEvents', () => {
       const copy = join(tempDir(), 'events.out.tfevents.cut');
       writeFileSync(copy, readFileSync(file));
       truncateSync(copy, cut);
-      const got = await collect(readEvents(copy, { chunkSize: 64 }));
       const complete = all.filter((e, i) => (all[i + 1]?.offset ?? size) <= cut);
+      const got: unknown[] = [];
+      const strict = (async () => {
+        for await (const e of readEvents(copy, { chunkSize: 64 })) got.push(e);
+      })();
+      const start = all[complete.length]?.offset;
+      if (start === undefined || start === cut) {
+        await strict; // cut between records: a clean end
+      } else {
+        await expect(strict).rejects.toBeInstanceOf(EventFileTruncatedError);
+        await expect(strict).rejects.toMatchObject({
+          file: copy,
+          offset: start,
+          available: cut - start,
+        });
+      }
       expect(got).toEqual(complete);
+      // onTruncated: the same events and a clean end; the callback sees the error.
+      const seen: number[] = [];
+      const tolerant = await collect(
+        readEvents(copy, { chunkSize: 64, onTruncated: (t) => seen.push(t.offset) }),
+      );
+      expect(tolerant).toEqual(complete);
+      expect(seen).toEqual(start === undefined || start === cut ? [] : [start]);
     }
+  });
+
+  it('a record length crafted with a valid CRC is reported, not allocated or silently cut', async () => {
+    // 20,001 records; the second claims 2^30 (then 2^40) bytes with a recomputed length CRC.
+    const records = [frameRecord(encodeFileVersionEvent(1))];
+    for (let i = 0; i < 20000; i++) records.push(frameRecord(encodeScalarEvent(1, i, 'x', i)));
+    const bytes = Buffer.concat(records);
+    for (const length of [2 ** 30, 2 ** 40]) {
+      const at = records[0]!.length;
+      bytes.writeBigUInt64LE(BigInt(length), at);
+      bytes.writeUInt32LE(maskCrc(crc32c(bytes.subarray(at, at + 8))), at + 8);
+      const file = join(tempDir(), 'events.out.tfevents.crafted');
+      writeFileSync(file, bytes);
+      const before = process.memoryUsage().arrayBuffers;
+      const got: unknown[] = [];
+      const error = await (async () => {
+        for await (const e of readEvents(file)) got.push(e);
+      })().catch((e: unknown) => e);
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+      expect(got).toHaveLength(1);
+      expect(error).toBeInstanceOf(EventFileTruncatedError);
+      expect(error).toMatchObject({
+        offset: at,
+        needed: length + 16,
+        available: bytes.length - at,
+      });
+    }
+  });
+
+  it('a live file read again after the writer appended the rest of its record', async () => {
+    const file = await sampleFile();
+    const bytes = readFileSync(file);
+    const all = await collect(readEvents(file));
+    const live = join(tempDir(), 'events.out.tfevents.live');
+    writeFileSync(live, bytes.subarray(0, all[40]!.offset + 20));
+    let resumeAt = -1;
+    const first = await collect(readEvents(live, { onTruncated: (t) => (resumeAt = t.offset) }));
+    expect(first).toEqual(all.slice(0, 40));
+    expect(resumeAt).toBe(all[40]!.offset);
+    writeFileSync(live, bytes);
+    expect(await collect(readEvents(live))).toEqual(all);
   });
 
   it('throws EventFileCorruptError with file and offset for a damaged record', async () => {

@@ -1,9 +1,10 @@
 // Streaming reader of event files from a FileStore (the disk in Node).
-import type { FileStore } from '@tfslim/storage';
+import type { FileStore, StoreFileHandle } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';
 import type { TagPlugins } from './eventDecode.js';
-import { decodePayload } from './eventFile.js';
-import { peekRecordLength, scanRecord } from './record.js';
+import type { OnTruncated } from './eventFile.js';
+import { decodePayload, truncatedAt } from './eventFile.js';
+import { recordBytesNeeded, scanRecord } from './record.js';
 import type { EventRecord } from './types.js';
 
 /**
@@ -17,14 +18,24 @@ export interface ReadEventsOptions {
   readonly chunkSize?: number;
   /** Where the file is (default: the file system in Node, memory in a browser). */
   readonly store?: FileStore;
+  /**
+   * Called, instead of throwing {@link EventFileTruncatedError}, when the file ends inside a
+   * record; the iteration then ends. For files a writer is still writing (resume later at
+   * `error.offset`) or one killed mid-write left.
+   */
+  readonly onTruncated?: OnTruncated;
 }
 
 /**
  * Reads an event file as an async iterable of events, without loading it whole. Every CRC is
- * verified: a damaged record throws {@link EventFileCorruptError} (with `file` and `offset`);
- * a truncated last record (a writer killed mid-write, or still writing) ends the iteration
- * cleanly. Scalars come out as numbers whether stored as `simple_value` or as tensors,
- * histograms as buckets (legacy HistogramProto converted as TensorBoard does).
+ * verified: a damaged record throws {@link EventFileCorruptError} (with `file` and `offset`).
+ * A file that ends inside a record (a writer killed mid-write or still writing, or a damaged
+ * length) throws {@link EventFileTruncatedError} after every complete record before it, as
+ * TensorFlow's record reader reports a truncated record; `onTruncated` turns that into a
+ * callback and a clean end. A record's claimed length is checked against the file's size
+ * before anything is read or allocated for it. Scalars come out as numbers whether stored as
+ * `simple_value` or as tensors, histograms as buckets (legacy HistogramProto converted as
+ * TensorBoard does).
  *
  * @example
  * for await (const event of readEvents('logs/events.out.tfevents.1700000000.host')) {
@@ -55,10 +66,10 @@ export async function* readEvents(
   const handle = await store.open(path, 'r');
   try {
     const plugins: TagPlugins = new Map();
+    let fileSize = await handle.size();
     let buf = new Uint8Array(0);
     let base = 0; // file offset of buf[0]
     let pos = 0;
-    let eof = false;
     for (;;) {
       const record = scanRecord(buf, pos, path, base);
       if (record !== undefined) {
@@ -66,15 +77,23 @@ export async function* readEvents(
         pos = record.next;
         continue;
       }
-      if (eof) return; // clean end, or a truncated last record
-      const need = (peekRecordLength(buf, pos) ?? 0) + 16;
+      const at = base + pos; // where the incomplete record starts in the file
+      const needed = recordBytesNeeded(buf, pos);
+      // A live writer may have appended since: look again before calling it truncated.
+      if (at + needed > fileSize) fileSize = await handle.size();
+      if (at + needed > fileSize) {
+        if (at === fileSize) return;
+        truncatedAt(path, at, needed, fileSize - at, options.onTruncated);
+        return;
+      }
+      // The record fits in the file: read it all (and more, up to a chunk), never beyond.
       const keep = buf.length - pos;
-      const size = Math.max(chunkSize, need - keep);
+      const size = Math.min(Math.max(chunkSize, needed - keep), fileSize - (base + buf.length));
       // Fresh buffer each time: yielded events may hold views into the old one.
       const next = new Uint8Array(keep + size);
       next.set(buf.subarray(pos));
-      const bytesRead = await handle.read(next.subarray(keep), base + buf.length);
-      if (bytesRead < size) eof = true;
+      const bytesRead = await readFully(handle, next.subarray(keep), base + buf.length);
+      if (bytesRead < size) fileSize = base + buf.length + bytesRead; // shrunk meanwhile
       base += pos;
       buf = next.subarray(0, keep + bytesRead);
       pos = 0;
@@ -82,6 +101,21 @@ export async function* readEvents(
   } finally {
     await handle.close();
   }
+}
+
+/** Reads into `into` at `position` until it is full or the file ends; returns the count. */
+async function readFully(
+  handle: StoreFileHandle,
+  into: Uint8Array,
+  position: number,
+): Promise<number> {
+  let done = 0;
+  while (done < into.length) {
+    const n = await handle.read(into.subarray(done), position + done);
+    if (n <= 0) break;
+    done += n;
+  }
+  return done;
 }
 
 /**

@@ -3,7 +3,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ascii, f32le, f64le, fixturesRoot, haveFixtures, refFrame } from '../test/helpers';
-import { EventFileCorruptError } from './errors';
+import { crc32c, maskCrc } from './crc32c';
+import { EventFileCorruptError, EventFileTruncatedError } from './errors';
 import { encodeFileVersionEvent, encodeHistogramEvent, encodeScalarEvent } from './eventEncode';
 import { decodeEvents } from './eventFile';
 import { frameRecord, scanRecord } from './record';
@@ -121,12 +122,58 @@ describe('reading damaged bytes', () => {
   const starts: number[] = [];
   records.reduce((at, r) => (starts.push(at), file.set(r, at), at + r.length), 0);
 
-  it('stops cleanly at a truncated last record, wherever the cut falls', () => {
+  it('a cut anywhere but between records is EventFileTruncatedError after the complete ones', () => {
     for (let cut = 0; cut <= file.length; cut++) {
       const complete = starts.filter((s, i) => s + records[i]!.length <= cut).length;
-      const events = [...decodeEvents(file.subarray(0, cut))];
+      const atBoundary = cut === file.length || starts.includes(cut);
+      const events: unknown[] = [];
+      let error: unknown;
+      try {
+        for (const e of decodeEvents(file.subarray(0, cut), 'f')) events.push(e);
+      } catch (e) {
+        error = e;
+      }
       expect(events).toHaveLength(complete);
-      events.slice(1).forEach((e, i) => expect(e.values[0]).toMatchObject({ tag: 'x', value: i }));
+      if (atBoundary) {
+        expect(error).toBeUndefined();
+        continue;
+      }
+      const start = starts[complete]!;
+      expect(error).toBeInstanceOf(EventFileTruncatedError);
+      expect(error).toBeInstanceOf(EventFileCorruptError);
+      expect(error).toMatchObject({
+        file: 'f',
+        offset: start,
+        needed: cut - start < 12 ? 12 : records[complete]!.length,
+        available: cut - start,
+      });
+      // With onTruncated: the same records, the same error handed over, no throw.
+      const seen: EventFileTruncatedError[] = [];
+      const tolerant = [
+        ...decodeEvents(file.subarray(0, cut), 'f', { onTruncated: (t) => seen.push(t) }),
+      ];
+      expect(tolerant).toHaveLength(complete);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ offset: start, available: cut - start });
+    }
+  });
+
+  it('a crafted length with a valid length CRC is TRUNCATED, never allocated', () => {
+    for (const length of [2 ** 30, 2 ** 40, 2 ** 64 - 2 ** 12]) {
+      const bad = file.slice();
+      const at = starts[2]!;
+      const dv = new DataView(bad.buffer);
+      dv.setBigUint64(at, BigInt(length), true);
+      dv.setUint32(at + 8, maskCrc(crc32c(bad.subarray(at, at + 8))), true);
+      const events: unknown[] = [];
+      const read = () => {
+        for (const e of decodeEvents(bad, 'f')) events.push(e);
+      };
+      expect(read).toThrow(EventFileTruncatedError);
+      expect(events).toHaveLength(2);
+      expect(read).toThrow(
+        `readEvents: expected a record of ${length + 16} bytes at byte ${at} of f, got the end of the file after ${file.length - at}.`,
+      );
     }
   });
 

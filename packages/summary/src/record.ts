@@ -94,8 +94,12 @@ export function scanRecord(
   return { payload, next: end + 4 };
 }
 
-/** Length of the record starting at `pos`, or undefined if fewer than 12 bytes remain. */
-export function peekRecordLength(buf: Uint8Array, pos: number): number | undefined {
-  if (buf.length - pos < 12) return undefined;
-  return readU32(buf, pos + 4) * 4294967296 + readU32(buf, pos);
+/**
+ * Bytes the record at `pos` takes with its framing (its payload length + 16), or the 12 of a
+ * header when fewer remain in `buf`. Call after {@link scanRecord} returned `undefined`: the
+ * length's CRC is then verified, though the length itself may be anything up to 2^64.
+ */
+export function recordBytesNeeded(buf: Uint8Array, pos: number): number {
+  if (buf.length - pos < 12) return 12;
+  return readU32(buf, pos + 4) * 4294967296 + readU32(buf, pos) + RECORD_OVERHEAD;
 }

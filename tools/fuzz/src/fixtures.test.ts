@@ -1,11 +1,20 @@
-// 1,000 mutated copies of real fixture files: every outcome is either the original content or
-// a typed CheckpointError; nothing else is thrown, nothing hangs, and a bundle never yields
-// values other than the original ones (its CRCs catch every change that matters).
+// 1,000 randomly mutated copies of files real TensorFlow and safetensors wrote (the shared
+// fixtures), read in this process: every outcome is either the original content or a typed
+// CheckpointError; nothing else is thrown, nothing hangs, and a bundle never yields values
+// other than the original ones (its CRCs catch every change that matters). The harness
+// (fuzz.test.ts) does the same, and the crafted mutants, for files our writers made.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, CheckpointReader, SafetensorsReader } from './index.js';
-import type { TensorSource } from './index.js';
-import { describeFixtures, fixture, tmpDir } from '../test/helpers.js';
+import * as os from 'node:os';
+import { CheckpointError, CheckpointReader, SafetensorsReader } from '@tfslim/checkpoint';
+import type { TensorSource } from '@tfslim/checkpoint';
+import { mulberry32, mutateRandom as mutate } from './mutate';
+
+const FIXTURES = path.resolve(__dirname, '../../../..', 'shared', 'fixtures');
+const describeFixtures = fs.existsSync(FIXTURES) ? describe : describe.skip;
+const fixture = (...parts: string[]): string => path.join(FIXTURES, ...parts);
+const tmpDir = (prefix: string): string =>
+  fs.mkdtempSync(path.join(os.tmpdir(), `tfslim-${prefix}-`));
 
 const CASES = 1000;
 const PER_CASE_MS = 5000;
@@ -26,66 +35,6 @@ function bundle(dir: string, prefix: string): Target {
     },
     open: (d) => CheckpointReader.open(path.join(d, 'x')),
   };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(buf: Buffer, rnd: () => number): Buffer {
-  const int = (n: number): number => Math.floor(rnd() * n);
-  let b = Buffer.from(buf);
-  const times = 1 + int(3);
-  for (let k = 0; k < times; k++) {
-    const n = b.length;
-    // Bias towards the tail, where footers, handles and headers live.
-    const pos = n === 0 ? 0 : rnd() < 0.4 ? Math.max(0, n - 1 - int(Math.min(n, 64))) : int(n);
-    switch (int(8)) {
-      case 0:
-        if (n > 0) b[pos] = b[pos]! ^ (1 << int(8));
-        break;
-      case 1:
-        if (n > 0) b[pos] = int(256);
-        break;
-      case 2:
-        b = b.subarray(0, int(n + 1));
-        break;
-      case 3:
-        b = Buffer.concat([
-          b.subarray(0, pos),
-          Buffer.from(Array.from({ length: 1 + int(8) }, () => int(256))),
-          b.subarray(pos),
-        ]);
-        break;
-      case 4:
-        b = Buffer.concat([b.subarray(0, pos), b.subarray(pos + 1 + int(16))]);
-        break;
-      case 5: {
-        const len = 1 + int(16);
-        b = Buffer.concat([
-          b.subarray(0, pos + len),
-          b.subarray(pos, pos + len),
-          b.subarray(pos + len),
-        ]);
-        break;
-      }
-      case 6:
-        b.fill(0, pos, Math.min(n, pos + 1 + int(8)));
-        break;
-      default:
-        // A varint-ish big value: long run of 0xff.
-        b.fill(0xff, pos, Math.min(n, pos + 1 + int(12)));
-        break;
-    }
-  }
-  return b;
 }
 
 async function readAll(src: TensorSource): Promise<Map<string, string>> {
