@@ -69,6 +69,29 @@ describe('tfjs model.json shard paths stay inside the model directory', () => {
     expect(err).toMatchObject({ file: path.join(dir, 'sub') });
     expect((err as Error).message).toMatch(/got a directory/);
   });
+
+  it('a shard that is a symbolic link to a file outside is a CheckpointCorruptError naming both', async () => {
+    const { root, dir, json } = await modelDir();
+    const shard = path.join(dir, 'group1-shard1of1.bin');
+    fs.rmSync(shard);
+    fs.symlinkSync(path.join(root, 'secret.bin'), shard);
+    const err = await TfjsWeightsReader.open(json).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointCorruptError);
+    expect((err as Error).message).toContain('weightsManifest[0].paths[0]');
+    expect((err as Error).message).toContain(fs.realpathSync(path.join(root, 'secret.bin')));
+    await expect(openTensorSource(json)).rejects.toBeInstanceOf(CheckpointCorruptError);
+  });
+
+  it('links that stay inside the directory, and a model directory reached through a link, read', async () => {
+    const { root, dir } = await modelDir();
+    fs.renameSync(path.join(dir, 'group1-shard1of1.bin'), path.join(dir, 'real.bin'));
+    fs.symlinkSync('real.bin', path.join(dir, 'group1-shard1of1.bin'));
+    const linkedDir = path.join(root, 'linked-model');
+    fs.symlinkSync(dir, linkedDir);
+    const reader = await TfjsWeightsReader.open(path.join(linkedDir, 'model.json'));
+    const raw = await reader.getRaw('w');
+    expect(Array.from(raw.data as Float32Array)).toEqual([1, 2]);
+  });
 });
 
 describe('tfjs model.json of the wrong shape is a typed error naming the field', () => {

@@ -180,6 +180,35 @@ function checkShardPath(p: unknown, field: string, file: string, fn: string): vo
   }
 }
 
+/**
+ * Shard files must stay inside model.json's directory through symbolic links too (a link
+ * named `group1-shard1of1.bin` pointing at `/etc/passwd` passes {@link checkShardPath}).
+ * Only stores with links (the file system) can tell; a missing shard is left to shardSizes.
+ */
+async function checkShardsInside(
+  store: FileStore,
+  dir: string,
+  files: string[],
+  field: string,
+  file: string,
+  fn: string,
+): Promise<void> {
+  if (store.realPath === undefined) return;
+  const root = await store.realPath(dir);
+  const rootPrefix = store.path.join(root, '.x').slice(0, -2);
+  for (const [i, f] of files.entries()) {
+    const real = await store.realPath(f).catch(() => undefined);
+    if (real === undefined || real.startsWith(rootPrefix)) continue;
+    throw corrupt(
+      fn,
+      file,
+      undefined,
+      `${field}[${i}] a file inside model.json's directory`,
+      `${show(f)}, a link to ${show(real)} outside it`,
+    );
+  }
+}
+
 function parseWeight(
   w: Record<string, unknown>,
   field: string,
@@ -357,6 +386,7 @@ export class TfjsWeightsReader implements TensorSource {
     const names = new Set<string>();
     for (const [gi, g] of manifest.entries()) {
       const files = g.paths.map((p) => path.join(dir, p));
+      await checkShardsInside(store, dir, files, `weightsManifest[${gi}].paths`, file, fn);
       const sizes = await shardSizes(store, files, fn);
       const group: Group = { store, files, sizes, total: sizes.reduce((a, b) => a + b, 0) };
       groups.push(group);

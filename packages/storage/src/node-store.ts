@@ -171,6 +171,10 @@ export class NodeFileStore implements FileStore {
     }
   }
 
+  async realPath(p: string): Promise<string> {
+    return fsp.realpath(p).catch(failed('realpath', p));
+  }
+
   async syncDir(dir: string): Promise<void> {
     let fh: FileHandle | undefined;
     try {

@@ -67,6 +67,12 @@ export interface FileStore {
   stat(p: string): Promise<FileStat | undefined>;
   /** Makes renames and removals inside `dir` durable (fsync of the directory on disk). */
   syncDir(dir: string): Promise<void>;
+  /**
+   * The path with every symbolic link resolved, where the store has links (the file system);
+   * absent where it has none (memory, IndexedDB). Readers use it to keep a file that names
+   * another file from reaching outside its directory through a link.
+   */
+  realPath?(p: string): Promise<string>;
   /** Synchronous variants, present where the store can answer at once (Node, memory). */
   readonly sync?: SyncFileStore;
 }
