@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointReader, latestCheckpoint, restore } from '@tfslim/checkpoint';
 import { aggregatedName, metricOf, observeMetricUpdates, type Metric } from '@tfslim/metrics';
 import type { FileStore } from '@tfslim/storage';
