@@ -1,8 +1,7 @@
 // Runs one sample: `npm run sample -- losses-single-task` bundles src/<name>.ts with esbuild
-// (workspace packages stay imports of their built dist/) and calls its main().
+// into dist/ (workspace packages stay imports of their built dist/) and calls its main().
 import { build } from 'esbuild';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -17,20 +16,16 @@ if (!samples.includes(name)) {
   );
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), 'slim-readme-'));
-const out = join(dir, `${name}.mjs`);
-try {
-  await build({
-    stdin: { contents: `export { main } from './src/${name}.ts';`, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  const { main } = await import(pathToFileURL(out).href);
-  console.log(JSON.stringify(await main(), null, 2));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+// Beside the package, so the bundle's imports resolve from its node_modules.
+const out = join(root, 'dist', `${name}.mjs`);
+await build({
+  stdin: { contents: `export { main } from './src/${name}.ts';`, resolveDir: root, loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  outfile: out,
+  logLevel: 'warning',
+});
+const { main } = await import(pathToFileURL(out).href);
+console.log(JSON.stringify(await main(), null, 2));

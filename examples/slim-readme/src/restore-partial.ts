@@ -9,7 +9,7 @@
 //   variables_to_restore = slim.get_variables_to_restore(exclude=["v1"])
 //   restorer = tf.train.Saver(variables_to_restore)
 //   restorer.restore(sess, "/tmp/model.ckpt")
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { restore, saveCheckpoint } from '@tfslim/checkpoint';
 import { MemoryFileStore } from '@tfslim/storage';

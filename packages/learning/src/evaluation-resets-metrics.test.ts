@@ -96,6 +96,27 @@ describe('evaluateOnce resets the metrics it updates', () => {
     ]);
   });
 
+  it('leaves alone a metric updated after an await (another task, e.g. a trainer)', async () => {
+    const [accValue, accUpdate, acc] = streamingAccuracy();
+    const [, trainUpdate, trainAcc] = streamingAccuracy({ name: 'train/accuracy' });
+    trainUpdate([1], [1]);
+    const result = await evaluateOnce(ckpt, '/eval', {
+      store,
+      fileStore,
+      log: null,
+      evalOp: async () => {
+        accUpdate([0, 0], [1, 1]);
+        await Promise.resolve();
+        trainUpdate([0], [1]); // not the evaluation's: no reset, not reported
+      },
+    });
+    expect(result).toEqual({ accuracy: 0 });
+    expect(tf.tidy(() => accValue().dataSync()[0])).toBe(0);
+    expect(await trainAcc.resultNumber()).toBe(0.5);
+    acc.dispose();
+    trainAcc.dispose();
+  });
+
   it('rejects a metrics entry that is neither a metric nor an aggregate value', async () => {
     await expect(
       evaluateOnce(ckpt, '/eval', {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointReader, latestCheckpoint, restore } from '@tfslim/checkpoint';
 import { aggregatedName, metricOf, observeMetricUpdates, type Metric } from '@tfslim/metrics';
 import type { FileStore } from '@tfslim/storage';
@@ -32,9 +32,9 @@ export interface EvaluateOnceOptions<T> {
   variablesToRestore?: Readonly<Record<string, tf.Variable>> | readonly tf.Variable[];
   /**
    * Metrics reset before the evaluation; their values are written as scalars (and returned by
-   * default). Metrics that `evalOp` updates without being listed here are reset before their
-   * first update of the evaluation (slim resets every local variable) and reported too, under
-   * their `aggregateMetricMap` name or their own.
+   * default). Metrics that `evalOp` updates without being listed here (synchronously, before
+   * any `await` in it) are reset before their first update of the evaluation (slim resets
+   * every local variable) and reported too, under their `aggregateMetricMap` name or their own.
    */
   metrics?: EvalMetrics;
   /** Store whose variables are restored by default (default: `defaultStore`). */
@@ -77,17 +77,23 @@ function uniqueName(name: string, taken: ReadonlySet<string>): string {
 }
 
 /**
- * Runs `body` while watching metric updates: a metric not in `metrics` is reset before its
- * first update and added to `metrics` (under its aggregate name, made unique).
+ * Calls `evalOp(k)` watching metric updates: a metric not in `metrics` is reset before its
+ * first update of the evaluation and added to `metrics` (under its aggregate name, made
+ * unique). Only the synchronous part of the call is watched (like every tfslim scope), so
+ * another task updating its own metrics meanwhile is never touched.
  */
-async function watchingMetrics(metrics: Map<AnyMetric, string>, body: () => Promise<void>) {
+function watchedEvalOp(
+  evalOp: (k: number) => void | Promise<void>,
+  k: number,
+  metrics: Map<AnyMetric, string>,
+): void | Promise<void> {
   const stop = observeMetricUpdates((m) => {
     if (metrics.has(m)) return;
     m.reset();
     metrics.set(m, uniqueName(aggregatedName(m), new Set(metrics.values())));
   });
   try {
-    await body();
+    return evalOp(k);
   } finally {
     stop();
   }
@@ -190,15 +196,13 @@ export async function evaluateOnce<T = Record<string, number>>(
     options.log === null,
   );
   try {
-    await watchingMetrics(metrics, async () => {
-      for (let k = 0; k < numEvals; k++) {
-        await options.evalOp(k);
-        if (!(progress.bar && options.log === undefined)) {
-          progress.log(`Evaluation [${k + 1}/${numEvals}]`, log);
-        }
-        progress.update(k + 1);
+    for (let k = 0; k < numEvals; k++) {
+      await watchedEvalOp(options.evalOp, k, metrics);
+      if (!(progress.bar && options.log === undefined)) {
+        progress.log(`Evaluation [${k + 1}/${numEvals}]`, log);
       }
-    });
+      progress.update(k + 1);
+    }
   } finally {
     progress.finish();
   }
