@@ -14,6 +14,9 @@ import {
   type GradientEntry,
   type GradientMultipliers,
 } from './gradients.js';
+import type { LearningRateControl } from './learning-rate.js';
+import type { MovingAverages } from './moving-averages.js';
+import { TrainOpExtras, type TrainOpExtraOptions } from './train-op-extras.js';
 
 /**
  * The model-and-loss function of a train op: runs the model on a batch and calls slim losses,
@@ -26,7 +29,7 @@ export type TotalLossFn<A extends unknown[]> = (
 ) => tf.Scalar | tf.Tensor | void;
 
 /** Options of {@link createTrainOp} (slim's `create_train_op` keyword arguments). */
-export interface TrainOpOptions {
+export interface TrainOpOptions extends TrainOpExtraOptions {
   /** Store holding the model's variables (default: `defaultStore`). */
   store?: VariableStore;
   /** Variables to train (default: the store's trainable variables after the first call). */
@@ -67,7 +70,13 @@ export interface TrainOp<A extends unknown[] = unknown[]> {
   readonly variablesToTrain: readonly tf.Variable[];
   /** With `summarizeGradients`: `{slimName: gradient}` of the last step (owned by the op). */
   readonly lastGradients: Readonly<Record<string, tf.Tensor>>;
-  /** Frees the kept gradients. */
+  /** The learning rate in use: `at(step)` and the `scale` plateau hooks lower. */
+  readonly learningRate: LearningRateControl;
+  /** With `movingAverageDecay`: the weights' moving averages (null before the first build). */
+  readonly movingAverages: MovingAverages | null;
+  /** With `accumulateSteps`: micro-batches since the last update (0 right after one). */
+  readonly pendingMicroBatches: number;
+  /** Frees the kept gradients, accumulated gradients and moving averages. */
   dispose(): void;
 }
 
@@ -128,6 +137,7 @@ export function createTrainOp<A extends unknown[]>(
   let vars: tf.Variable[] = [];
   let built = false;
   let kept: Record<string, tf.Tensor> = {};
+  const extras = new TrainOpExtras(optimizer, options);
 
   const lossOf = (args: A): tf.Scalar =>
     withVariableStore(store, () => {
@@ -160,18 +170,24 @@ export function createTrainOp<A extends unknown[]>(
       );
     }
     built = true;
+    extras.onBuilt(vars);
   };
 
   const step = (...args: A): tf.Scalar => {
     build(...args);
     const loss = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => lossOf(args), vars);
+      const { value, grads: microBatchGrads } = tf.variableGrads(() => lossOf(args), vars);
       if (checkNumerics) {
         const v = value.dataSync()[0] as number;
         if (!Number.isFinite(v)) {
           if (updateOps !== false) store.clearUpdateOps(updateOps);
           throw new NonFiniteLossError(globalStep.dataSync()[0] as number, v);
         }
+      }
+      const grads = extras.gradientsToApply(microBatchGrads);
+      if (grads === null) {
+        if (updateOps !== false) store.runUpdateOps(updateOps);
+        return value;
       }
       let entries: GradientEntry[] = vars
         .filter((v) => grads[v.name] !== undefined)
@@ -185,6 +201,7 @@ export function createTrainOp<A extends unknown[]>(
       if (clip > 0) entries = clipGradientNorms(entries, clip);
       const map: tf.NamedTensorMap = {};
       for (const e of entries) map[e.variable.name] = e.gradient;
+      extras.beforeApply(globalStep);
       optimizer.applyGradients(map);
       if (options.summarizeGradients) {
         for (const t of Object.values(kept)) t.dispose();
@@ -193,6 +210,7 @@ export function createTrainOp<A extends unknown[]>(
       }
       if (updateOps !== false) store.runUpdateOps(updateOps);
       globalStep.assign(tf.add(globalStep, tf.scalar(1, globalStep.dtype)));
+      extras.afterApply();
       return value;
     });
     return loss;
@@ -207,10 +225,14 @@ export function createTrainOp<A extends unknown[]>(
     globalStep: { value: globalStep },
     variablesToTrain: { get: () => vars },
     lastGradients: { get: () => kept },
+    learningRate: { value: extras.learningRate },
+    movingAverages: { get: () => extras.movingAverages },
+    pendingMicroBatches: { get: () => extras.accumulator.pending },
     dispose: {
       value: () => {
         for (const t of Object.values(kept)) t.dispose();
         kept = {};
+        extras.dispose();
       },
     },
   });
