@@ -29,7 +29,8 @@ export class GradientAccumulator {
   add(grads: tf.NamedTensorMap): tf.NamedTensorMap | null {
     if (this.steps === 1) return grads;
     const next: tf.NamedTensorMap = {};
-    for (const [name, t] of Object.entries(this.sums)) if (!(name in grads)) next[name] = tf.clone(t);
+    for (const [name, t] of Object.entries(this.sums))
+      if (!(name in grads)) next[name] = tf.clone(t);
     for (const [name, g] of Object.entries(grads)) {
       const prev = this.sums[name];
       next[name] = prev === undefined ? tf.clone(g) : tf.add(prev, g);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { LearningError } from './errors.js';
 import type { LearningRateSchedule } from './schedules.js';
 

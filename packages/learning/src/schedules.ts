@@ -9,13 +9,17 @@ export type LearningRateSchedule = (globalStep: number) => number;
 
 function positive(fn: string, name: string, v: number): void {
   if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
-    throw new LearningError(`${fn}: expected ${name} a positive number, got ${String(v)}. Pass e.g. 1000.`);
+    throw new LearningError(
+      `${fn}: expected ${name} a positive number, got ${String(v)}. Pass e.g. 1000.`,
+    );
   }
 }
 
 function finite(fn: string, name: string, v: number): void {
   if (!(typeof v === 'number' && Number.isFinite(v))) {
-    throw new LearningError(`${fn}: expected ${name} a finite number, got ${String(v)}. Pass e.g. 0.1.`);
+    throw new LearningError(
+      `${fn}: expected ${name} a finite number, got ${String(v)}. Pass e.g. 0.1.`,
+    );
   }
 }
 
@@ -128,7 +132,11 @@ export function piecewiseConstant(
   values: readonly number[],
 ): LearningRateSchedule {
   const fn = 'piecewiseConstant';
-  if (!Array.isArray(values) || !Array.isArray(boundaries) || values.length !== boundaries.length + 1) {
+  if (
+    !Array.isArray(values) ||
+    !Array.isArray(boundaries) ||
+    values.length !== boundaries.length + 1
+  ) {
     throw new LearningError(
       `${fn}: expected one more value than boundaries, got ${String(values?.length)} values and ${String(boundaries?.length)} boundaries. Pass e.g. ([100], [0.1, 0.01]).`,
     );
@@ -160,7 +168,10 @@ export interface CosineDecayOptions {
  * @example
  * const lr = cosineDecay(0, { decaySteps: 10000, warmupTarget: 0.1, warmupSteps: 500 });
  */
-export function cosineDecay(learningRate: number, options: CosineDecayOptions): LearningRateSchedule {
+export function cosineDecay(
+  learningRate: number,
+  options: CosineDecayOptions,
+): LearningRateSchedule {
   const fn = 'cosineDecay';
   finite(fn, 'learningRate', learningRate);
   positive(fn, 'decaySteps', options.decaySteps);
@@ -173,7 +184,9 @@ export function cosineDecay(learningRate: number, options: CosineDecayOptions): 
   finite(fn, 'warmupTarget', warmupTarget);
   const warmupSteps = options.warmupSteps ?? 0;
   if (!(Number.isFinite(warmupSteps) && warmupSteps >= 0)) {
-    throw new LearningError(`${fn}: expected warmupSteps a non-negative number, got ${String(warmupSteps)}. Pass e.g. 500.`);
+    throw new LearningError(
+      `${fn}: expected warmupSteps a non-negative number, got ${String(warmupSteps)}. Pass e.g. 500.`,
+    );
   }
   return (step) => {
     const s = Math.min(step, decaySteps + warmupSteps);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { GradientAccumulator } from './gradient-accumulator.js';
 import { LearningRateControl, type LearningRate } from './learning-rate.js';
 import { MovingAverages } from './moving-averages.js';
@@ -37,7 +37,8 @@ export class TrainOpExtras {
     this.learningRate = new LearningRateControl(optimizer, options.learningRate);
     this.accumulator = new GradientAccumulator(options.accumulateSteps ?? 1);
     // Validate now, not at the first step.
-    if (options.movingAverageDecay !== undefined) new MovingAverages(options.movingAverageDecay, []);
+    if (options.movingAverageDecay !== undefined)
+      new MovingAverages(options.movingAverageDecay, []);
   }
 
   /** Once the trained variables exist: starts their averages. */

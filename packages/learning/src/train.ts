@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';
 import type { SummaryWriter } from '@tfslim/summary';
@@ -21,8 +21,7 @@ import { TrainRun } from './train-run.js';
  * outputs (handed to the hooks' `onStepEnd`).
  */
 export type TrainStepResult =
-  | tf.Scalar
-  | { loss: tf.Scalar; shouldStop?: boolean; outputs?: unknown };
+  tf.Scalar | { loss: tf.Scalar; shouldStop?: boolean; outputs?: unknown };
 
 /**
  * A custom train step (slim's `train_step_fn`): runs one step, usually by calling

@@ -1,6 +1,11 @@
 import type { TrainHook } from '../hooks.js';
 import type { LogFn } from '../log.js';
-import { createProgress, type Progress, type ProgressMode, type ProgressStream } from '../progress.js';
+import {
+  createProgress,
+  type Progress,
+  type ProgressMode,
+  type ProgressStream,
+} from '../progress.js';
 import type { TrainRun } from '../train-run.js';
 
 /** The options of `train` the progress duty reads. */
@@ -16,7 +21,10 @@ export interface ProgressDutyOptions {
  * Logs `global step N: loss = X (Y sec/step)` every `logEveryNSteps` steps and drives the
  * progress display (on a terminal with the default log, the bar shows the step and loss instead).
  */
-export function progressDuty(run: TrainRun<never>, options: ProgressDutyOptions): TrainHook & {
+export function progressDuty(
+  run: TrainRun<never>,
+  options: ProgressDutyOptions,
+): TrainHook & {
   close(): void;
 } {
   const logEvery = options.logEveryNSteps ?? 1;

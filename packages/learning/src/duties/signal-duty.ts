@@ -13,7 +13,9 @@ interface NodeProcess {
 function nodeProcess(): NodeProcess | null {
   const p = (globalThis as { process?: Partial<NodeProcess> & { versions?: { node?: string } } })
     .process;
-  return p?.versions?.node !== undefined && typeof p.on === 'function' && typeof p.off === 'function'
+  return p?.versions?.node !== undefined &&
+    typeof p.on === 'function' &&
+    typeof p.off === 'function'
     ? (p as NodeProcess)
     : null;
 }
