@@ -77,7 +77,9 @@ function runChild(logdir: string, steps: number, interruptAt?: number): Promise<
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', (code) => {
+      clearTimeout(guard);
       if (buffered) lines.push(buffered);
       if (code !== 0) reject(new Error(`child exited ${code}: ${stderr.slice(-2000)}`));
       else resolve({ code, lines });

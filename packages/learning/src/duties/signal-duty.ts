@@ -21,6 +21,17 @@ function nodeProcess(): NodeProcess | null {
 }
 
 /**
+ * Lets the event loop run its macrotasks (signal handlers among them): a training loop whose
+ * awaits all resolve as microtasks (cpu, wasm) would otherwise never see a signal.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => unknown };
+  return new Promise((resolve) =>
+    g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+}
+
+/**
  * In Node, SIGINT/SIGTERM ask the run to stop after the current step (it then writes its final
  * checkpoint and summaries and returns); a second signal exits at once (code 130 / 143).
  */
@@ -41,6 +52,9 @@ export function signalDuty(run: TrainRun<never>): TrainHook & { close(): void } 
         listeners.set(signal, listener);
         proc.on(signal, listener);
       }
+    },
+    async onStepEnd() {
+      if (listeners.size > 0) await yieldToEventLoop();
     },
     close() {
       for (const [signal, listener] of listeners) proc?.off(signal, listener);
