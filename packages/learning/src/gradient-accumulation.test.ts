@@ -31,7 +31,7 @@ describe.each(testBackends())('gradient accumulation on %s', (backend) => {
     const [accStore, bigStore] = [new VariableStore(), new VariableStore()];
     withVariableStore(accStore, () => tf.tidy(() => net(xs)));
     withVariableStore(bigStore, () => tf.tidy(() => net(xs)));
-    for (const n of NAMES) bigStore.get(n).assign(accStore.get(n));
+    for (const n of NAMES) bigStore.get(n)!.assign(accStore.get(n)!);
     const lossFn = (_l: unknown, x: tf.Tensor, y: tf.Tensor) => meanSquaredError(net(x), y);
     const acc = createTrainOp(lossFn, tf.train.adam(0.05), { store: accStore, accumulateSteps: K });
     const big = createTrainOp(lossFn, tf.train.adam(0.05), { store: bigStore });
@@ -50,8 +50,8 @@ describe.each(testBackends())('gradient accumulation on %s', (backend) => {
       expect(acc.globalStep.dataSync()[0]).toBe(3);
       expect(acc.pendingMicroBatches).toBe(0);
       for (const n of NAMES) {
-        const a = accStore.get(n).dataSync();
-        const b = bigStore.get(n).dataSync();
+        const a = accStore.get(n)!.dataSync();
+        const b = bigStore.get(n)!.dataSync();
         a.forEach((v, i) => expect(Math.abs(v - (b[i] as number))).toBeLessThanOrEqual(1e-6));
       }
     } finally {

@@ -5,7 +5,9 @@ import type { TrainOp } from './createTrainOp.js';
 
 /** A value a hook or an evaluator reported, with the global step it was reported at. */
 export interface ReportedValue {
+  /** The value reported. */
   readonly value: number;
+  /** The global step when it was reported. */
   readonly globalStep: number;
 }
 
@@ -13,7 +15,9 @@ export interface ReportedValue {
 export interface TrainContext {
   /** The train op (its `learningRate`, `movingAverages`, `globalStep`...). */
   readonly trainOp: TrainOp<never>;
+  /** The run's logdir. */
   readonly logdir: string;
+  /** Where the checkpoints and event files go. */
   readonly fileStore: FileStore;
   /** The run's summary writer (write extra summaries with it). */
   readonly writer: SummaryWriter;

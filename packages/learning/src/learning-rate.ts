@@ -36,6 +36,7 @@ export class LearningRateControl {
   scale = 1;
   private readonly base: LearningRate;
 
+  /** @internal */
   constructor(
     private readonly optimizer: tf.Optimizer,
     learningRate: LearningRate | undefined,
@@ -62,7 +63,10 @@ export class LearningRateControl {
     return base * this.scale;
   }
 
-  /** Sets the optimizer's rate for the update made at `globalStep` (a cheap no-op if unchanged). */
+  /**
+   * Sets the optimizer's rate for the update made at `globalStep` (a cheap no-op if unchanged).
+   * @internal
+   */
   apply(globalStep: () => number): void {
     const lr = this.at(this.dependsOnStep ? globalStep() : 0);
     if (!Number.isNaN(lr)) setOptimizerLearningRate(this.optimizer, lr);

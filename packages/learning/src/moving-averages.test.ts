@@ -71,7 +71,7 @@ describe.each(testBackends())('moving averages on %s', (backend) => {
     const names = ['fc/weights', 'fc/biases'];
     const trajectories: Record<string, number[][]> = { 'fc/weights': [], 'fc/biases': [] };
     const record = (): void => {
-      for (const n of names) trajectories[n]!.push(Array.from(store.get(n).dataSync()));
+      for (const n of names) trajectories[n]!.push(Array.from(store.get(n)!.dataSync()));
     };
     try {
       const trainOp = createTrainOp(
@@ -94,7 +94,7 @@ describe.each(testBackends())('moving averages on %s', (backend) => {
 
       // evaluateOnce with useMovingAverages puts the shadows into the variables.
       const shadow = Array.from(
-        trainOp.movingAverages!.shadowOf(store.get('fc/weights'))!.dataSync(),
+        trainOp.movingAverages!.shadowOf(store.get('fc/weights')!)!.dataSync(),
       );
       await evaluateOnce(r.lastCheckpoint!, path.join(dir, 'eval'), {
         store,
@@ -102,10 +102,10 @@ describe.each(testBackends())('moving averages on %s', (backend) => {
         useMovingAverages: true,
         log: null,
       });
-      expect(Array.from(store.get('fc/weights').dataSync())).toEqual(shadow);
+      expect(Array.from(store.get('fc/weights')!.dataSync())).toEqual(shadow);
 
       if (reason === null) {
-        const shapes = Object.fromEntries(names.map((n) => [n, store.get(n).shape]));
+        const shapes = Object.fromEntries(names.map((n) => [n, store.get(n)!.shape]));
         const out = runPython<{
           ref: Record<string, number[]>;
           restored: Record<string, number[] | number[][]>;
@@ -151,7 +151,7 @@ describe.each(testBackends())('moving averages on %s', (backend) => {
         numberOfSteps: steps,
         log: null,
       });
-      const s = Array.from(op.movingAverages!.shadowOf(store.get('fc/weights'))!.dataSync());
+      const s = Array.from(op.movingAverages!.shadowOf(store.get('fc/weights')!)!.dataSync());
       op.dispose();
       return s;
     };
@@ -160,7 +160,7 @@ describe.each(testBackends())('moving averages on %s', (backend) => {
       withVariableStore(stores[0]!, () => tf.tidy(() => net(x)));
       for (const s of stores.slice(1)) {
         withVariableStore(s, () => tf.tidy(() => net(x)));
-        for (const n of ['fc/weights', 'fc/biases']) s.get(n).assign(stores[0]!.get(n));
+        for (const n of ['fc/weights', 'fc/biases']) s.get(n)!.assign(stores[0]!.get(n)!);
       }
       const straight = await run(stores[0]!, path.join(dir, 'a'), 6);
       await run(stores[1]!, path.join(dir, 'b'), 3);

@@ -19,6 +19,7 @@ export class MovingAverages {
   private readonly shadows = new Map<tf.Variable, tf.Variable>();
 
   constructor(
+    /** The decay (TF's `decay`; the update count lowers it early on). */
     readonly decay: number,
     variables: readonly tf.Variable[],
   ) {
@@ -53,6 +54,7 @@ export class MovingAverages {
     return out;
   }
 
+  /** Frees the shadows. */
   dispose(): void {
     for (const s of this.shadows.values()) s.dispose();
     this.shadows.clear();

@@ -25,7 +25,9 @@ function finite(fn: string, name: string, v: number): void {
 
 /** Options of {@link exponentialDecay} (`tf.compat.v1.train.exponential_decay`). */
 export interface ExponentialDecayOptions {
+  /** Steps over which the rate is multiplied (or, for inverse time, divided) by `decayRate`. */
   decaySteps: number;
+  /** The decay factor per `decaySteps` (e.g. slim's `--learning_rate_decay_factor` 0.94). */
   decayRate: number;
   /** Decay at discrete intervals: `floor(step / decaySteps)` (default false). */
   staircase?: boolean;
@@ -81,6 +83,7 @@ export function inverseTimeDecay(
 
 /** Options of {@link polynomialDecay} (`tf.compat.v1.train.polynomial_decay`). */
 export interface PolynomialDecayOptions {
+  /** Steps from `learningRate` to `endLearningRate`. */
   decaySteps: number;
   /** The rate reached at `decaySteps` (default 0.0001, TF's). */
   endLearningRate?: number;
@@ -151,6 +154,7 @@ export function piecewiseConstant(
 
 /** Options of {@link cosineDecay} (`tf.keras.optimizers.schedules.CosineDecay`). */
 export interface CosineDecayOptions {
+  /** Steps of the cosine decay (after the warm-up). */
   decaySteps: number;
   /** The fraction of the rate kept at the end (default 0). */
   alpha?: number;
