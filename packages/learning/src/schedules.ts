@@ -23,6 +23,19 @@ function finite(fn: string, name: string, v: number): void {
   }
 }
 
+/** Checks the shared options; returns `step / decaySteps`, floored with `staircase`. */
+function decayProgress(
+  fn: string,
+  learningRate: number,
+  options: ExponentialDecayOptions,
+): (step: number) => number {
+  finite(fn, 'learningRate', learningRate);
+  positive(fn, 'decaySteps', options.decaySteps);
+  finite(fn, 'decayRate', options.decayRate);
+  const { decaySteps, staircase = false } = options;
+  return (step) => (staircase ? Math.floor(step / decaySteps) : step / decaySteps);
+}
+
 /** Options of {@link exponentialDecay} (`tf.compat.v1.train.exponential_decay`). */
 export interface ExponentialDecayOptions {
   /** Steps over which the rate is multiplied (or, for inverse time, divided) by `decayRate`. */
@@ -45,15 +58,8 @@ export function exponentialDecay(
   learningRate: number,
   options: ExponentialDecayOptions,
 ): LearningRateSchedule {
-  const fn = 'exponentialDecay';
-  finite(fn, 'learningRate', learningRate);
-  positive(fn, 'decaySteps', options.decaySteps);
-  finite(fn, 'decayRate', options.decayRate);
-  const { decaySteps, decayRate, staircase = false } = options;
-  return (step) => {
-    const p = step / decaySteps;
-    return learningRate * decayRate ** (staircase ? Math.floor(p) : p);
-  };
+  const p = decayProgress('exponentialDecay', learningRate, options);
+  return (step) => learningRate * options.decayRate ** p(step);
 }
 
 /** Options of {@link inverseTimeDecay} (`tf.compat.v1.train.inverse_time_decay`). */
@@ -70,15 +76,8 @@ export function inverseTimeDecay(
   learningRate: number,
   options: InverseTimeDecayOptions,
 ): LearningRateSchedule {
-  const fn = 'inverseTimeDecay';
-  finite(fn, 'learningRate', learningRate);
-  positive(fn, 'decaySteps', options.decaySteps);
-  finite(fn, 'decayRate', options.decayRate);
-  const { decaySteps, decayRate, staircase = false } = options;
-  return (step) => {
-    const p = step / decaySteps;
-    return learningRate / (1 + decayRate * (staircase ? Math.floor(p) : p));
-  };
+  const p = decayProgress('inverseTimeDecay', learningRate, options);
+  return (step) => learningRate / (1 + options.decayRate * p(step));
 }
 
 /** Options of {@link polynomialDecay} (`tf.compat.v1.train.polynomial_decay`). */
