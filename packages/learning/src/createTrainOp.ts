@@ -16,6 +16,9 @@ import {
   type GradientEntry,
   type GradientMultipliers,
 } from './gradients.js';
+import type { LearningRateControl } from './learning-rate.js';
+import type { MovingAverages } from './moving-averages.js';
+import { TrainOpExtras, type TrainOpExtraOptions } from './train-op-extras.js';
 
 /** Model outputs a step hands on: a tensor, an array of tensors, or `{name: tensor}`. */
 export type TrainOutputs = tf.Tensor | readonly tf.Tensor[] | Readonly<Record<string, tf.Tensor>>;
@@ -42,7 +45,7 @@ export type TotalLossFn<A extends unknown[], O extends TrainOutputs = TrainOutpu
 ) => TotalLossResult<O>;
 
 /** Options of {@link createTrainOp} (slim's `create_train_op` keyword arguments). */
-export interface TrainOpOptions {
+export interface TrainOpOptions extends TrainOpExtraOptions {
   /** Store holding the model's variables (default: `defaultStore`). */
   store?: VariableStore;
   /**
@@ -93,7 +96,13 @@ export interface TrainOp<A extends unknown[] = unknown[], O extends TrainOutputs
    * owned by the op: valid until the next step or `dispose()`; undefined when it returned none.
    */
   readonly lastOutputs: O | undefined;
-  /** Frees the kept gradients and outputs. */
+  /** The learning rate in use: `at(step)` and the `scale` plateau hooks lower. */
+  readonly learningRate: LearningRateControl;
+  /** With `movingAverageDecay`: the weights' moving averages (null before the first build). */
+  readonly movingAverages: MovingAverages | null;
+  /** With `accumulateSteps`: micro-batches since the last update (0 right after one). */
+  readonly pendingMicroBatches: number;
+  /** Frees the kept gradients, outputs, accumulated gradients and moving averages. */
   dispose(): void;
 }
 
@@ -171,6 +180,7 @@ export function createTrainOp<A extends unknown[], O extends TrainOutputs = Trai
   let vars: tf.Variable[] = [];
   let built = false;
   let kept: Record<string, tf.Tensor> = {};
+  const extras = new TrainOpExtras(optimizer, options);
 
   let outputs: O | undefined;
   const disposeOutputs = (): void => {
@@ -230,19 +240,25 @@ export function createTrainOp<A extends unknown[], O extends TrainOutputs = Trai
       );
     }
     built = true;
+    extras.onBuilt(vars);
   };
 
   const step = (...args: A): tf.Scalar => {
     build(...args);
     disposeOutputs();
     const loss = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => lossOf(args, true), vars);
+      const { value, grads: microBatchGrads } = tf.variableGrads(() => lossOf(args, true), vars);
       if (checkNumerics) {
         const v = value.dataSync()[0] as number;
         if (!Number.isFinite(v)) {
           if (updateOps !== false) store.clearUpdateOps(updateOps);
           throw new NonFiniteLossError(globalStep.dataSync()[0] as number, v);
         }
+      }
+      const grads = extras.gradientsToApply(microBatchGrads);
+      if (grads === null) {
+        if (updateOps !== false) store.runUpdateOps(updateOps);
+        return value;
       }
       let entries: GradientEntry[] = vars
         .filter((v) => grads[v.name] !== undefined)
@@ -256,6 +272,7 @@ export function createTrainOp<A extends unknown[], O extends TrainOutputs = Trai
       if (clip > 0) entries = clipGradientNorms(entries, clip);
       const map: tf.NamedTensorMap = {};
       for (const e of entries) map[e.variable.name] = e.gradient;
+      extras.beforeApply(globalStep);
       optimizer.applyGradients(map);
       if (options.summarizeGradients) {
         for (const t of Object.values(kept)) t.dispose();
@@ -264,6 +281,7 @@ export function createTrainOp<A extends unknown[], O extends TrainOutputs = Trai
       }
       if (updateOps !== false) store.runUpdateOps(updateOps);
       globalStep.assign(tf.add(globalStep, tf.scalar(1, globalStep.dtype)));
+      extras.afterApply();
       return value;
     });
     return loss;
@@ -279,11 +297,15 @@ export function createTrainOp<A extends unknown[], O extends TrainOutputs = Trai
     variablesToTrain: { get: () => vars },
     lastGradients: { get: () => kept },
     lastOutputs: { get: () => outputs },
+    learningRate: { value: extras.learningRate },
+    movingAverages: { get: () => extras.movingAverages },
+    pendingMicroBatches: { get: () => extras.accumulator.pending },
     dispose: {
       value: () => {
         for (const t of Object.values(kept)) t.dispose();
         kept = {};
         disposeOutputs();
+        extras.dispose();
       },
     },
   });

@@ -7,6 +7,7 @@ import { SummaryWriter } from '@tfslim/summary';
 import { GLOBAL_STEP_NAME, defaultStore, type VariableStore } from '@tfslim/variables';
 import { LearningError } from './errors.js';
 import { logger, nowSecs, sleep, type LogFn } from './log.js';
+import { movingAverageVariablesToRestore } from './moving-average-restore.js';
 import { createProgress, type ProgressMode, type ProgressStream } from './progress.js';
 
 /** Any metric, whatever its update arguments. */
@@ -37,6 +38,12 @@ export interface EvaluateOnceOptions<T> {
    * every local variable) and reported too, under their `aggregateMetricMap` name or their own.
    */
   metrics?: EvalMetrics;
+  /**
+   * Restore each variable from its moving average `<name>/ExponentialMovingAverage` (written by
+   * `train` with `createTrainOp(..., { movingAverageDecay })`), as slim's eval with
+   * `--moving_average_decay` (default false).
+   */
+  useMovingAverages?: boolean;
   /** Store whose variables are restored by default (default: `defaultStore`). */
   store?: VariableStore;
   /** Write summaries to this writer instead of opening one in `logdir`. */
@@ -181,6 +188,7 @@ export async function evaluateOnce<T = Record<string, number>>(
     vars = named;
   }
   const fileStore = options.fileStore ?? defaultFileStore();
+  if (options.useMovingAverages === true) vars = movingAverageVariablesToRestore(vars);
   await restore(checkpointPath, vars, { store: fileStore });
   const globalStep = await checkpointGlobalStep(checkpointPath, fileStore);
   const metrics = toMetrics(fn, options.metrics ?? {});

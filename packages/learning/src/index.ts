@@ -25,6 +25,27 @@ export type {
   EvaluationLoopOptions,
   CheckpointsIteratorOptions,
 } from './evaluation.js';
+export {
+  exponentialDecay,
+  inverseTimeDecay,
+  polynomialDecay,
+  piecewiseConstant,
+  cosineDecay,
+} from './schedules.js';
+export type {
+  LearningRateSchedule,
+  ExponentialDecayOptions,
+  InverseTimeDecayOptions,
+  PolynomialDecayOptions,
+  CosineDecayOptions,
+} from './schedules.js';
+export type { LearningRate, LearningRateControl } from './learning-rate.js';
+export type { TrainOpExtraOptions } from './train-op-extras.js';
+export { MovingAverages, movingAverageName } from './moving-averages.js';
+export { earlyStopping, learningRateOnPlateau } from './early-stopping.js';
+export type { LearningRateOnPlateauOptions } from './early-stopping.js';
+export type { PlateauOptions } from './plateau.js';
+export type { TrainHook, TrainContext, StepEnd, ReportedValue } from './hooks.js';
 export { NonFiniteLossError, LearningError } from './errors.js';
 export { LogdirLockedError } from './logdir-lock.js';
 export type { LogdirLockHolder } from './logdir-lock.js';

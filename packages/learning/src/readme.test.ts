@@ -27,3 +27,22 @@ it('README example prints what the README says', async () => {
     printed.trim().split('\n'),
   );
 });
+
+it.each(
+  codeBlocks(readReadme(__dirname), 'js')
+    .slice(1)
+    .map((code, i) => [i + 1, code] as const),
+)('README example %i prints what the README says', async (i, code) => {
+  const printed = codeBlocks(readReadme(__dirname), 'text')[i];
+  if (printed === undefined) throw new Error(`README: output of example ${i} missing`);
+  const logdir = mkdtempSync(join(tmpdir(), 'tfslim-learning-readme-'));
+  try {
+    const source = code.replace(
+      /'\/tmp\/tfslim-learning-(\w+)/g,
+      (_m, name: string) => `'${join(logdir, name)}`,
+    );
+    expect(await runExample(source, require)).toEqual(printed.trim().split('\n'));
+  } finally {
+    rmSync(logdir, { recursive: true, force: true });
+  }
+});
