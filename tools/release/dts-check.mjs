@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { tscErrorCount, tscErrors } from './tsc-errors.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const packagesDir = path.join(root, 'packages');
@@ -101,24 +102,6 @@ function consumer(tmp, name, types, compilerOptions, files) {
   return dir;
 }
 
-/** Errors tsc printed in our files (the check files, packages/*), one string each. */
-function ourErrors(dir, output) {
-  const errors = [];
-  let current = null;
-  for (const line of output.split('\n')) {
-    const m = /^(.+?)\(\d+,\d+\): error /.exec(line) ?? /^error /.exec(line);
-    if (m) {
-      const file = m[1] ? fs.realpathSync(path.resolve(dir, m[1])) : null;
-      const ours = file === null || file.startsWith(packagesDir) || path.dirname(file) === dir;
-      current = ours
-        ? [file ? `${path.relative(root, file)}${line.slice(m[1].length)}` : line]
-        : null;
-      if (current) errors.push(current);
-    } else if (current && line.startsWith(' ')) current.push(line);
-  }
-  return errors.map((e) => e.join('\n'));
-}
-
 function tsc(compiler, project) {
   const t = Date.now();
   return new Promise((resolve, reject) => {
@@ -182,8 +165,12 @@ async function check(tmp) {
   const results = await pool(runs, 2, ({ compiler, project }) => tsc(compiler, project));
   results.forEach(({ output, status, ms }, i) => {
     const { compiler, project } = runs[i];
-    const errors = ourErrors(project.dir, output);
-    const others = output.split('\n').filter((l) => / error TS/.test(l)).length - errors.length;
+    const errors = tscErrors(
+      output,
+      project.dir,
+      (file) => file.startsWith(packagesDir) || path.dirname(file) === project.dir,
+    );
+    const others = tscErrorCount(output) - errors.length;
     console.log(
       `${compiler.name}, ${project.name}: ${errors.length} error(s) in our declarations` +
         `${others > 0 ? ` (${others} in others' left out)` : ''} (${ms} ms)`,
