@@ -2,7 +2,7 @@
 // Type-checks every public package's built declarations (dist/*.d.ts and *.d.cts, every
 // entry of its exports map) with `skipLibCheck: false`, as consumers compile them today:
 //
-//   compilers   TypeScript 5.x (the root `typescript`) and 7.x (`typescript7`, an alias)
+//   compilers   TypeScript 5.x (the root `typescript`) and 7.x (@typescript/native-preview)
 //   consumers   a page (bundler resolution, the `browser` condition, DOM, no @types/node),
 //               and Node apps (nodenext, ESM and CJS) with no @types/node, @types/node 20
 //               (the root's) and the latest (`types-node-latest`, an alias)
@@ -36,14 +36,14 @@ for (const { dir } of packages) {
   }
 }
 
+const version = (pkg) => readJson(path.join(root, 'node_modules', pkg, 'package.json')).version;
 const compilers = [
+  { name: `TypeScript ${version('typescript')}`, tsc: 'typescript/bin/tsc' },
+  // TypeScript 7 as @typescript/native-preview (bin `tsgo`): the `typescript@7` package's `tsc`
+  // bin would replace TypeScript 5's in node_modules/.bin, which tsup and typecheck need.
   {
-    name: `TypeScript ${readJson(path.join(root, 'node_modules/typescript/package.json')).version}`,
-    tsc: 'typescript/bin/tsc',
-  },
-  {
-    name: `TypeScript ${readJson(path.join(root, 'node_modules/typescript7/package.json')).version}`,
-    tsc: 'typescript7/bin/tsc',
+    name: `TypeScript ${version('@typescript/native-preview')}`,
+    tsc: '@typescript/native-preview/bin/tsgo',
   },
 ];
 

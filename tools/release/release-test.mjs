@@ -408,7 +408,7 @@ async function together(reg, versions, tfjsCore) {
     ...[...versions].map(([n, v]) => `${n}@${v}`),
     `@tensorflow/tfjs-core@${tfjsCore}`,
     `typescript@${rootVersion('typescript')}`,
-    `typescript7@npm:typescript@${rootVersion('typescript7')}`,
+    `@typescript/native-preview@${rootVersion('@typescript/native-preview')}`,
     `@types/node@${rootVersion('@types/node')}`,
   ]);
   checkInstalled(dir, versions, [...versions.keys()]);
@@ -453,21 +453,22 @@ async function together(reg, versions, tfjsCore) {
  * (20) and the latest (26): tsc without skipLibCheck, emitting once (TypeScript 5, node 20).
  */
 async function typecheckConsumer(dir) {
+  // [package, its bin, version]: TypeScript 7 is @typescript/native-preview (bin `tsgo`).
   const compilers = [
-    ['typescript', rootVersion('typescript')],
-    ['typescript7', rootVersion('typescript7')],
+    ['typescript', 'tsc', rootVersion('typescript')],
+    ['@typescript/native-preview', 'tsgo', rootVersion('@typescript/native-preview')],
   ];
   // Errors in tfjs-core's own declarations (`Long`, WebGPU types on TypeScript 7) are left out.
   const ours = (file) =>
     file.startsWith(path.join(dir, 'src')) || file.includes(`${path.sep}@tfslim${path.sep}`);
   const compileAll = (nodeTypes) => {
-    for (const [pkg, version] of compilers) {
+    for (const [pkg, bin, version] of compilers) {
       const t = Date.now();
       const emit = pkg === 'typescript' && nodeTypes === rootVersion('@types/node');
       const tsc = spawnSync(
         process.execPath,
         [
-          path.join(dir, 'node_modules', pkg, 'bin', 'tsc'),
+          path.join(dir, 'node_modules', pkg, 'bin', bin),
           ...['-p', '.', '--pretty', 'false', ...(emit ? [] : ['--noEmit'])],
         ],
         { cwd: dir, encoding: 'utf8' },
