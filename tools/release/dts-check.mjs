@@ -2,7 +2,7 @@
 // Type-checks every public package's built declarations (dist/*.d.ts and *.d.cts, every
 // entry of its exports map) with `skipLibCheck: false`, as consumers compile them today:
 //
-//   compilers   TypeScript 5.x (the root `typescript`) and 7.x (`typescript7`, an alias)
+//   compilers   TypeScript 5.x (the root `typescript`) and 7.x (@typescript/native-preview)
 //   consumers   a page (bundler resolution, the `browser` condition, DOM, no @types/node),
 //               and Node apps (nodenext, ESM and CJS) with no @types/node, @types/node 20
 //               (the root's) and the latest (`types-node-latest`, an alias)
@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { tscErrorCount, tscErrors } from './tsc-errors.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const packagesDir = path.join(root, 'packages');
@@ -35,14 +36,14 @@ for (const { dir } of packages) {
   }
 }
 
+const version = (pkg) => readJson(path.join(root, 'node_modules', pkg, 'package.json')).version;
 const compilers = [
+  { name: `TypeScript ${version('typescript')}`, tsc: 'typescript/bin/tsc' },
+  // TypeScript 7 as @typescript/native-preview (bin `tsgo`): the `typescript@7` package's `tsc`
+  // bin would replace TypeScript 5's in node_modules/.bin, which tsup and typecheck need.
   {
-    name: `TypeScript ${readJson(path.join(root, 'node_modules/typescript/package.json')).version}`,
-    tsc: 'typescript/bin/tsc',
-  },
-  {
-    name: `TypeScript ${readJson(path.join(root, 'node_modules/typescript7/package.json')).version}`,
-    tsc: 'typescript7/bin/tsc',
+    name: `TypeScript ${version('@typescript/native-preview')}`,
+    tsc: '@typescript/native-preview/bin/tsgo',
   },
 ];
 
@@ -99,24 +100,6 @@ function consumer(tmp, name, types, compilerOptions, files) {
     }),
   );
   return dir;
-}
-
-/** Errors tsc printed in our files (the check files, packages/*), one string each. */
-function ourErrors(dir, output) {
-  const errors = [];
-  let current = null;
-  for (const line of output.split('\n')) {
-    const m = /^(.+?)\(\d+,\d+\): error /.exec(line) ?? /^error /.exec(line);
-    if (m) {
-      const file = m[1] ? fs.realpathSync(path.resolve(dir, m[1])) : null;
-      const ours = file === null || file.startsWith(packagesDir) || path.dirname(file) === dir;
-      current = ours
-        ? [file ? `${path.relative(root, file)}${line.slice(m[1].length)}` : line]
-        : null;
-      if (current) errors.push(current);
-    } else if (current && line.startsWith(' ')) current.push(line);
-  }
-  return errors.map((e) => e.join('\n'));
 }
 
 function tsc(compiler, project) {
@@ -182,8 +165,12 @@ async function check(tmp) {
   const results = await pool(runs, 2, ({ compiler, project }) => tsc(compiler, project));
   results.forEach(({ output, status, ms }, i) => {
     const { compiler, project } = runs[i];
-    const errors = ourErrors(project.dir, output);
-    const others = output.split('\n').filter((l) => / error TS/.test(l)).length - errors.length;
+    const errors = tscErrors(
+      output,
+      project.dir,
+      (file) => file.startsWith(packagesDir) || path.dirname(file) === project.dir,
+    );
+    const others = tscErrorCount(output) - errors.length;
     console.log(
       `${compiler.name}, ${project.name}: ${errors.length} error(s) in our declarations` +
         `${others > 0 ? ` (${others} in others' left out)` : ''} (${ms} ms)`,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { guardBackendFactory } from './process-handlers.js';
+import { guardBackendFactory } from './threads/process-handlers.js';
 import type { WasmThreadsOptions, WasmThreadsResult } from './threads/types.js';
 import type { BackendCandidate, ModuleLoader } from './types.js';
 

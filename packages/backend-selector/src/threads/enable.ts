@@ -7,7 +7,7 @@ import {
   type ThreadedModule,
 } from './module.js';
 import type { WasmThreadsOptions, WasmThreadsResult } from './types.js';
-import { guardBackendFactory, withoutAddedErrorHandlers } from '../process-handlers.js';
+import { guardBackendFactory, withoutAddedErrorHandlers } from './process-handlers.js';
 
 export type { WasmThreadsOptions, WasmThreadsResult } from './types.js';
 
