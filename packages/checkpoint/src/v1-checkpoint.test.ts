@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
+import type { Ref, Written } from '../test/v1-files.js';
+import { writeWithTf } from '../test/v1-files.js';
 import {
   assignFromCheckpointFn,
   CheckpointCorruptError,
@@ -16,32 +18,14 @@ import {
   latestCheckpoint,
   openTensorSource,
   restore,
+  V1FormatError,
 } from './index.js';
 import type { RawTensor, TensorSource } from './index.js';
-import { tmpDir } from '../test/helpers.js';
-
-interface Ref {
-  dtype: string;
-  shape: number[];
-  source: 'get_tensor' | 'session';
-  bytes?: string;
-  strings?: string[];
-}
-type Files = 'dtypes' | 'vgg' | 'partV1' | 'partV2';
-interface Written {
-  files: Record<Files, string>;
-  refs: Record<Files, Record<string, Ref>>;
-}
+import { fixture, HAVE_FIXTURES, tmpDir } from '../test/helpers.js';
 
 const reason = tfUnavailableReason();
 if (reason !== null) console.log(`v1-checkpoint tests: skipping, ${reason}`);
 const maybe = reason === null ? describe : describe.skip;
-
-/** Writes the test checkpoints with TF into `dir` (slim's VGG-16 at 1/`vggScale` widths). */
-export function writeWithTf(dir: string, vggScale: number, refs = true): Written {
-  const script = fs.readFileSync(path.join(__dirname, '../test/tf-write-v1.py'), 'utf8');
-  return runPython<Written>(script, { dir, vggScale, refs });
-}
 
 /** The bytes of a tensor's values (the typed array may view a larger buffer). */
 async function tensorBytes(t: tf.Tensor): Promise<string> {
@@ -123,6 +107,21 @@ maybe('V1 checkpoints and partitioned variables written by TensorFlow', () => {
     await expectSameAsTf(await openTensorSource(w.files.vgg), w.refs.vgg);
   });
 
+  (HAVE_FIXTURES ? it : it.skip)("reads the 2016 V1 fixture's values as TF does", async () => {
+    const file = fixture('tf1_v1_format_checkpoint_negative', 'export');
+    const refs = runPython<Record<string, Ref>>(
+      `import base64, json, sys
+import numpy as np, tensorflow as tf
+p = json.load(sys.stdin)
+r = tf.train.load_checkpoint(p)
+print(json.dumps({n: {"dtype": r.get_variable_to_dtype_map()[n].name, "shape": s, "source": "get_tensor",
+  "bytes": base64.b64encode(np.ascontiguousarray(r.get_tensor(n)).tobytes()).decode()}
+  for n, s in tf.train.list_variables(p)}))`,
+      file,
+    );
+    await expectSameAsTf(await CheckpointReader.open(file), refs);
+  });
+
   it('finds a V1 checkpoint through the directory state file', async () => {
     // TF's Saver wrote `checkpoint` naming the last file it saved in dir: vgg_16.ckpt.
     expect(await latestCheckpoint(dir)).toBe(w.files.vgg);
@@ -199,6 +198,15 @@ maybe('V1 checkpoints and partitioned variables written by TensorFlow', () => {
       emb.dispose();
     },
   );
+
+  it('a V1 checkpoint sharded over several files gives V1FormatError', async () => {
+    const d = tmpDir('v1-sharded');
+    fs.copyFileSync(w.files.dtypes, path.join(d, 'model.ckpt-00000-of-00002'));
+    fs.copyFileSync(w.files.dtypes, path.join(d, 'model.ckpt-00001-of-00002'));
+    const err = await CheckpointReader.open(path.join(d, 'model.ckpt')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(V1FormatError);
+    expect((err as Error).message).toMatch(/sharded/);
+  });
 
   it('a truncated or damaged V1 file gives a typed error naming the file', async () => {
     const bytes = fs.readFileSync(w.files.vgg);
