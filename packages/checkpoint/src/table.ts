@@ -152,7 +152,8 @@ export function findBlock(index: readonly IndexEntry[], key: Uint8Array): IndexE
 
 /**
  * Checks and decompresses one block read on its own: `bytes` holds the block and its 5-byte
- * trailer (and may hold more after them). Returns the block's contents.
+ * trailer. `crc`, when given, is the CRC32C of the block and its type byte, computed while
+ * reading. Returns the block's contents.
  */
 export function checkBlock(
   bytes: Uint8Array,
@@ -160,8 +161,9 @@ export function checkBlock(
   file: string,
   fn: string,
   what: string,
+  crc?: number,
 ): Uint8Array {
-  return readBlock(bytes, { offset: 0, size }, bytes.length, file, fn, what);
+  return readBlock(bytes, { offset: 0, size }, bytes.length, file, fn, what, crc);
 }
 
 /** Parses the entries of a (decompressed) data block; keys must strictly increase. */
@@ -202,6 +204,7 @@ function readBlock(
   file: string,
   fn: string,
   what: string,
+  knownCrc?: number,
 ): Uint8Array {
   if (h.offset + h.size + TRAILER_SIZE > limit) {
     throw corrupt(
@@ -218,7 +221,7 @@ function readBlock(
   const t = h.offset + h.size + 1;
   const stored =
     (bytes[t]! | (bytes[t + 1]! << 8) | (bytes[t + 2]! << 16) | (bytes[t + 3]! << 24)) >>> 0;
-  const actual = crc32c(bytes.subarray(h.offset, h.offset + h.size + 1));
+  const actual = knownCrc ?? crc32c(bytes.subarray(h.offset, h.offset + h.size + 1));
   if (unmaskCrc(stored) !== actual) {
     throw corrupt(
       fn,

@@ -223,7 +223,8 @@ print(json.dumps({n: {"dtype": r.get_variable_to_dtype_map()[n].name, "shape": s
     await expect(CheckpointReader.open(cut)).rejects.toBeInstanceOf(CheckpointNotFoundError);
     // A flipped byte in the middle (inside fc6's block) fails that block's CRC on read.
     const flipped = Buffer.from(bytes);
-    flipped[Math.floor(bytes.length / 2)] ^= 0x10;
+    const mid = Math.floor(bytes.length / 2);
+    flipped[mid] = flipped[mid]! ^ 0x10;
     fs.writeFileSync(cut, flipped);
     const reader = await CheckpointReader.open(cut);
     const errs = await Promise.all(

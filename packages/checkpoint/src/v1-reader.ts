@@ -6,6 +6,7 @@
 
 import type { FileStore, SyncFileStore } from '@tfslim/storage';
 import type { RawTensor, TfDtype } from './dtypes.js';
+import { fastCrc32c } from './crc-fast.js';
 import { dtypeFromId, numElements, tfEnumName } from './dtypes.js';
 import { CheckpointFormatError, CheckpointNotFoundError, corrupt } from './errors.js';
 import { encodeTensorNameSlice } from './ordered-code.js';
@@ -181,8 +182,17 @@ export class V1Checkpoint {
     let entries = blocks.get(ie.handle.offset);
     if (entries === undefined) {
       const what = `data block at ${ie.handle.offset}`;
-      const bytes = await readBlockBytes(read, this.size, ie.handle, this.file, ctx.fn, what);
-      const block = checkBlock(bytes, ie.handle.size, this.file, ctx.fn, what);
+      const [at, len] = blockRange(this.size, ie.handle, this.file, ctx.fn, what);
+      const { bytes, crc } = await readChecksummed(
+        read,
+        at,
+        len,
+        ie.handle.size + 1,
+        ctx.fn,
+        this.file,
+        what,
+      );
+      const block = checkBlock(bytes, ie.handle.size, this.file, ctx.fn, what, crc);
       entries = parseDataBlock(block, this.file, ctx.fn, what);
       blocks.set(ie.handle.offset, entries);
     }
@@ -358,6 +368,40 @@ async function readBlockBytes(
   const buf = new Uint8Array(len + ALIGN_SLACK);
   await fill(read, buf.subarray(0, len), at, file, fn, what);
   return buf.subarray(0, len);
+}
+
+const READ_CHUNK = 32 << 20;
+
+/**
+ * Reads `len` bytes at `at` in chunks, computing the CRC32C of the first `crcLen` of them
+ * while the next chunk is read (a block and its type byte: the CRC its trailer holds). The
+ * buffer has slack after the bytes, to align a tensor inside it.
+ */
+async function readChecksummed(
+  read: ReadAt,
+  at: number,
+  len: number,
+  crcLen: number,
+  fn: string,
+  file: string,
+  what: string,
+): Promise<{ bytes: Uint8Array; crc: number }> {
+  const crc32 = await fastCrc32c();
+  const bytes = new Uint8Array(len + ALIGN_SLACK).subarray(0, len);
+  const issue = (pos: number): Promise<number> =>
+    Promise.resolve(read(bytes.subarray(pos, pos + Math.min(READ_CHUNK, len - pos)), at + pos));
+  let crc = 0;
+  let pos = 0;
+  let pending = len > 0 ? issue(0) : undefined;
+  while (pending !== undefined) {
+    const n = await pending;
+    if (n <= 0) throw shortRead(len, pos, at, file, fn, what);
+    const start = pos;
+    pos += n;
+    pending = pos < len ? issue(pos) : undefined;
+    if (start < crcLen) crc = crc32(bytes.subarray(start, Math.min(pos, crcLen)), crc);
+  }
+  return { bytes, crc };
 }
 
 async function readExactly(
