@@ -12,23 +12,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CheckpointReader } from '@tfslim/checkpoint';
-import { median } from './lib/stats.mjs';
+import { maxRssBytes, median } from './lib/stats.mjs';
 
 const REPS = 3;
 const MB = 1e6;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const python = join(process.env.TFSLIM_TF_VENV ?? join(root, '.venv'), 'bin', 'python');
-
-const maxRssBytes = () => {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]) * 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS * 1024;
-};
 
 /** Reads every tensor; keeps them when `keep`. Returns the bytes read. */
 async function readAll(file, keep) {

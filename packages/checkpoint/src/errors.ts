@@ -153,6 +153,25 @@ export function corrupt(
   });
 }
 
+/** The error for a tensor whose dtype (TF enum `name`, `id`) this package cannot decode. */
+export function unsupportedDtype(
+  fn: string,
+  file: string,
+  tensor: string,
+  name: string,
+  id: number,
+): CheckpointFormatError {
+  return new CheckpointFormatError({
+    fn,
+    code: 'UNSUPPORTED_DTYPE',
+    file,
+    tensor,
+    expected: 'a numeric, bool or string dtype',
+    got: `${name} (id ${id})`,
+    fix: 'Cast it to a supported dtype in TensorFlow before saving',
+  });
+}
+
 /** Formats a CRC as 8 hex digits. */
 export function hex32(n: number): string {
   return '0x' + (n >>> 0).toString(16).padStart(8, '0');

@@ -5,7 +5,7 @@
 import type { Entry } from './checkpoint-reader.js';
 import type { RawTensor } from './dtypes.js';
 import { bytesOf, tfEnumName } from './dtypes.js';
-import { CheckpointFormatError, corrupt } from './errors.js';
+import { corrupt, unsupportedDtype } from './errors.js';
 import { encodeTensorNameSlice } from './ordered-code.js';
 import type { Extent, SliceContext, SlicePart } from './tensor-slice.js';
 import {
@@ -47,15 +47,7 @@ export async function readPartitioned(
   const ctx: SliceContext = { fn, file: indexPath, name: e.name };
   const dtype = e.dtype;
   if (dtype === undefined) {
-    throw new CheckpointFormatError({
-      fn,
-      code: 'UNSUPPORTED_DTYPE',
-      file: indexPath,
-      tensor: e.name,
-      expected: 'a numeric, bool or string dtype',
-      got: `${tfEnumName(e.dtypeId)} (id ${e.dtypeId})`,
-      fix: 'Cast it to a supported dtype in TensorFlow before saving',
-    });
+    throw unsupportedDtype(fn, indexPath, e.name, tfEnumName(e.dtypeId), e.dtypeId);
   }
   let slices: Extent[][];
   try {

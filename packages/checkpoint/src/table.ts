@@ -63,16 +63,6 @@ export function readTable(bytes: Uint8Array, file: string, fn: string): TableEnt
       'TRUNCATED',
     );
   }
-  if (!hasTableMagic(bytes)) {
-    throw corrupt(
-      fn,
-      file,
-      undefined,
-      'the table magic 0xdb4775248b80fb57 in the last 8 bytes',
-      'other bytes',
-      'BAD_MAGIC',
-    );
-  }
   const footerStart = n - FOOTER_SIZE;
   const index = footerIndexHandle(bytes.subarray(footerStart), file, fn);
   const indexBlock = readBlock(bytes, index, footerStart, file, fn, 'index block');

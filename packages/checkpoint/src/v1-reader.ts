@@ -8,7 +8,12 @@ import type { FileStore, SyncFileStore } from '@tfslim/storage';
 import type { RawTensor, TfDtype } from './dtypes.js';
 import { fastCrc32c } from './crc-fast.js';
 import { dtypeFromId, numElements, tfEnumName } from './dtypes.js';
-import { CheckpointFormatError, CheckpointNotFoundError, corrupt } from './errors.js';
+import {
+  CheckpointFormatError,
+  CheckpointNotFoundError,
+  corrupt,
+  unsupportedDtype,
+} from './errors.js';
 import { encodeTensorNameSlice } from './ordered-code.js';
 import { decodeFields, ProtoError } from './proto.js';
 import type { IndexEntry, TableEntry } from './table.js';
@@ -58,26 +63,24 @@ export class V1Checkpoint {
     try {
       const size = await fh.size();
       const read = (into: Uint8Array, at: number): Promise<number> => fh.read(into, at);
-      const footer = await readExactly(read, size - FOOTER_SIZE, FOOTER_SIZE, file, fn, 'footer');
-      const ih = footerIndexHandle(footer, file, fn);
-      const indexBytes = await readBlockBytes(read, size, ih, file, fn, 'index block');
-      const index = parseIndexBlock(
-        checkBlock(indexBytes, ih.size, file, fn, 'index block'),
-        file,
+      if (size < FOOTER_SIZE) throw tooShort(size, file, fn);
+      const footer = await readChecksummed(
+        read,
+        size - FOOTER_SIZE,
+        FOOTER_SIZE,
+        0,
         fn,
+        file,
+        'footer',
       );
+      const ih = footerIndexHandle(footer.bytes, file, fn);
+      const indexBlock = await readBlockChecked(read, size, ih, file, fn, 'index block');
+      const index = parseIndexBlock(indexBlock, file, fn);
       const first = index[0];
       if (first === undefined)
         throw corrupt(fn, file, undefined, 'at least one data block', 'none');
-      const firstBytes = await readBlockBytes(
-        read,
-        size,
-        first.handle,
-        file,
-        fn,
-        'first data block',
-      );
-      const tensors = parseMeta(firstBlockMeta(firstBytes, first, file, fn), file, fn);
+      const block = await readBlockChecked(read, size, first.handle, file, fn, 'first data block');
+      const tensors = parseMeta(firstBlockMeta(block, file, fn), file, fn);
       return new V1Checkpoint(file, size, index, tensors, store);
     } finally {
       await fh.close();
@@ -88,6 +91,7 @@ export class V1Checkpoint {
   static namesSync(fs: SyncFileStore, file: string, fn: string): Set<string> {
     const size = fs.stat(file)?.size ?? 0;
     const read = (into: Uint8Array, at: number): number => fs.read(file, into, at);
+    if (size < FOOTER_SIZE) throw tooShort(size, file, fn);
     const footer = readExactlySync(read, size - FOOTER_SIZE, FOOTER_SIZE, file, fn, 'footer');
     const ih = footerIndexHandle(footer, file, fn);
     const indexBytes = readExactlySync(read, ...blockRange(size, ih, file, fn, 'index block'));
@@ -102,7 +106,8 @@ export class V1Checkpoint {
       read,
       ...blockRange(size, first.handle, file, fn, 'first data block'),
     );
-    return new Set(parseMeta(firstBlockMeta(firstBytes, first, file, fn), file, fn).keys());
+    const block = checkBlock(firstBytes, first.handle.size, file, fn, 'first data block');
+    return new Set(parseMeta(firstBlockMeta(block, file, fn), file, fn).keys());
   }
 
   listVariables(): VariableInfo[] {
@@ -133,15 +138,7 @@ export class V1Checkpoint {
     }
     const dtype = t.dtype;
     if (dtype === undefined) {
-      throw new CheckpointFormatError({
-        fn,
-        code: 'UNSUPPORTED_DTYPE',
-        file: this.file,
-        tensor: name,
-        expected: 'a numeric, bool or string dtype',
-        got: `${tfEnumName(t.dtypeId)} (id ${t.dtypeId})`,
-        fix: 'Cast it to a supported dtype in TensorFlow before saving',
-      });
+      throw unsupportedDtype(fn, this.file, name, tfEnumName(t.dtypeId), t.dtypeId);
     }
     const ctx: SliceContext = { fn, file: this.file, name };
     const fh = await this.store.open(this.file, 'r');
@@ -182,17 +179,7 @@ export class V1Checkpoint {
     let entries = blocks.get(ie.handle.offset);
     if (entries === undefined) {
       const what = `data block at ${ie.handle.offset}`;
-      const [at, len] = blockRange(this.size, ie.handle, this.file, ctx.fn, what);
-      const { bytes, crc } = await readChecksummed(
-        read,
-        at,
-        len,
-        ie.handle.size + 1,
-        ctx.fn,
-        this.file,
-        what,
-      );
-      const block = checkBlock(bytes, ie.handle.size, this.file, ctx.fn, what, crc);
+      const block = await readBlockChecked(read, this.size, ie.handle, this.file, ctx.fn, what);
       entries = parseDataBlock(block, this.file, ctx.fn, what);
       blocks.set(ie.handle.offset, entries);
     }
@@ -228,13 +215,7 @@ function decodeSavedSlice(
 }
 
 /** The "" entry, first in the first data block: the serialized SavedTensorSlices meta. */
-function firstBlockMeta(
-  bytes: Uint8Array,
-  first: IndexEntry,
-  file: string,
-  fn: string,
-): Uint8Array {
-  const block = checkBlock(bytes, first.handle.size, file, fn, 'first data block');
+function firstBlockMeta(block: Uint8Array, file: string, fn: string): Uint8Array {
   const entry = parseDataBlock(block, file, fn, 'first data block')[0];
   if (entry === undefined || entry.key.length !== 0) {
     throw corrupt(
@@ -355,8 +336,8 @@ function blockRange(
   return [h.offset, h.size + BLOCK_TRAILER_SIZE, file, fn, what];
 }
 
-/** A block and its trailer, in a buffer with room to align a tensor inside it. */
-async function readBlockBytes(
+/** Reads one block (CRC32C computed while reading), checks it and decompresses it. */
+async function readBlockChecked(
   read: ReadAt,
   fileSize: number,
   h: { offset: number; size: number },
@@ -365,9 +346,19 @@ async function readBlockBytes(
   what: string,
 ): Promise<Uint8Array> {
   const [at, len] = blockRange(fileSize, h, file, fn, what);
-  const buf = new Uint8Array(len + ALIGN_SLACK);
-  await fill(read, buf.subarray(0, len), at, file, fn, what);
-  return buf.subarray(0, len);
+  const { bytes, crc } = await readChecksummed(read, at, len, h.size + 1, fn, file, what);
+  return checkBlock(bytes, h.size, file, fn, what, crc);
+}
+
+function tooShort(size: number, file: string, fn: string): Error {
+  return corrupt(
+    fn,
+    file,
+    undefined,
+    `a file of at least ${FOOTER_SIZE} bytes`,
+    `${size} bytes`,
+    'TRUNCATED',
+  );
 }
 
 const READ_CHUNK = 32 << 20;
@@ -404,44 +395,6 @@ async function readChecksummed(
   return { bytes, crc };
 }
 
-async function readExactly(
-  read: ReadAt,
-  at: number,
-  len: number,
-  file: string,
-  fn: string,
-  what: string,
-): Promise<Uint8Array> {
-  if (at < 0)
-    throw corrupt(
-      fn,
-      file,
-      undefined,
-      `a file of at least ${len} bytes`,
-      `${at + len} bytes`,
-      'TRUNCATED',
-    );
-  const buf = new Uint8Array(len);
-  await fill(read, buf, at, file, fn, what);
-  return buf;
-}
-
-async function fill(
-  read: ReadAt,
-  into: Uint8Array,
-  at: number,
-  file: string,
-  fn: string,
-  what: string,
-): Promise<void> {
-  let pos = 0;
-  while (pos < into.length) {
-    const n = await read(into.subarray(pos), at + pos);
-    if (n <= 0) throw shortRead(into.length, pos, at, file, fn, what);
-    pos += n;
-  }
-}
-
 function readExactlySync(
   read: (into: Uint8Array, at: number) => number,
   at: number,
@@ -450,15 +403,6 @@ function readExactlySync(
   fn: string,
   what: string,
 ): Uint8Array {
-  if (at < 0)
-    throw corrupt(
-      fn,
-      file,
-      undefined,
-      `a file of at least ${len} bytes`,
-      `${at + len} bytes`,
-      'TRUNCATED',
-    );
   const buf = new Uint8Array(len);
   let pos = 0;
   while (pos < len) {
