@@ -25,6 +25,8 @@ export interface BundleEntry {
   crc32c: number;
   /** Number of TensorSliceProto entries (partitioned variables). */
   numSlices: number;
+  /** The TensorSliceProto bytes of each slice (partitioned variables). */
+  slices: Uint8Array[];
 }
 
 export function encodeHeader(): Uint8Array {
@@ -57,7 +59,7 @@ export function decodeHeader(bytes: Uint8Array): BundleHeader {
   return h;
 }
 
-export function encodeEntry(e: Omit<BundleEntry, 'numSlices'>): Uint8Array {
+export function encodeEntry(e: Omit<BundleEntry, 'numSlices' | 'slices'>): Uint8Array {
   const shape = new ProtoWriter();
   for (const d of e.shape) {
     const dim = new ProtoWriter();
@@ -84,6 +86,7 @@ export function decodeEntry(bytes: Uint8Array): BundleEntry {
     size: 0,
     crc32c: 0,
     numSlices: 0,
+    slices: [],
   };
   for (const f of decodeFields(bytes)) {
     switch (f.field) {
@@ -118,7 +121,10 @@ export function decodeEntry(bytes: Uint8Array): BundleEntry {
         if (f.wire === 5) e.crc32c = f.value;
         break;
       case 7:
-        if (f.wire === 2) e.numSlices++;
+        if (f.wire === 2) {
+          e.numSlices++;
+          e.slices.push(f.bytes);
+        }
         break;
       default:
         break;

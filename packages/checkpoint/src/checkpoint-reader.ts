@@ -20,6 +20,9 @@ import {
   V1FormatError,
 } from './errors.js';
 import { isTableFile } from './v1.js';
+import { V1Checkpoint } from './v1-reader.js';
+import type { SliceEntries } from './partitioned.js';
+import { readPartitioned, sliceEntryKey } from './partitioned.js';
 import { dataFilename, indexFilename, normalizePrefix } from './paths.js';
 import { ProtoError, readVarint } from './proto.js';
 import { OBJECT_GRAPH_KEY } from './object-graph.js';
@@ -28,16 +31,18 @@ import type { TensorSource, VariableInfo } from './tensor-source.js';
 
 const READ_CHUNK = 4 << 20;
 
-interface Entry extends BundleEntry {
+export interface Entry extends BundleEntry {
   name: string;
   dtype: TfDtype | undefined;
 }
 
 /**
- * Reads a TensorFlow V2 checkpoint (`PREFIX.index` + `PREFIX.data-*`), as written by TF1's
- * `tf.train.Saver`, TF2's `tf.train.Checkpoint`, Keras, or {@link saveCheckpoint}. Every
- * block and tensor is CRC32C-checked; damage throws {@link CheckpointCorruptError} naming
- * the file and tensor. The old V1 format throws {@link V1FormatError}.
+ * Reads a TensorFlow checkpoint: V2 (`PREFIX.index` + `PREFIX.data-*`), as written by TF1's
+ * `tf.train.Saver`, TF2's `tf.train.Checkpoint`, Keras, or {@link saveCheckpoint}, and V1
+ * (one SavedTensorSlices file such as slim's `vgg_16.ckpt`, read tensor by tensor).
+ * Partitioned variables read whole, under their full name and shape. Every block and V2
+ * tensor is CRC32C-checked; damage throws {@link CheckpointCorruptError} naming the file and
+ * tensor. A sharded V1 checkpoint (`PREFIX-00000-of-00002`) throws {@link V1FormatError}.
  *
  * @example
  * const reader = await CheckpointReader.open('/ckpt/model.ckpt-1000');
@@ -54,13 +59,16 @@ export class CheckpointReader implements TensorSource {
     private readonly numShards: number,
     private readonly entries: Map<string, Entry>,
     private readonly store: FileStore = defaultFileStore(),
+    private readonly sliceEntries: SliceEntries = new Map(),
+    private readonly v1?: V1Checkpoint,
   ) {
     this.isObjectBased = entries.has(OBJECT_GRAPH_KEY);
   }
 
   /**
    * Opens a checkpoint. `path` is a prefix (`dir/model.ckpt-1000`), its `.index` or data
-   * file, or a directory (its latest checkpoint, as `tf.train.load_checkpoint` does).
+   * file, a V1 checkpoint file (`vgg_16.ckpt`), or a directory (its latest checkpoint, as
+   * `tf.train.load_checkpoint` does).
    */
   static async open(path: string, options: { store?: FileStore } = {}): Promise<CheckpointReader> {
     const fn = 'CheckpointReader.open';
@@ -86,6 +94,10 @@ export class CheckpointReader implements TensorSource {
       bytes = await store.readFile(indexPath);
     } catch (e) {
       if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
+      if (await isTableFile(store, prefix)) {
+        const v1 = await V1Checkpoint.open(store, prefix, fn);
+        return new CheckpointReader(prefix, 1, new Map(), store, new Map(), v1);
+      }
       if (await isV1Checkpoint(store, prefix)) throw new V1FormatError(fn, prefix);
       throw new CheckpointNotFoundError({
         fn,
@@ -163,12 +175,12 @@ export class CheckpointReader implements TensorSource {
     }
     const dec = new TextDecoder();
     const entries = new Map<string, Entry>();
+    const sliceEntries: SliceEntries = new Map();
     for (let i = 1; i < table.length; i++) {
       const { key, value } = table[i]!;
       // Keys starting with \0 are encoded slices of partitioned variables; their full
       // tensor is listed under its own name.
-      if (key[0] === 0) continue;
-      const name = dec.decode(key);
+      const name = key[0] === 0 ? sliceEntryKey(key) : dec.decode(key);
       let e: BundleEntry;
       try {
         e = decodeEntry(value);
@@ -185,12 +197,17 @@ export class CheckpointReader implements TensorSource {
           `[${e.shape.join(',')}]`,
         );
       }
-      entries.set(name, { ...e, name, dtype: dtypeFromId(e.dtypeId) });
+      (key[0] === 0 ? sliceEntries : entries).set(name, {
+        ...e,
+        name,
+        dtype: dtypeFromId(e.dtypeId),
+      });
     }
-    return new CheckpointReader(prefix, header.numShards, entries, store);
+    return new CheckpointReader(prefix, header.numShards, entries, store, sliceEntries);
   }
 
   listVariables(): VariableInfo[] {
+    if (this.v1 !== undefined) return this.v1.listVariables();
     return [...this.entries.values()].map((e) => ({
       name: e.name,
       dtype: e.dtype ?? 'unsupported',
@@ -200,10 +217,13 @@ export class CheckpointReader implements TensorSource {
   }
 
   has(name: string): boolean {
-    return this.entries.has(name);
+    return this.v1?.has(name) ?? this.entries.has(name);
   }
 
-  /** The stored entry of `name` for tests and tools: dtype id, shape, offset, size, CRC. */
+  /**
+   * The stored entry of `name` for tests and tools: dtype id, shape, offset, size, CRC.
+   * Undefined for V1 checkpoints, which have no such entries.
+   */
   entry(name: string): Readonly<BundleEntry> | undefined {
     return this.entries.get(name);
   }
@@ -215,7 +235,8 @@ export class CheckpointReader implements TensorSource {
   async getTensor(name: string): Promise<tf.Tensor> {
     const fn = 'CheckpointReader.getTensor';
     const raw = await this.readRaw(name, fn);
-    return rawToTensor(raw, name, this.dataPath(this.entries.get(name)!.shardId), fn);
+    const file = this.v1?.file ?? this.dataPath(this.entries.get(name)!.shardId);
+    return rawToTensor(raw, name, file, fn);
   }
 
   private dataPath(shard: number): string {
@@ -223,6 +244,7 @@ export class CheckpointReader implements TensorSource {
   }
 
   private async readRaw(name: string, fn: string): Promise<RawTensor> {
+    if (this.v1 !== undefined) return this.v1.readRaw(name, fn);
     const e = this.entries.get(name);
     const indexPath = indexFilename(this.path);
     if (e === undefined) {
@@ -235,17 +257,17 @@ export class CheckpointReader implements TensorSource {
         fix: 'listVariables() shows the names it holds',
       });
     }
-    if (e.numSlices > 0) {
-      throw new CheckpointFormatError({
-        fn,
-        code: 'UNSUPPORTED',
-        file: indexPath,
-        tensor: name,
-        expected: 'a whole tensor',
-        got: `a partitioned variable stored as ${e.numSlices} slices`,
-        fix: 'Re-save it unpartitioned in TensorFlow',
-      });
+    if (e.slices.length > 0) {
+      return readPartitioned(e, this.sliceEntries, indexPath, fn, (s, label) =>
+        this.readEntry(label, s, fn),
+      );
     }
+    return this.readEntry(name, e, fn);
+  }
+
+  /** Reads one stored tensor (a whole variable or one slice of a partitioned one). */
+  private async readEntry(name: string, e: Entry, fn: string): Promise<RawTensor> {
+    const indexPath = indexFilename(this.path);
     const dtype = e.dtype;
     if (dtype === undefined) {
       throw new CheckpointFormatError({

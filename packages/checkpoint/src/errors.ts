@@ -111,13 +111,14 @@ export class CheckpointFormatError extends CheckpointError {
 }
 
 /**
- * The checkpoint is in TensorFlow's old V1 format (one SavedTensorSlices file, TF < 1.0),
- * which this package does not read. Convert it with Python TensorFlow (load it with
+ * A TensorFlow V1 checkpoint this package does not read: one sharded over several files
+ * (`PREFIX-00000-of-00002`, `Saver(sharded=True)` before TF 0.12). A single V1 file such as
+ * slim's `vgg_16.ckpt` reads. Convert it with Python TensorFlow (load it with
  * `tf.compat.v1.train.Saver` and save it again: TF writes V2 by default).
  *
  * @example
- * const e = await CheckpointReader.open('dir/export').catch((x: unknown) => x);
- * e instanceof V1FormatError; // true: "... V1 format ..."
+ * const e = await CheckpointReader.open('dir/model.ckpt').catch((x: unknown) => x);
+ * e instanceof V1FormatError; // true when only dir/model.ckpt-0000N-of-0000M exist
  */
 export class V1FormatError extends CheckpointFormatError {
   constructor(fn: string, file: string) {
@@ -126,7 +127,7 @@ export class V1FormatError extends CheckpointFormatError {
       code: 'V1_FORMAT',
       file,
       expected: 'a V2 tensor bundle (PREFIX.index + PREFIX.data-00000-of-00001)',
-      got: 'a TensorFlow V1 format checkpoint (a single SavedTensorSlices table)',
+      got: 'a TensorFlow V1 format checkpoint sharded over several files (or named as an .index)',
       fix: 'Re-save it with Python TensorFlow (tf.compat.v1.train.Saver writes V2 by default), then load the new prefix',
     });
     this.name = 'V1FormatError';
@@ -176,6 +177,25 @@ export function corrupt(
     expected,
     got,
     fix: 'The file is damaged or not a checkpoint; restore it from a backup or use an older checkpoint',
+  });
+}
+
+/** The error for a tensor whose dtype (TF enum `name`, `id`) this package cannot decode. */
+export function unsupportedDtype(
+  fn: string,
+  file: string,
+  tensor: string,
+  name: string,
+  id: number,
+): CheckpointFormatError {
+  return new CheckpointFormatError({
+    fn,
+    code: 'UNSUPPORTED_DTYPE',
+    file,
+    tensor,
+    expected: 'a numeric, bool or string dtype',
+    got: `${name} (id ${id})`,
+    fix: 'Cast it to a supported dtype in TensorFlow before saving',
   });
 }
 

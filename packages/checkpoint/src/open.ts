@@ -2,7 +2,7 @@
 
 import type { FileStore, SyncFileStore } from '@tfslim/storage';
 import { CheckpointReader } from './checkpoint-reader.js';
-import { CheckpointNotFoundError, V1FormatError } from './errors.js';
+import { CheckpointNotFoundError } from './errors.js';
 import { indexFilename, normalizePrefix } from './paths.js';
 import { SafetensorsReader } from './safetensors.js';
 import type { TensorSource } from './tensor-source.js';
@@ -10,10 +10,12 @@ import { TfjsWeightsReader } from './tfjs-weights.js';
 import { STATE_FILENAME, parseCheckpointState, statePrefixInDir } from './checkpoint-state.js';
 import { hasTableMagic } from './table.js';
 import { storeOf, syncStoreOf } from './fs-util.js';
+import { V1Checkpoint } from './v1-reader.js';
 
 /**
  * Opens a checkpoint of any supported kind: `*.safetensors`, a tfjs `*.json`, or a
- * TensorFlow checkpoint prefix (or directory: its latest checkpoint).
+ * TensorFlow checkpoint: a V2 prefix, a V1 file such as slim's `vgg_16.ckpt`, or a
+ * directory (its latest checkpoint).
  *
  * @example
  * const src = await openTensorSource('/models/vgg_16.ckpt');
@@ -86,7 +88,7 @@ export function openTensorSourceSync(
     bytes = fs.readFile(indexPath);
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
-    if (isTableFileSync(fs, prefix)) throw new V1FormatError(fn, prefix);
+    if (isTableFileSync(fs, prefix)) return V1Checkpoint.namesSync(fs, prefix, fn);
     throw new CheckpointNotFoundError({
       fn,
       file: indexPath,

@@ -127,7 +127,11 @@ describe('unusual bundles', () => {
       ['part', sliced],
     ]);
     const r = await CheckpointReader.open(p);
-    await expect(r.getRaw('part')).rejects.toMatchObject({ code: 'UNSUPPORTED', tensor: 'part' });
+    // A partitioned variable whose slice entry is missing.
+    await expect(r.getRaw('part')).rejects.toMatchObject({ code: 'CORRUPT', tensor: 'part' });
+    await expect(r.getRaw('part')).rejects.toThrow(
+      /expected an entry for the slice part\[\], got none/,
+    );
     await expect(r.getRaw('bad_size')).rejects.toThrow(
       /expected 12 bytes for float32 \[3\], got size 8/,
     );

@@ -40,7 +40,8 @@ export function hasTableMagic(bytes: Uint8Array): boolean {
 
 // ---------------------------------------------------------------------------------- read
 
-interface Handle {
+/** Where a block sits in the file (without its trailer). */
+export interface Handle {
   offset: number;
   size: number;
 }
@@ -62,35 +63,11 @@ export function readTable(bytes: Uint8Array, file: string, fn: string): TableEnt
       'TRUNCATED',
     );
   }
-  if (!hasTableMagic(bytes)) {
-    throw corrupt(
-      fn,
-      file,
-      undefined,
-      'the table magic 0xdb4775248b80fb57 in the last 8 bytes',
-      'other bytes',
-      'BAD_MAGIC',
-    );
-  }
   const footerStart = n - FOOTER_SIZE;
-  let index: Handle;
-  try {
-    const [, p1] = decodeHandle(bytes, footerStart, n - 8); // metaindex: unused, as in TF
-    [index] = decodeHandle(bytes, p1, n - 8);
-  } catch (e) {
-    throw corrupt(fn, file, undefined, 'two block handles in the footer', describe(e));
-  }
+  const index = footerIndexHandle(bytes.subarray(footerStart), file, fn);
   const indexBlock = readBlock(bytes, index, footerStart, file, fn, 'index block');
   const out: TableEntry[] = [];
-  for (const e of parseBlock(indexBlock, file, fn, 'index block')) {
-    let h: Handle;
-    try {
-      const [handle, end] = decodeHandle(e.value, 0, e.value.length);
-      if (end !== e.value.length) throw new ProtoError('trailing bytes after the block handle');
-      h = handle;
-    } catch (err) {
-      throw corrupt(fn, file, undefined, 'a block handle in each index entry', describe(err));
-    }
+  for (const { handle: h } of parseIndexBlock(indexBlock, file, fn)) {
     const block = readBlock(bytes, h, footerStart, file, fn, `data block at ${h.offset}`);
     for (const entry of parseBlock(block, file, fn, `data block at ${h.offset}`)) {
       const prev = out[out.length - 1];
@@ -109,6 +86,101 @@ export function readTable(bytes: Uint8Array, file: string, fn: string): TableEnt
   return out;
 }
 
+/**
+ * The index block's handle from the 48-byte footer (the metaindex handle before it is
+ * unused, as in TF). Checks the magic; throws CheckpointCorruptError naming `file`.
+ */
+export function footerIndexHandle(footer: Uint8Array, file: string, fn: string): Handle {
+  if (footer.length !== FOOTER_SIZE || !hasTableMagic(footer)) {
+    throw corrupt(
+      fn,
+      file,
+      undefined,
+      'the table magic 0xdb4775248b80fb57 in the last 8 bytes',
+      'other bytes',
+      'BAD_MAGIC',
+    );
+  }
+  try {
+    const [, p1] = decodeHandle(footer, 0, FOOTER_SIZE - 8);
+    return decodeHandle(footer, p1, FOOTER_SIZE - 8)[0];
+  } catch (e) {
+    throw corrupt(fn, file, undefined, 'two block handles in the footer', describe(e));
+  }
+}
+
+/** One index block entry: every key of the data block at `handle` is <= `key`. */
+export interface IndexEntry {
+  key: Uint8Array;
+  handle: Handle;
+}
+
+/** Decodes the entries of an index block (separator key -> data block handle). */
+export function parseIndexBlock(indexBlock: Uint8Array, file: string, fn: string): IndexEntry[] {
+  return parseBlock(indexBlock, file, fn, 'index block').map((e) => {
+    try {
+      const [handle, end] = decodeHandle(e.value, 0, e.value.length);
+      if (end !== e.value.length) throw new ProtoError('trailing bytes after the block handle');
+      return { key: e.key, handle };
+    } catch (err) {
+      throw corrupt(fn, file, undefined, 'a block handle in each index entry', describe(err));
+    }
+  });
+}
+
+/** The data block that would hold `key`: the first whose separator key is >= it (binary search). */
+export function findBlock(index: readonly IndexEntry[], key: Uint8Array): IndexEntry | undefined {
+  let lo = 0;
+  let hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareBytes(index[mid]!.key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return index[lo];
+}
+
+/**
+ * Checks and decompresses one block read on its own: `bytes` holds the block and its 5-byte
+ * trailer. `crc`, when given, is the CRC32C of the block and its type byte, computed while
+ * reading. Returns the block's contents.
+ */
+export function checkBlock(
+  bytes: Uint8Array,
+  size: number,
+  file: string,
+  fn: string,
+  what: string,
+  crc?: number,
+): Uint8Array {
+  return readBlock(bytes, { offset: 0, size }, bytes.length, file, fn, what, crc);
+}
+
+/** Parses the entries of a (decompressed) data block; keys must strictly increase. */
+export function parseDataBlock(
+  block: Uint8Array,
+  file: string,
+  fn: string,
+  what: string,
+): TableEntry[] {
+  const out = parseBlock(block, file, fn, what);
+  for (let i = 1; i < out.length; i++) {
+    if (compareBytes(out[i - 1]!.key, out[i]!.key) >= 0) {
+      throw corrupt(
+        fn,
+        file,
+        undefined,
+        `strictly increasing keys in the ${what}`,
+        'a key out of order',
+      );
+    }
+  }
+  return out;
+}
+
+/** Bytes a block occupies in the file: contents plus the compression-type and CRC trailer. */
+export const BLOCK_TRAILER_SIZE = TRAILER_SIZE;
+
 function decodeHandle(buf: Uint8Array, pos: number, end: number): [Handle, number] {
   const [offset, p1] = readVarint(buf, pos, end);
   const [size, p2] = readVarint(buf, p1, end);
@@ -122,6 +194,7 @@ function readBlock(
   file: string,
   fn: string,
   what: string,
+  knownCrc?: number,
 ): Uint8Array {
   if (h.offset + h.size + TRAILER_SIZE > limit) {
     throw corrupt(
@@ -138,7 +211,7 @@ function readBlock(
   const t = h.offset + h.size + 1;
   const stored =
     (bytes[t]! | (bytes[t + 1]! << 8) | (bytes[t + 2]! << 16) | (bytes[t + 3]! << 24)) >>> 0;
-  const actual = crc32c(bytes.subarray(h.offset, h.offset + h.size + 1));
+  const actual = knownCrc ?? crc32c(bytes.subarray(h.offset, h.offset + h.size + 1));
   if (unmaskCrc(stored) !== actual) {
     throw corrupt(
       fn,

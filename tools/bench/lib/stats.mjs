@@ -1,5 +1,6 @@
 // Measuring helpers shared by the benchmarks in tools/bench (run.mjs runs only the top-level
 // *.mjs files, so this folder is never run as a benchmark).
+import { readFileSync } from 'node:fs';
 
 /** The median (mean of the middle two for an even count). */
 export function median(xs) {
@@ -35,4 +36,18 @@ export function callsPerBlock(fn, blockMs) {
   let n = 1;
   while (cpuMsPerCall(fn, n) * n < blockMs && n < 1 << 16) n *= 2;
   return n;
+}
+
+/**
+ * Peak RSS of this process's own memory in bytes. Linux: VmHWM (getrusage's maxRSS can carry
+ * the parent's peak over fork); elsewhere maxRSS.
+ */
+export function maxRssBytes() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
