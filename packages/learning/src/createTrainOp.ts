@@ -155,159 +155,191 @@ export function createTrainOp<A extends unknown[], O extends TrainOutputs = Trai
   optimizer: tf.Optimizer,
   options: TrainOpOptions = {},
 ): TrainOp<A, O> {
-  const fn = 'createTrainOp';
+  checkArguments(totalLossFn, optimizer, options);
+  const core = new TrainOpCore(totalLossFn, optimizer, options);
+  const op = ((...args: A) => core.step(args)) as TrainOp<A, O>;
+  Object.defineProperties(op, {
+    build: { value: (...args: A) => core.build(args) },
+    built: { get: () => core.built },
+    store: { value: core.store },
+    optimizer: { value: optimizer },
+    globalStep: { value: core.globalStep },
+    variablesToTrain: { get: () => core.vars },
+    lastGradients: { get: () => core.kept },
+    lastOutputs: { get: () => core.outputs },
+    learningRate: { value: core.extras.learningRate },
+    movingAverages: { get: () => core.extras.movingAverages },
+    pendingMicroBatches: { get: () => core.extras.accumulator.pending },
+    dispose: { value: () => core.dispose() },
+  });
+  return op;
+}
+
+const FN = 'createTrainOp';
+
+function checkArguments(totalLossFn: unknown, optimizer: unknown, options: TrainOpOptions): void {
   if (typeof totalLossFn !== 'function') {
     throw new LearningError(
-      `${fn}: expected totalLossFn a function (losses, ...batch) => loss, got ${typeof totalLossFn}. Pass the model-and-loss function.`,
+      `${FN}: expected totalLossFn a function (losses, ...batch) => loss, got ${typeof totalLossFn}. Pass the model-and-loss function.`,
     );
   }
   if (!(optimizer instanceof tf.Optimizer)) {
     throw new LearningError(
-      `${fn}: expected a tf.Optimizer, got ${optimizer === null ? 'null' : typeof optimizer}. Pass e.g. tf.train.sgd(0.01).`,
+      `${FN}: expected a tf.Optimizer, got ${optimizer === null ? 'null' : typeof optimizer}. Pass e.g. tf.train.sgd(0.01).`,
     );
   }
   const clip = options.clipGradientNorm ?? 0;
   if (!(typeof clip === 'number' && clip >= 0 && Number.isFinite(clip))) {
     throw new LearningError(
-      `${fn}: expected clipGradientNorm a non-negative number, got ${String(clip)}. Pass 0 (no clipping) or e.g. 5.`,
+      `${FN}: expected clipGradientNorm a non-negative number, got ${String(clip)}. Pass 0 (no clipping) or e.g. 5.`,
     );
   }
-  const store = options.store ?? defaultStore;
-  const globalStep = options.globalStep ?? getOrCreateGlobalStep({ store });
-  const checkNumerics = options.checkNumerics ?? true;
-  const updateOps = options.updateOps ?? GraphKeys.UPDATE_OPS;
-  const addReg = options.addRegularizationLosses ?? true;
-  let vars: tf.Variable[] = [];
-  let built = false;
-  let kept: Record<string, tf.Tensor> = {};
-  const extras = new TrainOpExtras(optimizer, options);
+}
 
-  let outputs: O | undefined;
-  const disposeOutputs = (): void => {
-    if (outputs !== undefined) for (const t of tensorsOf(outputs)) t.dispose();
-    outputs = undefined;
-  };
+/** The state of one train op and the duties of its step, each a short method. */
+class TrainOpCore<A extends unknown[], O extends TrainOutputs> {
+  readonly store: VariableStore;
+  readonly globalStep: tf.Variable;
+  readonly extras: TrainOpExtras;
+  vars: tf.Variable[] = [];
+  built = false;
+  /** With `summarizeGradients`: the last step's gradients by slim name. */
+  kept: Record<string, tf.Tensor> = {};
+  outputs: O | undefined;
+  private readonly checkNumerics: boolean;
+  private readonly updateOps: string | false;
+  private readonly addReg: boolean;
+  private readonly clip: number;
 
-  // The step's total loss, each loss counted once; `keep` keeps the returned outputs.
-  const lossOf = (args: A, keep: boolean): tf.Scalar =>
-    withVariableStore(store, () => {
-      const collected = collectLosses((l) => totalLossFn(l, ...args));
-      const losses = collected.losses;
-      const { loss, outputs: out } = splitResult(collected.result);
-      if (keep && out !== undefined) {
-        for (const t of tensorsOf(out)) tf.keep(t);
-        outputs = out;
-      }
-      if (loss !== undefined) {
-        if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
-          const got = loss instanceof tf.Tensor ? `shape [${loss.shape.join(',')}]` : typeof loss;
-          throw new LearningError(
-            `${fn}: expected totalLossFn to return a scalar loss (or nothing), got ${got}. Reduce it, e.g. tf.mean(...), or use a slim loss.`,
-          );
-        }
-        // slim's create_train_op(get_total_loss()): the total is what is trained, not one more loss.
-        if (losses.isTotalLoss(loss)) return loss as tf.Scalar;
-        if (!losses.getLosses().includes(loss as tf.Scalar))
-          losses.addLoss(loss as tf.Scalar, 'loss');
-      }
-      return losses.getTotalLoss({ addRegularizationLosses: addReg });
+  constructor(
+    private readonly totalLossFn: TotalLossFn<A, O>,
+    private readonly optimizer: tf.Optimizer,
+    private readonly options: TrainOpOptions,
+  ) {
+    this.store = options.store ?? defaultStore;
+    this.globalStep = options.globalStep ?? getOrCreateGlobalStep({ store: this.store });
+    this.checkNumerics = options.checkNumerics ?? true;
+    this.updateOps = options.updateOps ?? GraphKeys.UPDATE_OPS;
+    this.addReg = options.addRegularizationLosses ?? true;
+    this.clip = options.clipGradientNorm ?? 0;
+    this.extras = new TrainOpExtras(optimizer, options);
+  }
+
+  /** Runs the model once (creating its variables) and fixes the variables to train. */
+  build(args: A): void {
+    if (this.built) return;
+    tf.tidy(() => {
+      this.lossOf(args, false);
     });
+    if (this.updateOps !== false) this.store.clearUpdateOps(this.updateOps);
+    this.vars = this.trainedVariables();
+    if (this.vars.length === 0) {
+      throw new LearningError(
+        `${FN}: expected trainable variables after running the model, got none in store '${this.store.label}'. ` +
+          'Create the model variables inside totalLossFn (they use the store given in options.store), or pass variablesToTrain.',
+      );
+    }
+    this.built = true;
+    this.extras.onBuilt(this.vars);
+  }
 
-  const trainedVariables = (): tf.Variable[] => {
-    const trainable = store.getCollection(GraphKeys.TRAINABLE_VARIABLES).filter((v) => v.trainable);
-    if (!options.variablesToTrain) return trainable;
-    const given = options.variablesToTrain;
+  /** One step: loss and gradients, the numerics check, the update; returns the loss. */
+  step(args: A): tf.Scalar {
+    this.build(args);
+    this.disposeOutputs();
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => this.lossOf(args, true), this.vars);
+      if (this.checkNumerics) this.checkFinite(value);
+      const toApply = this.extras.gradientsToApply(grads);
+      if (toApply !== null) this.apply(toApply);
+      if (this.updateOps !== false) this.store.runUpdateOps(this.updateOps);
+      if (toApply !== null) {
+        this.globalStep.assign(tf.add(this.globalStep, tf.scalar(1, this.globalStep.dtype)));
+        this.extras.afterApply();
+      }
+      return value;
+    });
+  }
+
+  dispose(): void {
+    this.disposeKept();
+    this.disposeOutputs();
+    this.extras.dispose();
+  }
+
+  /** The step's total loss, each loss counted once; `keep` keeps the returned outputs. */
+  private lossOf(args: A, keep: boolean): tf.Scalar {
+    return withVariableStore(this.store, () => {
+      const { result, losses } = collectLosses((l) => this.totalLossFn(l, ...args));
+      const { loss, outputs } = splitResult(result);
+      if (keep && outputs !== undefined) {
+        for (const t of tensorsOf(outputs)) tf.keep(t);
+        this.outputs = outputs;
+      }
+      if (loss === undefined) return losses.getTotalLoss({ addRegularizationLosses: this.addReg });
+      if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
+        const got = loss instanceof tf.Tensor ? `shape [${loss.shape.join(',')}]` : typeof loss;
+        throw new LearningError(
+          `${FN}: expected totalLossFn to return a scalar loss (or nothing), got ${got}. Reduce it, e.g. tf.mean(...), or use a slim loss.`,
+        );
+      }
+      // slim's create_train_op(get_total_loss()): the total is what is trained, not one more loss.
+      if (losses.isTotalLoss(loss)) return loss as tf.Scalar;
+      if (!losses.getLosses().includes(loss as tf.Scalar))
+        losses.addLoss(loss as tf.Scalar, 'loss');
+      return losses.getTotalLoss({ addRegularizationLosses: this.addReg });
+    });
+  }
+
+  /** The store's trainable variables, or those `variablesToTrain` names (variables or scopes). */
+  private trainedVariables(): tf.Variable[] {
+    const trainable = this.store
+      .getCollection(GraphKeys.TRAINABLE_VARIABLES)
+      .filter((v) => v.trainable);
+    const given = this.options.variablesToTrain;
+    if (!given) return trainable;
     const patterns = given.filter((p): p is ScopePattern => !(p instanceof tf.Tensor));
-    const named = store.namedVariables((_, v) => trainable.includes(v));
-    const picked = new Set(selectByScopes(fn, 'variablesToTrain', patterns, named));
+    const named = this.store.namedVariables((_, v) => trainable.includes(v));
+    const picked = new Set(selectByScopes(FN, 'variablesToTrain', patterns, named));
     return [
       ...given.filter((p): p is tf.Variable => p instanceof tf.Tensor),
       ...trainable.filter((v) => picked.has(v)),
     ];
-  };
+  }
 
-  const build = (...args: A): void => {
-    if (built) return;
-    tf.tidy(() => {
-      lossOf(args, false);
-    });
-    if (updateOps !== false) store.clearUpdateOps(updateOps);
-    vars = trainedVariables();
-    if (vars.length === 0) {
-      throw new LearningError(
-        `${fn}: expected trainable variables after running the model, got none in store '${store.label}'. ` +
-          'Create the model variables inside totalLossFn (they use the store given in options.store), or pass variablesToTrain.',
-      );
+  /** A NaN or infinite loss stops training before anything is updated. */
+  private checkFinite(value: tf.Scalar): void {
+    const v = value.dataSync()[0] as number;
+    if (Number.isFinite(v)) return;
+    if (this.updateOps !== false) this.store.clearUpdateOps(this.updateOps);
+    throw new NonFiniteLossError(this.globalStep.dataSync()[0] as number, v);
+  }
+
+  /** Multiplies, clips and applies the gradients (keeping them with `summarizeGradients`). */
+  private apply(grads: tf.NamedTensorMap): void {
+    let entries: GradientEntry[] = this.vars
+      .filter((v) => grads[v.name] !== undefined)
+      .map((v) => ({ name: nameIn(this.store, v), variable: v, gradient: grads[v.name]! }));
+    if (this.options.gradientMultipliers)
+      entries = multiplyGradients(entries, this.options.gradientMultipliers);
+    if (this.clip > 0) entries = clipGradientNorms(entries, this.clip);
+    const map: tf.NamedTensorMap = {};
+    for (const e of entries) map[e.variable.name] = e.gradient;
+    this.extras.beforeApply(this.globalStep);
+    this.optimizer.applyGradients(map);
+    if (this.options.summarizeGradients) {
+      this.disposeKept();
+      for (const e of entries) this.kept[e.name] = tf.keep(tf.clone(e.gradient));
     }
-    built = true;
-    extras.onBuilt(vars);
-  };
+  }
 
-  const step = (...args: A): tf.Scalar => {
-    build(...args);
-    disposeOutputs();
-    const loss = tf.tidy(() => {
-      const { value, grads: microBatchGrads } = tf.variableGrads(() => lossOf(args, true), vars);
-      if (checkNumerics) {
-        const v = value.dataSync()[0] as number;
-        if (!Number.isFinite(v)) {
-          if (updateOps !== false) store.clearUpdateOps(updateOps);
-          throw new NonFiniteLossError(globalStep.dataSync()[0] as number, v);
-        }
-      }
-      const grads = extras.gradientsToApply(microBatchGrads);
-      if (grads === null) {
-        if (updateOps !== false) store.runUpdateOps(updateOps);
-        return value;
-      }
-      let entries: GradientEntry[] = vars
-        .filter((v) => grads[v.name] !== undefined)
-        .map((v) => ({
-          name: nameIn(store, v),
-          variable: v,
-          gradient: grads[v.name] as tf.Tensor,
-        }));
-      if (options.gradientMultipliers)
-        entries = multiplyGradients(entries, options.gradientMultipliers);
-      if (clip > 0) entries = clipGradientNorms(entries, clip);
-      const map: tf.NamedTensorMap = {};
-      for (const e of entries) map[e.variable.name] = e.gradient;
-      extras.beforeApply(globalStep);
-      optimizer.applyGradients(map);
-      if (options.summarizeGradients) {
-        for (const t of Object.values(kept)) t.dispose();
-        kept = {};
-        for (const e of entries) kept[e.name] = tf.keep(tf.clone(e.gradient));
-      }
-      if (updateOps !== false) store.runUpdateOps(updateOps);
-      globalStep.assign(tf.add(globalStep, tf.scalar(1, globalStep.dtype)));
-      extras.afterApply();
-      return value;
-    });
-    return loss;
-  };
+  private disposeKept(): void {
+    for (const t of Object.values(this.kept)) t.dispose();
+    this.kept = {};
+  }
 
-  const op = step as TrainOp<A, O>;
-  Object.defineProperties(op, {
-    build: { value: build },
-    built: { get: () => built },
-    store: { value: store },
-    optimizer: { value: optimizer },
-    globalStep: { value: globalStep },
-    variablesToTrain: { get: () => vars },
-    lastGradients: { get: () => kept },
-    lastOutputs: { get: () => outputs },
-    learningRate: { value: extras.learningRate },
-    movingAverages: { get: () => extras.movingAverages },
-    pendingMicroBatches: { get: () => extras.accumulator.pending },
-    dispose: {
-      value: () => {
-        for (const t of Object.values(kept)) t.dispose();
-        kept = {};
-        disposeOutputs();
-        extras.dispose();
-      },
-    },
-  });
-  return op;
+  private disposeOutputs(): void {
+    if (this.outputs !== undefined) for (const t of tensorsOf(this.outputs)) t.dispose();
+    this.outputs = undefined;
+  }
 }
