@@ -4,7 +4,7 @@ import type { FileStore } from '@tfslim/storage';
 import { ByteQueue } from './byte-queue.js';
 import { decompress, streamFormat, type TFRecordCompression } from './compression.js';
 import { TFRecordCorruptError } from './errors.js';
-import { checkDataCrc, checkLengthCrc, readU32 } from './record.js';
+import { checkDataCrc, checkLengthCrc, readU32, type RecordLabel } from './record.js';
 
 /** Options of {@link readTFRecords} and {@link readTFRecordFile}. */
 export interface ReadTFRecordsOptions {
@@ -14,6 +14,12 @@ export interface ReadTFRecordsOptions {
   checkCrc?: boolean;
   /** Names the input in errors (default `<bytes>`, or the path for a file). */
   file?: string;
+  /**
+   * Called with each damaged record's error instead of throwing it: return `'skip'` to go on
+   * (a `DATA_CRC` record is skipped and reading continues; after any other damage the framing
+   * is lost, so the input ends there), or `'throw'`.
+   */
+  onCorrupt?: (error: TFRecordCorruptError) => 'skip' | 'throw';
 }
 
 /** Where a source's bytes come from. */
@@ -116,6 +122,7 @@ async function* readFramed(
   };
   let offset = 0;
   let index = 0;
+  const onCorrupt = options.onCorrupt ?? (() => 'throw' as const);
   try {
     for (;;) {
       if (!(await fill(1))) return;
@@ -152,13 +159,33 @@ async function* readFramed(
       }
       const payload = q.take(length);
       const crc = readU32(q.take(4), 0);
-      if (check) checkDataCrc(payload, crc, 0, label);
-      yield payload;
+      const dataOk = !check || dataCrcError(payload, crc, label, onCorrupt);
+      if (dataOk) yield payload;
       offset += length + 16;
       index++;
     }
+  } catch (e) {
+    if (e instanceof TFRecordCorruptError && e.code !== 'DATA_CRC' && onCorrupt(e) === 'skip')
+      return;
+    throw e;
   } finally {
     await it.return?.(undefined);
+  }
+}
+
+/** True when the payload's CRC matches; false when it does not and `onCorrupt` skips it. */
+function dataCrcError(
+  payload: Uint8Array,
+  crc: number,
+  label: RecordLabel,
+  onCorrupt: (e: TFRecordCorruptError) => 'skip' | 'throw',
+): boolean {
+  try {
+    checkDataCrc(payload, crc, 0, label);
+    return true;
+  } catch (e) {
+    if (e instanceof TFRecordCorruptError && onCorrupt(e) === 'skip') return false;
+    throw e;
   }
 }
 

@@ -212,3 +212,23 @@ describe('damaged TFRecords', () => {
     expect(err).toMatchObject({ name: 'TFRecordCorruptError', code: 'DECOMPRESS' });
   });
 });
+
+describe('onCorrupt', () => {
+  it('skips a record whose payload CRC is wrong and goes on; ends the input after broken framing', async () => {
+    const good = frameRecords([Uint8Array.of(1), Uint8Array.of(2, 2), Uint8Array.of(3)]);
+    const bad = good.slice();
+    bad[17 + 12]! ^= 1; // record 1's payload
+    const seen: string[] = [];
+    const got: number[] = [];
+    const onCorrupt = (e: TFRecordCorruptError) => (
+      seen.push(`${e.code}@${e.recordIndex}`),
+      'skip' as const
+    );
+    for await (const p of readTFRecords(bad, { onCorrupt })) got.push(p[0]!);
+    expect(got).toEqual([1, 3]);
+    const cut = good.subarray(0, good.length - 2);
+    for await (const p of readTFRecords(cut, { onCorrupt })) got.push(p[0]!);
+    expect(got).toEqual([1, 3, 1, 2]);
+    expect(seen).toEqual(['DATA_CRC@1', 'TRUNCATED@2']);
+  });
+});
