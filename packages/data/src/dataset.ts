@@ -1,6 +1,7 @@
 // Dataset: slim.data's input pipeline as a re-iterable async iterable with tf.data's stages.
 // Tensors handed to the consumer are theirs; tensors a stage drops (a shuffle buffer or
 // prefetch queue abandoned by `break`, a batch remainder dropped) are disposed here.
+import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import { disposeElement, stackElements } from './elements.js';
 import { DataError, type OnErrorOptions } from './errors.js';
 import { seededRandom } from './random.js';
@@ -83,7 +84,7 @@ export class Dataset<T> implements AsyncIterable<T> {
         'Pass e.g. 4.',
       );
     }
-    const up = this;
+    const up = iterable(this.source);
     return Dataset.generate(async function* () {
       const pending: Array<Promise<{ ok: true; value: U } | { ok: false; error: unknown }>> = [];
       const it = up[Symbol.asyncIterator]();
@@ -124,7 +125,7 @@ export class Dataset<T> implements AsyncIterable<T> {
 
   /** Keeps the elements for which `keep` is true (dropped elements' tensors are disposed). */
   filter(keep: (element: T) => boolean | Promise<boolean>): Dataset<T> {
-    const up = this;
+    const up = iterable(this.source);
     return Dataset.generate(async function* () {
       for await (const x of up) {
         if (await keep(x)) yield x;
@@ -139,7 +140,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    */
   shuffle(bufferSize: number, options: ShuffleOptions = {}): Dataset<T> {
     positiveInt('Dataset.shuffle', 'bufferSize', bufferSize);
-    const up = this;
+    const up = iterable(this.source);
     let epoch = 0;
     return Dataset.generate(async function* () {
       const reshuffle = options.reshuffleEachIteration ?? true;
@@ -184,7 +185,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    */
   batch(size: number, options: BatchOptions = {}): Dataset<Batched<T>> {
     positiveInt('Dataset.batch', 'size', size);
-    const up = this;
+    const up = iterable(this.source);
     return Dataset.generate(async function* () {
       let items: T[] = [];
       try {
@@ -209,7 +210,7 @@ export class Dataset<T> implements AsyncIterable<T> {
 
   /** The dataset `count` times over (default: forever). */
   repeat(count = Infinity): Dataset<T> {
-    const up = this;
+    const up = iterable(this.source);
     return Dataset.generate(async function* () {
       for (let k = 0; k < count; k++) {
         let any = false;
@@ -224,7 +225,7 @@ export class Dataset<T> implements AsyncIterable<T> {
 
   /** The first `count` elements. */
   take(count: number): Dataset<T> {
-    const up = this;
+    const up = iterable(this.source);
     return Dataset.generate(async function* () {
       if (count <= 0) return;
       let n = 0;
@@ -241,7 +242,7 @@ export class Dataset<T> implements AsyncIterable<T> {
    */
   prefetch(bufferSize: number): Dataset<T> {
     positiveInt('Dataset.prefetch', 'bufferSize', bufferSize);
-    const up = this;
+    const up = iterable(this.source);
     return Dataset.generate(async function* () {
       const it = up[Symbol.asyncIterator]();
       const queue: Array<Promise<IteratorResult<T>>> = [];
@@ -283,10 +284,10 @@ export class Dataset<T> implements AsyncIterable<T> {
 }
 
 /** The type of a batch of `T` (see {@link Dataset.batch}). */
-export type Batched<T> = T extends import('@tensorflow/tfjs-core').Tensor
-  ? import('@tensorflow/tfjs-core').Tensor
+export type Batched<T> = T extends Tensor
+  ? Tensor
   : T extends number
-    ? import('@tensorflow/tfjs-core').Tensor1D
+    ? Tensor1D
     : T extends readonly unknown[]
       ? { [K in keyof T]: Batched<T[K]> }
       : T extends Uint8Array | string
@@ -294,6 +295,10 @@ export type Batched<T> = T extends import('@tensorflow/tfjs-core').Tensor
         : T extends object
           ? { [K in keyof T]: Batched<T[K]> }
           : T[];
+
+function iterable<T>(source: Source<T>): AsyncIterable<T> {
+  return { [Symbol.asyncIterator]: source };
+}
 
 function skip(error: unknown, options: OnErrorOptions): boolean {
   if (options.onError !== 'skip' || !(error instanceof DataError)) return false;

@@ -11,7 +11,7 @@ import { encodeExample, encodeTFRecords, frameRecords } from '@tfslim/wire-forma
 import { PNG } from 'pngjs';
 import {
   Dataset,
-  DataError,
+  type DataError,
   decodeImage,
   fixedLen,
   parseExample,
@@ -20,6 +20,7 @@ import {
   SkippedErrors,
   tfrecordDataset,
   vggPreprocess,
+  type TFRecord,
 } from './index';
 
 beforeAll(async () => {
@@ -125,7 +126,7 @@ describe('bad input', () => {
     await store.writeFile('/d/cut.tfrecord', framed.subarray(0, framed.length - 5));
   });
 
-  const decode = async (r: import('./index').TFRecord) => {
+  const decode = async (r: TFRecord) => {
     const ex = parseExample(r, SPEC);
     try {
       const img = await decodeImage(ex['image/encoded'], {
