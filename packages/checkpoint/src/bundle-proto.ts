@@ -2,7 +2,8 @@
 // encoded the way TensorFlow's C++ serializer does: fields in number order, proto3 defaults
 // left out, the shape message always present.
 
-import { decodeFields, ProtoWriter } from './proto.js';
+import { ProtoWriter } from '@tfslim/wire-formats';
+import { decodeFields } from './proto.js';
 
 export interface BundleHeader {
   numShards: number;
@@ -31,8 +32,10 @@ export interface BundleEntry {
 
 export function encodeHeader(): Uint8Array {
   // num_shards 1, endianness LITTLE (0, omitted), version {producer 1, min_consumer 0}.
-  const version = new ProtoWriter().varint(1, 1).finish();
-  return new ProtoWriter().varint(1, 1).bytes(3, version).finish();
+  const w = new ProtoWriter();
+  w.varintField(1, 1);
+  w.messageField(3, (version) => version.varintField(1, 1));
+  return w.finish();
 }
 
 export function decodeHeader(bytes: Uint8Array): BundleHeader {
@@ -60,19 +63,19 @@ export function decodeHeader(bytes: Uint8Array): BundleHeader {
 }
 
 export function encodeEntry(e: Omit<BundleEntry, 'numSlices' | 'slices'>): Uint8Array {
-  const shape = new ProtoWriter();
-  for (const d of e.shape) {
-    const dim = new ProtoWriter();
-    if (d !== 0) dim.varint(1, d);
-    shape.bytes(2, dim.finish());
-  }
   const w = new ProtoWriter();
-  if (e.dtypeId !== 0) w.varint(1, e.dtypeId);
-  w.bytes(2, shape.finish());
-  if (e.shardId !== 0) w.varint(3, e.shardId);
-  if (e.offset !== 0) w.varint(4, e.offset);
-  if (e.size !== 0) w.varint(5, e.size);
-  if (e.crc32c !== 0) w.fixed32(6, e.crc32c);
+  if (e.dtypeId !== 0) w.varintField(1, e.dtypeId);
+  w.messageField(2, (shape) => {
+    for (const d of e.shape) {
+      shape.messageField(2, (dim) => {
+        if (d !== 0) dim.varintField(1, d);
+      });
+    }
+  });
+  if (e.shardId !== 0) w.varintField(3, e.shardId);
+  if (e.offset !== 0) w.varintField(4, e.offset);
+  if (e.size !== 0) w.varintField(5, e.size);
+  if (e.crc32c !== 0) w.fixed32Field(6, e.crc32c);
   return w.finish();
 }
 

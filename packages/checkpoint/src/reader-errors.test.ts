@@ -10,7 +10,13 @@ import {
   CheckpointReader,
   writeBundle,
 } from './index.js';
-import { ProtoWriter } from './proto.js';
+import { ProtoWriter } from '@tfslim/wire-formats';
+
+function message(build: (w: ProtoWriter) => void): Uint8Array {
+  const w = new ProtoWriter();
+  build(w);
+  return w.finish();
+}
 import { buildTable } from './table.js';
 import { describeFixtures, fixture, tmpDir } from '../test/helpers.js';
 
@@ -114,7 +120,12 @@ describe('unusual bundles', () => {
   });
 
   it('partitioned variables, big-endian bundles and inconsistent sizes are explained', async () => {
-    const sliced = new ProtoWriter().varint(1, 1).bytes(2, []).varint(5, 4).bytes(7, []).finish();
+    const sliced = message((w) => {
+      w.varintField(1, 1);
+      w.bytesField(2, new Uint8Array(0));
+      w.varintField(5, 4);
+      w.bytesField(7, new Uint8Array(0));
+    });
     const p = await handMade([
       [
         'bad_shard',
@@ -137,7 +148,10 @@ describe('unusual bundles', () => {
     );
     await expect(r.getRaw('bad_shard')).rejects.toThrow(/shard id below 1/);
     await expect(r.getRaw('nope')).rejects.toBeInstanceOf(CheckpointNotFoundError);
-    const bigEndian = new ProtoWriter().varint(1, 1).varint(2, 1).finish();
+    const bigEndian = message((w) => {
+      w.varintField(1, 1);
+      w.varintField(2, 1);
+    });
     await expect(CheckpointReader.open(await handMade([], bigEndian))).rejects.toThrow(
       /little-endian bundle, got a big-endian bundle/,
     );

@@ -2,7 +2,7 @@
 // (simple_value, HistogramProto, Summary.Image) and TF2 tensor summaries to one shape, the
 // way TensorBoard's data_compat.py does.
 import type { HistogramBucket } from './histogram.js';
-import { ProtoReader } from './proto/reader.js';
+import { ProtoReader } from '@tfslim/wire-formats';
 import { decodeTensorProto, type DecodedTensor } from './tensorProto.js';
 import type { EventRecord, SummaryValue } from './types.js';
 

@@ -1,7 +1,12 @@
 // TensorProto (tensorflow/core/framework/tensor.proto): encode the few tensors summaries
 // write, decode any numeric or string tensor TF writes into an event file.
-import type { ProtoReader } from './proto/reader.js';
-import { WIRE_BYTES, type ProtoWriter } from './proto/writer.js';
+import {
+  WIRE_BYTES,
+  bfloat16ToFloat,
+  halfToFloat,
+  type ProtoReader,
+  type ProtoWriter,
+} from '@tfslim/wire-formats';
 
 /** TensorFlow DataType enum values (types.proto) and the names we report them by. */
 export const DTYPE_NAMES: Readonly<Record<number, string>> = {
@@ -61,22 +66,6 @@ const CONTENT_SIZE: Readonly<Record<number, number>> = {
   23: 8,
 };
 
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >>> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-function bfloat16ToNumber(bits: number): number {
-  u32[0] = (bits & 0xffff) << 16;
-  return f32[0]!;
-}
-
 function readContent(dtype: number, bytes: Uint8Array, count: number): Float64Array {
   const out = new Float64Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -105,13 +94,13 @@ function readContent(dtype: number, bytes: Uint8Array, count: number): Float64Ar
         out[i] = Number(view.getBigInt64(i * 8, true));
         break;
       case 14:
-        out[i] = bfloat16ToNumber(view.getUint16(i * 2, true));
+        out[i] = bfloat16ToFloat(view.getUint16(i * 2, true));
         break;
       case 17:
         out[i] = view.getUint16(i * 2, true);
         break;
       case 19:
-        out[i] = halfToNumber(view.getUint16(i * 2, true));
+        out[i] = halfToFloat(view.getUint16(i * 2, true));
         break;
       case 22:
         out[i] = view.getUint32(i * 4, true);
@@ -191,7 +180,7 @@ export function decodeTensorProto(r: ProtoReader): DecodedTensor {
       case 13: {
         const bits: number[] = [];
         r.repeated((x) => x.varint(), bits);
-        for (const b of bits) list.push(dtype === 14 ? bfloat16ToNumber(b) : halfToNumber(b));
+        for (const b of bits) list.push(dtype === 14 ? bfloat16ToFloat(b) : halfToFloat(b));
         break;
       }
       case 8:
