@@ -81,78 +81,95 @@ export function createProgress(
   const m = mode ?? (silentDefault ? 'none' : 'auto');
   if (out === null || m === 'none') return NONE;
   const bar = m === 'bar' || (m === 'auto' && out.isTTY === true && !isCI());
-  const t0 = nowSecs();
-  let drawn = false;
-  let lastDraw = -Infinity;
-  let lastTenth = -1;
-  let last = start;
-  let lastLoss: number | undefined;
+  return new ProgressDisplay(fn, label, start, total, out, bar);
+}
 
-  const text = (done: number): { head: string; tail: string; frac: number } => {
+/** A bar redrawn on one line, or a plain line about every tenth of the work. */
+class ProgressDisplay implements Progress {
+  private readonly t0 = nowSecs();
+  private drawn = false;
+  private lastDraw = -Infinity;
+  private lastTenth = -1;
+  private last: number;
+  private lastLoss: number | undefined;
+
+  constructor(
+    private readonly fn: string,
+    private readonly label: string,
+    private readonly start: number,
+    private readonly total: number | undefined,
+    private readonly out: ProgressStream,
+    readonly bar: boolean,
+  ) {
+    this.last = start;
+  }
+
+  update(done: number, loss?: number): void {
+    this.last = done;
+    if (loss !== undefined) this.lastLoss = loss;
+    if (this.bar) {
+      const finished = this.total !== undefined && done >= this.total;
+      if (finished || nowSecs() - this.lastDraw >= 0.1) this.draw();
+      return;
+    }
+    const { start, total } = this;
+    if (total === undefined || total <= start) return;
+    const tenth = Math.floor(((done - start) / (total - start)) * 10);
+    if (tenth > this.lastTenth && tenth >= 1) {
+      this.lastTenth = tenth;
+      const { head, tail, frac } = this.text(done);
+      this.out.write(`${head} (${Math.floor(Math.min(1, frac) * 100)}%)${tail}\n`);
+    }
+  }
+
+  log(line: string, print: (line: string) => void): void {
+    if (this.bar && this.drawn) this.out.write('\r\x1b[K');
+    print(line);
+    if (this.bar && this.drawn) this.draw();
+  }
+
+  finish(): void {
+    if (!this.bar) return;
+    if (this.last > this.start || this.drawn) this.draw();
+    if (this.drawn) this.out.write('\n');
+    this.drawn = false;
+  }
+
+  /** The line's parts at `done`: what and how far, then loss, speed, ETA and elapsed time. */
+  private text(done: number): { head: string; tail: string; frac: number } {
+    const { start, total, label } = this;
     const n = done - start;
-    const elapsed = nowSecs() - t0;
+    const elapsed = nowSecs() - this.t0;
     const frac = total !== undefined && total > start ? (done - start) / (total - start) : NaN;
     const rate = n > 0 && elapsed > 0 ? n / elapsed : NaN;
     const eta = total !== undefined && rate > 0 ? (total - done) / rate : NaN;
     const count = total !== undefined ? `${done}/${total}` : `${done}`;
-    const loss = lastLoss !== undefined ? ` loss ${lastLoss.toFixed(4)}` : '';
+    const loss = this.lastLoss !== undefined ? ` loss ${this.lastLoss.toFixed(4)}` : '';
     const speed = Number.isFinite(rate)
       ? ` ${rate >= 10 ? rate.toFixed(0) : rate.toFixed(2)} ${label}/s`
       : '';
     const etaText = Number.isFinite(eta) ? ` ETA ${formatDuration(eta)}` : '';
     return {
-      head: `${fn} ${label} ${count}`,
+      head: `${this.fn} ${label} ${count}`,
       tail: `${loss}${speed}${etaText} elapsed ${formatDuration(elapsed)}`,
       frac,
     };
-  };
+  }
 
-  const draw = (): void => {
-    const { head, tail, frac } = text(last);
+  private draw(): void {
+    const { head, tail, frac } = this.text(this.last);
     let barText = '';
     if (Number.isFinite(frac)) {
       const width = Math.max(
         10,
-        Math.min(30, (out.columns ?? 80) - head.length - tail.length - 10),
+        Math.min(30, (this.out.columns ?? 80) - head.length - tail.length - 10),
       );
       const filled = Math.max(0, Math.min(width, Math.round(frac * width)));
       const pct = `${Math.floor(Math.min(1, frac) * 100)}%`.padStart(4);
       barText = ` [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${pct}`;
     }
-    out.write(`\r\x1b[K${head}${barText}${tail}`);
-    drawn = true;
-    lastDraw = nowSecs();
-  };
-
-  return {
-    bar,
-    update(done, loss) {
-      last = done;
-      if (loss !== undefined) lastLoss = loss;
-      if (bar) {
-        const finished = total !== undefined && done >= total;
-        if (finished || nowSecs() - lastDraw >= 0.1) draw();
-        return;
-      }
-      if (total === undefined || total <= start) return;
-      const tenth = Math.floor(((done - start) / (total - start)) * 10);
-      if (tenth > lastTenth && tenth >= 1) {
-        lastTenth = tenth;
-        const { head, tail, frac } = text(done);
-        out.write(`${head} (${Math.floor(Math.min(1, frac) * 100)}%)${tail}\n`);
-      }
-    },
-    log(line, print) {
-      if (bar && drawn) out.write('\r\x1b[K');
-      print(line);
-      if (bar && drawn) draw();
-    },
-    finish() {
-      if (bar) {
-        if (last > start || drawn) draw();
-        if (drawn) out.write('\n');
-        drawn = false;
-      }
-    },
-  };
+    this.out.write(`\r\x1b[K${head}${barText}${tail}`);
+    this.drawn = true;
+    this.lastDraw = nowSecs();
+  }
 }
