@@ -14,20 +14,7 @@ export function fixture(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);
 }
 
-/** Bit-by-bit CRC-32C: the textbook definition, independent of the table code under test. */
-export function refCrc32c(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-  }
-  return ~c >>> 0;
-}
-
-/** TF's mask, written out again from the spec. */
-export function refMask(c: number): number {
-  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
-}
+export { refCrc32c, refMask } from '@tfslim-internal/testing';
 
 const created: string[] = [];
 // Each test file gets its own module registry, so this removes that file's directories.

@@ -4,28 +4,15 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
-import { fixturesDir, unavailable } from '@tfslim-internal/testing';
+import { fixturesDir, refCrc32c, refMask, unavailable } from '@tfslim-internal/testing';
+
+export { refCrc32c, refMask };
 
 export const packageRoot = join(__dirname, '..');
 export const repoRoot = join(packageRoot, '..', '..');
 export const fixturesRoot = fixturesDir();
 /** False when the shared fixtures are absent (printed; under TFSLIM_REQUIRE: fails). */
 export const haveFixtures = unavailable('fixtures', 'summary fixture checks') === null;
-
-/** CRC-32C one bit at a time, straight from the definition (reflected poly 0x82F63B78). */
-export function refCrc32c(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** TF's mask as the spec writes it: ((c >>> 15) | (c << 17)) + 0xA282EAD8 mod 2^32. */
-export function refMask(c: number): number {
-  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
-}
 
 export function u32le(v: number): number[] {
   return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];

@@ -1,6 +1,6 @@
 import { crc32cImplementation, fastCrc32c } from './crc-fast.js';
 import { crc32c } from './crc32c.js';
-import { refCrc32c } from './crc-reference.test-helpers.js';
+import { refCrc32c } from '@tfslim-internal/testing';
 
 describe('fast CRC32C', () => {
   it('agrees with the pure implementation on large and small inputs, chained, any alignment', async () => {

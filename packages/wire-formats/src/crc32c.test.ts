@@ -1,5 +1,5 @@
 import { crc32c, crc32cRange, maskCrc, unmaskCrc } from './crc32c.js';
-import { refCrc32c, refMask } from './crc-reference.test-helpers.js';
+import { refCrc32c, refMask } from '@tfslim-internal/testing';
 
 describe('crc32c', () => {
   it('matches the published check value and RFC 3720 vectors', () => {

@@ -13,3 +13,4 @@ export {
 } from '../required.cjs';
 export type { Requirement } from '../required.cjs';
 export { codeBlocks, promisedOutput, readReadme, runExample } from './readme.js';
+export { refCrc32c, refMask } from './crc-reference.js';
