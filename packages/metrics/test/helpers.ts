@@ -1,7 +1,9 @@
 // Shared test helpers: backends, a seeded RNG, a host-sync spy, numeric comparison.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import { testBackends } from '@tfslim-internal/testing';
+import { rng, testBackends } from '@tfslim-internal/testing';
+
+export { rng };
 
 /** Every backend the numeric suites run on. */
 /** cpu, wasm and (when tfjs-node loads) tensorflow; TFSLIM_TEST_BACKENDS narrows it. */
@@ -12,18 +14,6 @@ export type BackendName = (typeof BACKENDS)[number];
 export async function useBackend(b: BackendName): Promise<void> {
   await selectBackend({ require: b, env: {} });
   if (tf.getBackend() !== b) throw new Error(`expected backend ${b}, got ${tf.getBackend()}`);
-}
-
-/** mulberry32: a small deterministic RNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export type Rng = () => number;

@@ -14,3 +14,4 @@ export {
 export type { Requirement } from '../required.cjs';
 export { codeBlocks, promisedOutput, readReadme, runExample } from './readme.js';
 export { refCrc32c, refMask } from './crc-reference.js';
+export { rng } from './random.js';

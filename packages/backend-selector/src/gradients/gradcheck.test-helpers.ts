@@ -1,8 +1,10 @@
 // Test helpers (not part of the public surface): a finite-difference gradient checker that runs
 // on whichever tfjs backend is active, and the declared list of kernels a backend may lack.
 import * as tf from '@tensorflow/tfjs-core';
-import { testBackends } from '@tfslim-internal/testing';
+import { rng, testBackends } from '@tfslim-internal/testing';
 import { selectBackend } from '../select.js';
+
+export { rng };
 
 /** cpu, wasm and (when tfjs-node loads) tensorflow; TFSLIM_TEST_BACKENDS narrows it. */
 export const BACKENDS = testBackends();
@@ -70,18 +72,6 @@ function expectKernels(needs: readonly string[]): void {
       `backend ${backend} lacks ${missing.join(', ')} (not a declared gap in KNOWN_BACKEND_GAPS)`,
     );
   }
-}
-
-/** mulberry32: a small seeded PRNG so every run checks the same numbers. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const size = (shape: readonly number[]) => shape.reduce((p, c) => p * c, 1);
