@@ -256,7 +256,10 @@ function model(o: Options, numClasses: number, isTraining: boolean) {
 }
 
 /** Values already written to `dir` at `step` (a resumed run does not evaluate twice). */
-async function earlierEvaluation(dir: string, step: number): Promise<Record<string, number> | null> {
+async function earlierEvaluation(
+  dir: string,
+  step: number,
+): Promise<Record<string, number> | null> {
   if (!fs.existsSync(dir)) return null;
   const found: Record<string, number> = {};
   for (const file of await listEventFiles(dir))
@@ -344,7 +347,9 @@ async function phase(
     trainOp.build(tf.zeros([1, o.imageSize, o.imageSize, 3]), tf.zeros([1], 'int32'));
   });
   const trained = trainOp.variablesToTrain.map((v) => store.nameOf(v));
-  console.log(`--- ${name}: training ${trained.length} variables (${spec.trainable?.join(', ') ?? 'all'}), lr ${spec.learningRate}`);
+  console.log(
+    `--- ${name}: training ${trained.length} variables (${spec.trainable?.join(', ') ?? 'all'}), lr ${spec.learningRate}`,
+  );
   try {
     const initFn = spec.init(store);
     const result = await train(trainOp, logdir, {
@@ -382,21 +387,32 @@ async function phase(
 const pct = (v: number | undefined): string =>
   v !== undefined && Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-';
 
-async function source(images: string | null, glob: string | null, o: Options): Promise<Source> {
-  return images !== null ? imageSource(images) : tfrecordSource(glob!, o.numClasses!);
+/** A folder or TFRecords; TFRecords carry no class count: `numClasses` (the model's). */
+async function source(
+  images: string | null,
+  glob: string | null,
+  numClasses: number,
+): Promise<Source> {
+  return images !== null ? imageSource(images) : tfrecordSource(glob!, numClasses);
 }
 
 async function main(): Promise<number> {
   const o = parseArgs(process.argv.slice(2));
   if (o === null) return 0;
   console.log(formatReport(await selectBackend()));
-  const trainSet = await source(o.images, o.tfrecords, o);
+  const trainSet = await source(o.images, o.tfrecords, o.numClasses ?? 0);
   const evalSet =
     o.evalImages !== null || o.evalTfrecords !== null
-      ? await source(o.evalImages, o.evalTfrecords, o)
+      ? await source(o.evalImages, o.evalTfrecords, trainSet.numClasses)
       : trainSet;
+  if (evalSet.numClasses !== trainSet.numClasses)
+    throw new UsageError(
+      `finetune-vgg16: expected the evaluation set to have the training set's ${trainSet.numClasses} classes, got ${evalSet.numClasses}. Give both the same class subfolders.`,
+    );
   console.log(`Training on ${trainSet.describe}; evaluating on ${evalSet.describe}.`);
-  console.log(`Logs and checkpoints in ${shown(o.logdir)} (tensorboard --logdir ${shown(o.logdir)})`);
+  console.log(
+    `Logs and checkpoints in ${shown(o.logdir)} (tensorboard --logdir ${shown(o.logdir)})`,
+  );
   const data = { train: trainSet, eval: evalSet };
   const results: PhaseResult[] = [];
   // Phase 1: everything but the excluded scopes from ImageNet, frozen; the new head trains.

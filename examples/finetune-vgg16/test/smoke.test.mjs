@@ -18,8 +18,12 @@ const main = path.join(here, '..', 'dist', 'main.js');
 const repo = path.resolve(here, '..', '..', '..');
 const python = path.join(process.env.TFSLIM_TF_VENV ?? path.join(repo, '.venv'), 'bin', 'python');
 const skip =
-  unmet('tf', existsSync(python) ? null : `no TensorFlow venv at ${path.dirname(python)}/.. (run \`npm run native:setup\`)`) ??
-  false;
+  unmet(
+    'tf',
+    existsSync(python)
+      ? null
+      : `no TensorFlow venv at ${path.dirname(python)}/.. (run \`npm run native:setup\`)`,
+  ) ?? false;
 if (skip) console.log(`# skipping the fine-tuning smoke test: ${skip}`);
 
 const dirs = [];
@@ -59,64 +63,94 @@ test('built: dist/main.js exists (npm run build)', () => {
 test('usage errors name the missing flag', () => {
   const r = spawnSync(process.execPath, [main, '--images', 'x'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /expected --checkpoint <vgg_16\.ckpt>, got none\. Download http:\/\/download\.tensorflow\.org\/models\/vgg_16_2016_08_28\.tar\.gz/);
+  assert.match(
+    r.stderr,
+    /expected --checkpoint <vgg_16\.ckpt>, got none\. Download http:\/\/download\.tensorflow\.org\/models\/vgg_16_2016_08_28\.tar\.gz/,
+  );
 });
 
-test('vgg_16.ckpt (V1) -> 3 classes: fc8 only, then everything; a rerun continues', { skip }, () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'finetune-vgg16-'));
-  dirs.push(dir);
-  tf('make-inputs.py', { dir, classes: 3, perClass: 4, size: 40 });
-  const args = [
-    '--checkpoint', 'vgg_16.ckpt',
-    '--images', 'images',
-    '--eval-tfrecords', 'train-*.tfrecord',
-    '--image-size', '32',
-    '--batch-size', '4',
-    '--steps', '2',
-    '--learning-rate', '0.001',
-    '--finetune-steps', '1',
-    '--logdir', 'runs',
-  ];
-  const first = run(args, dir);
-  assert.match(first.stdout, /Training on 12 images of 3 classes \(class_0, class_1, class_2\) in images; evaluating on 12 records in train-\*\.tfrecord/);
-  assert.match(first.stdout, /--- train_head: training 2 variables \(vgg_16\/fc8\)/);
-  assert.match(first.stdout, /--- finetune_all: training 32 variables \(all\)/);
-  assert.match(first.stdout, /\[train_head\] runs\/train_head\/model\.ckpt-2: top-1 [\d.]+%, top-5 100\.00% on 12 images/);
-  const [head, all] = first.results.phases;
-  assert.deepEqual(head.trained, ['vgg_16/fc8/weights', 'vgg_16/fc8/biases']);
-  assert.equal(head.globalStep, 2);
-  assert.equal(all.globalStep, 1);
-  assert.equal(all.trained.length, 32);
-  for (const p of [head, all]) {
-    assert.ok(p.eval['eval/top1'] >= 0 && p.eval['eval/top1'] <= 1, JSON.stringify(p.eval));
-    assert.equal(p.eval['eval/top5'], 1); // 3 classes: the top 3 always hold the label
-    const logdir = path.join(dir, 'runs', p.phase);
-    assert.ok(readdirSync(logdir).some((f) => f.startsWith('events.out.tfevents.')));
-    assert.ok(readdirSync(path.join(logdir, 'eval')).some((f) => f.startsWith('events.out.tfevents.')));
-  }
+test(
+  'vgg_16.ckpt (V1) -> 3 classes: fc8 only, then everything; a rerun continues',
+  { skip },
+  () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'finetune-vgg16-'));
+    dirs.push(dir);
+    tf('make-inputs.py', { dir, classes: 3, perClass: 4, size: 40 });
+    const args = [
+      '--checkpoint',
+      'vgg_16.ckpt',
+      '--images',
+      'images',
+      '--eval-tfrecords',
+      'train-*.tfrecord',
+      '--image-size',
+      '32',
+      '--batch-size',
+      '4',
+      '--steps',
+      '2',
+      '--learning-rate',
+      '0.001',
+      '--finetune-steps',
+      '1',
+      '--logdir',
+      'runs',
+    ];
+    const first = run(args, dir);
+    assert.match(
+      first.stdout,
+      /Training on 12 images of 3 classes \(class_0, class_1, class_2\) in images; evaluating on 12 records in train-\*\.tfrecord/,
+    );
+    assert.match(first.stdout, /--- train_head: training 2 variables \(vgg_16\/fc8\)/);
+    assert.match(first.stdout, /--- finetune_all: training 32 variables \(all\)/);
+    assert.match(
+      first.stdout,
+      /\[train_head\] runs\/train_head\/model\.ckpt-2: top-1 [\d.]+%, top-5 100\.00% on 12 images/,
+    );
+    const [head, all] = first.results.phases;
+    assert.deepEqual(head.trained, ['vgg_16/fc8/weights', 'vgg_16/fc8/biases']);
+    assert.equal(head.globalStep, 2);
+    assert.equal(all.globalStep, 1);
+    assert.equal(all.trained.length, 32);
+    for (const p of [head, all]) {
+      assert.ok(p.eval['eval/top1'] >= 0 && p.eval['eval/top1'] <= 1, JSON.stringify(p.eval));
+      assert.equal(p.eval['eval/top5'], 1); // 3 classes: the top 3 always hold the label
+      const logdir = path.join(dir, 'runs', p.phase);
+      assert.ok(readdirSync(logdir).some((f) => f.startsWith('events.out.tfevents.')));
+      assert.ok(
+        readdirSync(path.join(logdir, 'eval')).some((f) => f.startsWith('events.out.tfevents.')),
+      );
+    }
 
-  // TensorFlow reads phase 1's checkpoint: all but fc8 bit-equal to vgg_16.ckpt, fc8 3 classes.
-  const source = path.join(dir, 'vgg_16.ckpt');
-  const afterHead = tf('compare.py', { source, trained: path.join(dir, head.checkpoint) });
-  assert.equal(afterHead.globalStep, 2);
-  assert.deepEqual(afterHead.fc8, { 'vgg_16/fc8/weights': [1, 1, 4096, 3], 'vgg_16/fc8/biases': [3] });
-  const frozen = Object.entries(afterHead.equal).filter(([n]) => !n.startsWith('vgg_16/fc8/'));
-  assert.equal(frozen.length, 30);
-  for (const [name, equal] of frozen) assert.ok(equal, `${name} changed in the fc8-only phase`);
-  // Phase 2 trained them all: the convolutions moved away from the source.
-  const afterAll = tf('compare.py', { source, trained: path.join(dir, all.checkpoint) });
-  assert.equal(afterAll.equal['vgg_16/conv1/conv1_1/weights'], false);
-  assert.deepEqual(afterAll.fc8['vgg_16/fc8/weights'], [1, 1, 4096, 3]);
+    // TensorFlow reads phase 1's checkpoint: all but fc8 bit-equal to vgg_16.ckpt, fc8 3 classes.
+    const source = path.join(dir, 'vgg_16.ckpt');
+    const afterHead = tf('compare.py', { source, trained: path.join(dir, head.checkpoint) });
+    assert.equal(afterHead.globalStep, 2);
+    assert.deepEqual(afterHead.fc8, {
+      'vgg_16/fc8/weights': [1, 1, 4096, 3],
+      'vgg_16/fc8/biases': [3],
+    });
+    const frozen = Object.entries(afterHead.equal).filter(([n]) => !n.startsWith('vgg_16/fc8/'));
+    assert.equal(frozen.length, 30);
+    for (const [name, equal] of frozen) assert.ok(equal, `${name} changed in the fc8-only phase`);
+    // Phase 2 trained them all: the convolutions moved away from the source.
+    const afterAll = tf('compare.py', { source, trained: path.join(dir, all.checkpoint) });
+    assert.equal(afterAll.equal['vgg_16/conv1/conv1_1/weights'], false);
+    assert.deepEqual(afterAll.fc8['vgg_16/fc8/weights'], [1, 1, 4096, 3]);
 
-  // A rerun with more fine-tuning steps continues: phase 1 is done, phase 2 goes on from step 1.
-  const again = run([...args.slice(0, -4), '--finetune-steps', '2', '--logdir', 'runs'], dir);
-  const [head2, all2] = again.results.phases;
-  assert.equal(head2.steps, 0);
-  assert.equal(head2.resumedFrom, 'runs/train_head/model.ckpt-2');
-  assert.deepEqual(head2.eval, head.eval); // read back from its events, not evaluated twice
-  assert.equal(all2.resumedFrom, 'runs/finetune_all/model.ckpt-1');
-  assert.equal(all2.steps, 1);
-  assert.equal(all2.globalStep, 2);
-  assert.ok(existsSync(path.join(dir, 'runs', 'finetune_all', 'model.ckpt-2.index')));
-  assert.match(readFileSync(path.join(dir, 'runs', 'finetune_all', 'checkpoint'), 'utf8'), /model\.ckpt-2/);
-});
+    // A rerun with more fine-tuning steps continues: phase 1 is done, phase 2 goes on from step 1.
+    const again = run([...args.slice(0, -4), '--finetune-steps', '2', '--logdir', 'runs'], dir);
+    const [head2, all2] = again.results.phases;
+    assert.equal(head2.steps, 0);
+    assert.equal(head2.resumedFrom, 'runs/train_head/model.ckpt-2');
+    assert.deepEqual(head2.eval, head.eval); // read back from its events, not evaluated twice
+    assert.equal(all2.resumedFrom, 'runs/finetune_all/model.ckpt-1');
+    assert.equal(all2.steps, 1);
+    assert.equal(all2.globalStep, 2);
+    assert.ok(existsSync(path.join(dir, 'runs', 'finetune_all', 'model.ckpt-2.index')));
+    assert.match(
+      readFileSync(path.join(dir, 'runs', 'finetune_all', 'checkpoint'), 'utf8'),
+      /model\.ckpt-2/,
+    );
+  },
+);
