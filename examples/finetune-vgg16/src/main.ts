@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatReport, selectBackend } from '@tfslim/backend-selector';
-import { assignFromCheckpointFn } from '@tfslim/checkpoint';
+import { assignFromCheckpointFn, readCheckpointState } from '@tfslim/checkpoint';
 import {
   decodeImage,
   fixedLen,
@@ -312,6 +312,19 @@ async function evaluate(
   }
 }
 
+/** The checkpoints `logdir` keeps, oldest first, ending with `last`. */
+async function checkpointsToEvaluate(
+  logdir: string,
+  last: string,
+  skipStepZero: boolean,
+): Promise<string[]> {
+  const state = await readCheckpointState(logdir);
+  const kept = (state?.allModelCheckpointPaths ?? []).map((p) => path.resolve(logdir, p));
+  const all = kept.includes(path.resolve(last)) ? kept : [...kept, path.resolve(last)];
+  const steps = await Promise.all(all.map((p) => checkpointGlobalStep(p)));
+  return all.filter((_, i) => !(skipStepZero && steps[i] === 0));
+}
+
 interface PhaseResult {
   phase: string;
   trained: string[];
@@ -333,6 +346,7 @@ async function phase(
     learningRate: number;
     numberOfSteps: number;
     init: (store: VariableStore) => ReturnType<typeof assignFromCheckpointFn>;
+    skipStepZero: boolean;
   },
 ): Promise<PhaseResult> {
   const logdir = path.join(o.logdir, name);
@@ -363,10 +377,15 @@ async function phase(
     });
     const ckpt = result.lastCheckpoint;
     if (ckpt === null) throw new Error(`finetune-vgg16: ${name} saved no checkpoint.`);
-    const values = await evaluate(ckpt, path.join(logdir, 'eval'), store, data.eval, o);
-    console.log(
-      `[${name}] ${shown(ckpt)}: top-1 ${pct(values['eval/top1'])}, top-5 ${pct(values['eval/top5'])} on ${data.eval.count} images`,
-    );
+    // The evaluator: every checkpoint the phase keeps, oldest first, each once (a rerun reads
+    // earlier results back). A phase initialised from another's checkpoint skips its step 0.
+    let values: Record<string, number> = {};
+    for (const kept of await checkpointsToEvaluate(logdir, ckpt, spec.skipStepZero)) {
+      values = await evaluate(kept, path.join(logdir, 'eval'), store, data.eval, o);
+      console.log(
+        `[${name}] ${shown(kept)}: top-1 ${pct(values['eval/top1'])}, top-5 ${pct(values['eval/top5'])} on ${data.eval.count} images`,
+      );
+    }
     return {
       phase: name,
       trained,
@@ -422,6 +441,7 @@ async function main(): Promise<number> {
     numberOfSteps: o.steps,
     init: (store) =>
       assignFromCheckpointFn(o.checkpoint, getVariablesToRestore({ store, exclude: o.exclude })),
+    skipStepZero: false,
   });
   results.push(head);
   // Phase 2: every layer from phase 1's last checkpoint, at a lower rate.
@@ -436,6 +456,7 @@ async function main(): Promise<number> {
             path.resolve(userCwd, head.checkpoint),
             getVariablesToRestore({ store }),
           ),
+        skipStepZero: true,
       }),
     );
   }

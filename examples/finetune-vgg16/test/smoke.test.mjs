@@ -107,6 +107,15 @@ test(
       first.stdout,
       /\[train_head\] runs\/train_head\/model\.ckpt-2: top-1 [\d.]+%, top-5 100\.00% on 12 images/,
     );
+    // The evaluator saw every kept checkpoint once: ImageNet + a new fc8 (step 0), then step 2;
+    // phase 2 starts from phase 1's last, so only its own step 1.
+    const evaluated = first.stdout.match(/^\[\w+\] \S+: top-1/gm);
+    assert.deepEqual(evaluated, [
+      '[train_head] runs/train_head/model.ckpt-0: top-1',
+      '[train_head] runs/train_head/model.ckpt-2: top-1',
+      '[finetune_all] runs/finetune_all/model.ckpt-1: top-1',
+    ]);
+    assert.match(first.stderr, /train step 2\/2 \(100%\) loss [\d.]+/); // the progress line
     const [head, all] = first.results.phases;
     assert.deepEqual(head.trained, ['vgg_16/fc8/weights', 'vgg_16/fc8/biases']);
     assert.equal(head.globalStep, 2);
@@ -124,7 +133,10 @@ test(
 
     // TensorFlow reads phase 1's checkpoint: all but fc8 bit-equal to vgg_16.ckpt, fc8 3 classes.
     const source = path.join(dir, 'vgg_16.ckpt');
-    const afterHead = tf('compare.py', { source, trained: path.join(dir, head.checkpoint) });
+    const [afterHead, afterAll] = tf('compare.py', {
+      source,
+      trained: [head.checkpoint, all.checkpoint].map((c) => path.join(dir, c)),
+    });
     assert.equal(afterHead.globalStep, 2);
     assert.deepEqual(afterHead.fc8, {
       'vgg_16/fc8/weights': [1, 1, 4096, 3],
@@ -134,7 +146,6 @@ test(
     assert.equal(frozen.length, 30);
     for (const [name, equal] of frozen) assert.ok(equal, `${name} changed in the fc8-only phase`);
     // Phase 2 trained them all: the convolutions moved away from the source.
-    const afterAll = tf('compare.py', { source, trained: path.join(dir, all.checkpoint) });
     assert.equal(afterAll.equal['vgg_16/conv1/conv1_1/weights'], false);
     assert.deepEqual(afterAll.fc8['vgg_16/fc8/weights'], [1, 1, 4096, 3]);
 
