@@ -17,13 +17,26 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const main = path.join(here, '..', 'dist', 'main.js');
 const repo = path.resolve(here, '..', '..', '..');
 const python = path.join(process.env.TFSLIM_TF_VENV ?? path.join(repo, '.venv'), 'bin', 'python');
+/** Why the native `tensorflow` backend cannot run here (VGG16 at full size needs it), or null. */
+function nativeProblem() {
+  const r = spawnSync(process.execPath, ['-e', "require('@tensorflow/tfjs-node')"], {
+    encoding: 'utf8',
+    cwd: here,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
+  return r.status === 0
+    ? null
+    : `@tensorflow/tfjs-node does not load: ${(r.stderr.match(/^\w*Error:.*$/m) ?? [r.stderr.trim()])[0]}`;
+}
 const skip =
   unmet(
     'tf',
     existsSync(python)
       ? null
-      : `no TensorFlow venv at ${path.dirname(python)}/.. (run \`npm run native:setup\`)`,
-  ) ?? false;
+      : `no TensorFlow venv at ${path.dirname(path.dirname(python))} (run \`npm run native:setup\`)`,
+  ) ??
+  unmet('native', nativeProblem()) ??
+  false;
 if (skip) console.log(`# skipping the fine-tuning smoke test: ${skip}`);
 
 const dirs = [];
@@ -48,7 +61,7 @@ function run(args, cwd) {
     encoding: 'utf8',
     timeout: 300_000,
     cwd,
-    env: { ...process.env, INIT_CWD: cwd, TF_CPP_MIN_LOG_LEVEL: '3' },
+    env: { ...process.env, INIT_CWD: cwd, TF_CPP_MIN_LOG_LEVEL: '3', TFSLIM_BACKEND: 'tensorflow' },
   });
   assert.equal(r.status, 0, `main.js failed:\n${r.stdout}\n${r.stderr}`);
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
