@@ -406,6 +406,41 @@ async function phase(
 const pct = (v: number | undefined): string =>
   v !== undefined && Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-';
 
+/** What a run directory's checkpoints depend on: a rerun resumes only under the same. */
+function settingsOf(o: Options, numClasses: number): Record<string, unknown> {
+  return {
+    numClasses,
+    imageSize: o.imageSize,
+    exclude: o.exclude,
+    batchSize: o.batchSize,
+    learningRate: o.learningRate,
+    finetuneLearningRate: o.finetuneLearningRate,
+    weightDecay: o.weightDecay,
+    seed: o.seed,
+  };
+}
+
+/**
+ * Records the settings in a new logdir, or checks a rerun's against them: its checkpoints would
+ * otherwise be resumed (or fail to restore) as if they were this run's. `--steps` and
+ * `--finetune-steps` may change (they are absolute: raising one trains on).
+ */
+function checkSettings(logdir: string, settings: Record<string, unknown>): void {
+  const file = path.join(logdir, 'settings.json');
+  const now = JSON.stringify(settings);
+  if (fs.existsSync(file)) {
+    const was = JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (was !== now)
+      throw new UsageError(
+        `finetune-vgg16: expected ${shown(logdir)} to hold a run with the same settings, got ${was}, not ${now}. Pass --logdir <another dir>, or delete it to start over.`,
+      );
+    console.log(`Resuming the run in ${shown(logdir)} (same settings).`);
+    return;
+  }
+  fs.mkdirSync(logdir, { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+}
+
 /** A folder or TFRecords; TFRecords carry no class count: `numClasses` (the model's). */
 async function source(
   images: string | null,
@@ -428,6 +463,7 @@ async function main(): Promise<number> {
     throw new UsageError(
       `finetune-vgg16: expected the evaluation set to have the training set's ${trainSet.numClasses} classes, got ${evalSet.numClasses}. Give both the same class subfolders.`,
     );
+  checkSettings(o.logdir, settingsOf(o, trainSet.numClasses));
   console.log(`Training on ${trainSet.describe}; evaluating on ${evalSet.describe}.`);
   console.log(
     `Logs and checkpoints in ${shown(o.logdir)} (tensorboard --logdir ${shown(o.logdir)})`,

@@ -162,8 +162,21 @@ test(
     assert.equal(afterAll.equal['vgg_16/conv1/conv1_1/weights'], false);
     assert.deepEqual(afterAll.fc8['vgg_16/fc8/weights'], [1, 1, 4096, 3]);
 
+    // Other settings in the same logdir are refused before anything is touched.
+    const other = spawnSync(process.execPath, [main, ...args, '--image-size', '64'], {
+      encoding: 'utf8',
+      cwd: dir,
+      env: { ...process.env, INIT_CWD: dir, TFSLIM_BACKEND: 'tensorflow' },
+    });
+    assert.equal(other.status, 2, other.stderr);
+    assert.match(
+      other.stderr,
+      /expected runs to hold a run with the same settings, got .*"imageSize":32.*, not .*"imageSize":64.*Pass --logdir <another dir>/,
+    );
+
     // A rerun with more fine-tuning steps continues: phase 1 is done, phase 2 goes on from step 1.
     const again = run([...args.slice(0, -4), '--finetune-steps', '2', '--logdir', 'runs'], dir);
+    assert.match(again.stdout, /^Resuming the run in runs \(same settings\)\./m);
     const [head2, all2] = again.results.phases;
     assert.equal(head2.steps, 0);
     assert.equal(head2.resumedFrom, 'runs/train_head/model.ckpt-2');
