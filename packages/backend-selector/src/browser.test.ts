@@ -5,7 +5,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendUnavailableError } from './errors.js';
-import { enableWasmThreads } from './threads/browser.js';
 import { browserPlatform } from './platform-browser.js';
 import { selectBackendOn } from './select-core.js';
 import { BROWSER_CANDIDATES } from './types.js';
@@ -69,7 +68,7 @@ describe('selectBackend in a browser', () => {
   });
 
   it('enableWasmThreads declines in a browser, saying why', async () => {
-    await expect(enableWasmThreads({ threads: 4 })).resolves.toEqual({
+    await expect(browserPlatform.enableWasmThreads({ threads: 4 })).resolves.toEqual({
       enabled: false,
       threads: 1,
       reason:

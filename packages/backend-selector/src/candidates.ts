@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { guardBackendFactory } from './threads/process-handlers.js';
-import type { WasmThreadsOptions, WasmThreadsResult } from './threads/types.js';
+import {
+  keepProcessErrorHandlers,
+  type WasmThreadsOptions,
+  type WasmThreadsResult,
+} from '@tfslim/kernels-wasm';
 import type { BackendCandidate, ModuleLoader } from './types.js';
 
 /** What a candidate found when it was tried: ready to use, or refused with a reason. */
@@ -129,7 +132,7 @@ async function probeWasm(loader: ModuleLoader, settings: ProbeSettings): Promise
     loaded.mod = await loader();
   });
   if (loadFailure) return { ok: false, reason: loadFailure };
-  guardBackendFactory('wasm');
+  keepProcessErrorHandlers('wasm');
   const warnings: string[] = [];
   if (settings.wasmPaths !== undefined) {
     const setWasmPaths = (loaded.mod as { setWasmPaths?: unknown } | undefined)?.setWasmPaths;

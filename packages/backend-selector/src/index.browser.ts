@@ -3,10 +3,10 @@
 export { selectBackend } from './select-browser.js';
 export { formatReport } from './format.js';
 export { BackendUnavailableError, GradientsMissingError } from './errors.js';
-export { registerGradients, missingGradients, TRAINING_KERNELS } from './gradients/index.js';
-export { fillMissingKernels } from './kernels/index.js';
-export { enableWasmThreads } from './threads/browser.js';
-export type { WasmThreadsOptions, WasmThreadsResult } from './threads/browser.js';
+// Re-exported so imports from before the split into @tfslim/gradients and @tfslim/kernels-wasm keep working.
+export { registerGradients, missingGradients, TRAINING_KERNELS } from '@tfslim/gradients';
+export { enableWasmThreads, fillMissingKernels } from '@tfslim/kernels-wasm';
+export type { WasmThreadsOptions, WasmThreadsResult } from '@tfslim/kernels-wasm';
 export { ALL_CANDIDATES, BROWSER_CANDIDATES } from './types.js';
 export type {
   BackendCandidate,

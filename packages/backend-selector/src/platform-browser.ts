@@ -1,7 +1,7 @@
 // Browsers: the GPU backends when the app registered them, then wasm (whose binaries the page
 // must serve), then cpu. No Node built-in, no tfjs-node.
 import type { Platform } from './platform.js';
-import type { WasmThreadsResult } from './threads/types.js';
+import type { WasmThreadsResult } from '@tfslim/kernels-wasm';
 
 const nodeOnly = (pkg: string) => async (): Promise<never> => {
   throw new Error(`${pkg} runs only in Node, not in a browser`);

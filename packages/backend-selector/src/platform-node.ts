@@ -1,7 +1,7 @@
 // Node: native TensorFlow (tfjs-node, -node-gpu) first, wasm threads in worker threads.
 import type { Platform } from './platform.js';
 import { TFJS_NODE, TFJS_NODE_GPU } from './candidates.js';
-import { enableWasmThreads } from './threads/index.js';
+import { enableWasmThreads } from '@tfslim/kernels-wasm';
 
 // Never tried in Node (not among its candidates); present to complete the table.
 const notInNode = (pkg: string) => async (): Promise<never> => {

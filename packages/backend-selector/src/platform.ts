@@ -1,7 +1,7 @@
 // What differs between Node and browsers: the candidates tried by default, how each one's
 // module is loaded, wasm threads, and where options come from. platform-node.ts and
 // platform-browser.ts provide one each; index.ts and index.browser.ts pick theirs.
-import type { WasmThreadsOptions, WasmThreadsResult } from './threads/types.js';
+import type { WasmThreadsOptions, WasmThreadsResult } from '@tfslim/kernels-wasm';
 import type { BackendCandidate, ModuleLoader } from './types.js';
 
 export interface Platform {

@@ -1,8 +1,7 @@
-import { registerWasmKernels } from '@tfslim/kernels-wasm';
+import { missingGradients, registerGradients } from '@tfslim/gradients';
+import { fillMissingKernels, registerWasmKernels } from '@tfslim/kernels-wasm';
 import { probes, type ProbeSettings } from './candidates.js';
 import { BackendUnavailableError, GradientsMissingError } from './errors.js';
-import { missingGradients, registerGradients } from './gradients/index.js';
-import { fillMissingKernels } from './kernels/index.js';
 import type { Platform } from './platform.js';
 import {
   type BackendCandidate,
