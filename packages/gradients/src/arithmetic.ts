@@ -4,6 +4,24 @@ import { savedAt, single, toFloat, unbroadcast, zeroGrad, type GradMap } from '.
 // Broadcasting binary ops: each input's gradient is the elementwise partial derivative times dy,
 // summed back over the axes broadcasting stretched (unbroadcast).
 
+type Comparison = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/** Maximum / Minimum: dy goes to `a` where `toA(a, b)` holds and to `b` where `toB(a, b)` does. */
+function pickGradient(kernelName: string, toA: Comparison, toB: Comparison): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved): GradMap => {
+      const g = single(dy, kernelName);
+      const a = savedAt(saved, 0, kernelName);
+      const b = savedAt(saved, 1, kernelName);
+      const routed = (mask: tf.Tensor, shape: number[]) =>
+        unbroadcast(tf.mul(g, tf.cast(mask, 'float32')), shape);
+      return { a: () => routed(toA(a, b), a.shape), b: () => routed(toB(a, b), b.shape) };
+    },
+  };
+}
+
 /** Gradient configs of elementwise arithmetic kernels (Add, Sub, Multiply, RealDiv, Pow, ...). */
 export const arithmeticGradients: tf.GradConfig[] = [
   {
@@ -90,33 +108,9 @@ export const arithmeticGradients: tf.GradConfig[] = [
       };
     },
   },
-  {
-    // Ties go to `a`, as in TF.
-    kernelName: tf.Maximum,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved): GradMap => {
-      const g = single(dy, tf.Maximum);
-      const a = savedAt(saved, 0, tf.Maximum);
-      const b = savedAt(saved, 1, tf.Maximum);
-      return {
-        a: () => unbroadcast(tf.mul(g, tf.cast(tf.greaterEqual(a, b), 'float32')), a.shape),
-        b: () => unbroadcast(tf.mul(g, tf.cast(tf.less(a, b), 'float32')), b.shape),
-      };
-    },
-  },
-  {
-    kernelName: tf.Minimum,
-    inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved): GradMap => {
-      const g = single(dy, tf.Minimum);
-      const a = savedAt(saved, 0, tf.Minimum);
-      const b = savedAt(saved, 1, tf.Minimum);
-      return {
-        a: () => unbroadcast(tf.mul(g, tf.cast(tf.lessEqual(a, b), 'float32')), a.shape),
-        b: () => unbroadcast(tf.mul(g, tf.cast(tf.greater(a, b), 'float32')), b.shape),
-      };
-    },
-  },
+  // Ties go to `a`, as in TF.
+  pickGradient(tf.Maximum, tf.greaterEqual, tf.less),
+  pickGradient(tf.Minimum, tf.lessEqual, tf.greater),
   {
     kernelName: tf.SquaredDifference,
     inputsToSave: ['a', 'b'],

@@ -61,29 +61,40 @@ function maxPoolOperands(x: tf.Tensor, y: tf.Tensor): { input: tf.Tensor; output
   return { input: tf.add(x, shift), output: tf.add(y, shift) };
 }
 
-/** Gradient configs of pooling kernels (MaxPool, AvgPool and their 3D forms). */
-export const poolGradients: tf.GradConfig[] = [
-  {
-    kernelName: tf.MaxPool,
+/** dx of a max pool through its grad kernel: dy goes to each window's maximum. */
+function maxPoolBackprop(
+  gradKernel: string,
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  attrs: tf.NamedAttrMap,
+): tf.Tensor {
+  const { input, output } = maxPoolOperands(x, y);
+  return runKernel(gradKernel, { dy, input, output }, attrs);
+}
+
+/** The gradient config of MaxPool or MaxPool3D (`gradKernel`: MaxPoolGrad, MaxPool3DGrad). */
+function maxPoolGradient(kernelName: string, gradKernel: string): tf.GradConfig {
+  return {
+    kernelName,
     inputsToSave: ['x'],
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs): GradMap => {
-      const g = single(dy, tf.MaxPool);
-      const x = savedAt(saved, 0, tf.MaxPool);
-      const y = savedAt(saved, 1, tf.MaxPool);
-      const { filterSize, strides, pad, dimRoundingMode } = attrsAs<tf.MaxPoolAttrs>(attrs);
-      return {
-        x: () => {
-          const { input, output } = maxPoolOperands(x, y);
-          return runKernel(
-            tf.MaxPoolGrad,
-            { dy: g, input, output },
-            withRounding({ filterSize, strides, pad }, dimRoundingMode),
-          );
-        },
-      };
+      const g = single(dy, kernelName);
+      const x = savedAt(saved, 0, kernelName);
+      const y = savedAt(saved, 1, kernelName);
+      const { filterSize, strides, pad, dimRoundingMode } = attrsAs<
+        tf.MaxPoolAttrs | tf.MaxPool3DAttrs
+      >(attrs);
+      const poolAttrs = withRounding({ filterSize, strides, pad }, dimRoundingMode);
+      return { x: () => maxPoolBackprop(gradKernel, g, x, y, poolAttrs) };
     },
-  },
+  };
+}
+
+/** Gradient configs of pooling kernels (MaxPool, AvgPool and their 3D forms). */
+export const poolGradients: tf.GradConfig[] = [
+  maxPoolGradient(tf.MaxPool, tf.MaxPoolGrad),
   {
     kernelName: tf.AvgPool,
     inputsToSave: ['x'],
@@ -128,27 +139,7 @@ export const poolGradients: tf.GradConfig[] = [
       };
     },
   },
-  {
-    kernelName: tf.MaxPool3D,
-    inputsToSave: ['x'],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs): GradMap => {
-      const g = single(dy, tf.MaxPool3D);
-      const x = savedAt(saved, 0, tf.MaxPool3D);
-      const y = savedAt(saved, 1, tf.MaxPool3D);
-      const { filterSize, strides, pad, dimRoundingMode } = attrsAs<tf.MaxPool3DAttrs>(attrs);
-      return {
-        x: () => {
-          const { input, output } = maxPoolOperands(x, y);
-          return runKernel(
-            tf.MaxPool3DGrad,
-            { dy: g, input, output },
-            withRounding({ filterSize, strides, pad }, dimRoundingMode),
-          );
-        },
-      };
-    },
-  },
+  maxPoolGradient(tf.MaxPool3D, tf.MaxPool3DGrad),
   {
     // Only the pooled values are differentiable (the argmax output is an index).
     kernelName: tf.MaxPoolWithArgmax,
@@ -162,12 +153,7 @@ export const poolGradients: tf.GradConfig[] = [
       // internal assert: tfjs passes zeros for outputs that do not reach the loss
       if (g == null)
         throw new Error('MaxPoolWithArgmax gradient: expected the gradient of result.');
-      return {
-        x: () => {
-          const { input, output } = maxPoolOperands(x, y);
-          return runKernel(tf.MaxPoolGrad, { dy: g, input, output }, { filterSize, strides, pad });
-        },
-      };
+      return { x: () => maxPoolBackprop(tf.MaxPoolGrad, g, x, y, { filterSize, strides, pad }) };
     },
   },
   {

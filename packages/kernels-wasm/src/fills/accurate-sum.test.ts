@@ -1,5 +1,7 @@
 import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs's own gradients (for the gradient test): @tfslim/gradients depends on this package.
+import '@tensorflow/tfjs';
 import { registerWasmKernels } from '../register.js';
 import { accurateSumTuning, isAccurateReduction } from './accurate-sum.js';
 import { fillMissingKernels } from './fill-missing-kernels.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { patchBudget } from './conv2d-backprop-filter.js';
 import {
+  COMMON_CASES,
   type ConvCase,
   conv2dFilterGradRef,
   geometry,
@@ -9,34 +10,17 @@ import {
   relativeError,
   runOnActive,
   runOnCpu,
+  STRIDED_CASES,
   useWasm,
 } from './kernels.test-helpers.js';
 
 beforeAll(useWasm);
 
 const CASES: ConvCase[] = [
-  { x: [2, 7, 5, 3], k: [3, 3], strides: [1, 1], dilations: [1, 1], pad: 'same' },
-  { x: [2, 7, 5, 3], k: [3, 3], strides: [2, 2], dilations: [1, 1], pad: 'same' },
-  { x: [2, 7, 5, 3], k: [3, 3], strides: [1, 1], dilations: [1, 1], pad: 'valid' },
-  { x: [2, 7, 5, 3], k: [3, 3], strides: [2, 2], dilations: [1, 1], pad: 'valid' },
-  { x: [1, 7, 5, 1], k: [5, 5], strides: [1, 1], dilations: [1, 1], pad: 'same' },
-  { x: [3, 7, 5, 8], k: [5, 5], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+  ...COMMON_CASES,
   { x: [1, 7, 5, 1], k: [5, 5], strides: [2, 1], dilations: [1, 1], pad: 'valid' },
   { x: [3, 7, 5, 8], k: [1, 1], strides: [1, 1], dilations: [1, 1], pad: 'valid' },
-  { x: [2, 7, 5, 3], k: [1, 1], strides: [2, 2], dilations: [1, 1], pad: 'same' },
-  { x: [2, 8, 6, 3], k: [3, 3], strides: [3, 2], dilations: [1, 1], pad: 'same' },
-  {
-    x: [2, 9, 8, 3],
-    k: [3, 3],
-    strides: [2, 2],
-    dilations: [1, 1],
-    pad: [
-      [0, 0],
-      [1, 2],
-      [2, 0],
-      [0, 0],
-    ],
-  },
+  ...STRIDED_CASES,
   {
     x: [1, 6, 7, 8],
     k: [3, 2],

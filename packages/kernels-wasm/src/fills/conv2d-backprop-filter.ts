@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type PatchGeometry, splitPhases, writePatchRow } from './im2col.js';
+import { checkFilterGradShapes, patchGeometry, splitPhases, writePatchRow } from './im2col.js';
 import {
-  asFloat32,
   asWasmBackend,
+  concatParts,
   f32Offset,
   heapF32,
+  keptFloat32,
   release,
   reshape,
   runWasmKernel,
-  type WasmBackendLike,
+  withTemps,
+  zeros,
 } from './wasm-backend.js';
-import { KernelInputError } from '../errors.js';
 
 /**
  * Most float32 elements one patch matrix may hold (default 64 MiB). Bigger problems are split
@@ -21,19 +22,6 @@ export const patchBudget = { elements: 16 * 1024 * 1024 };
 
 /** Conv2DBackpropFilter's attributes; `dilations` (TF has it, tfjs 4.22 omits it) is honoured. */
 type Attrs = tf.Conv2DBackpropFilterAttrs & { dilations?: number | [number, number] };
-
-function checkShapes(x: tf.TensorInfo, dy: tf.TensorInfo, expectedDy: number[]): void {
-  if (x.shape.length !== 4) {
-    throw new KernelInputError(
-      `Conv2DBackpropFilter: expected x of rank 4, got shape [${x.shape.join(', ')}]. Pass a batch of images.`,
-    );
-  }
-  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== expectedDy[i])) {
-    throw new KernelInputError(
-      `Conv2DBackpropFilter: expected dy of shape [${expectedDy.join(', ')}] (the conv output for x and filterShape), got [${dy.shape.join(', ')}]. Check strides, pad and filterShape.`,
-    );
-  }
-}
 
 /**
  * Filter gradient of conv2d on tfjs-backend-wasm: dW[kh,kw,ci,co] = sum over (n,ho,wo) of
@@ -53,7 +41,8 @@ export function conv2dBackpropFilter(args: {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as Attrs;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC');
-  if (x.shape.length !== 4) checkShapes(x, dy, []);
+  const shapes = { name: 'conv', settings: 'strides, pad' } as const;
+  checkFilterGradShapes(tf.Conv2DBackpropFilter, x, dy, null, shapes);
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     attrs.filterShape,
@@ -64,7 +53,7 @@ export function conv2dBackpropFilter(args: {
     false,
     dataFormat,
   );
-  checkShapes(x, dy, info.outShape);
+  checkFilterGradShapes(tf.Conv2DBackpropFilter, x, dy, info.outShape, shapes);
   const channelsLast = info.dataFormat === 'channelsLast';
   const { batchSize: N, inChannels: Ci, outChannels: Co, outHeight: Ho, outWidth: Wo } = info;
   const KH = info.filterHeight;
@@ -72,19 +61,10 @@ export function conv2dBackpropFilter(args: {
   const rows = N * Ho * Wo;
   const taps = KH * KW;
 
-  const temps: tf.TensorInfo[] = [];
-  const keep = (t: tf.TensorInfo): tf.TensorInfo => {
-    temps.push(t);
-    return t;
-  };
-  try {
-    if (rows === 0 || Ci === 0) {
-      return zeros(backend, info.filterShape);
-    }
-    const x32 = asFloat32(backend, x);
-    if (x32 !== x) keep(x32);
-    const dy32 = asFloat32(backend, dy);
-    if (dy32 !== dy) keep(dy32);
+  if (rows === 0 || Ci === 0) return zeros(backend, info.filterShape);
+  return withTemps(backend, (keep) => {
+    const x32 = keptFloat32(backend, x, keep);
+    const dy32 = keptFloat32(backend, dy, keep);
     // x split by stride phase, [sh, sw, Ci, N, H/sh, W/sw]: every tap reads contiguous runs.
     const input = splitPhases(backend, x32, channelsLast, info.strideHeight, info.strideWidth);
     keep(input.data);
@@ -103,14 +83,7 @@ export function conv2dBackpropFilter(args: {
       b = keep(reshape(backend, dyNhwc, [1, rows, Co]));
     }
 
-    const geometry: PatchGeometry = {
-      outHeight: Ho,
-      outWidth: Wo,
-      dilationHeight: info.dilationHeight,
-      dilationWidth: info.dilationWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    };
+    const geometry = patchGeometry(info);
     const tapsPerGroup = Math.max(
       1,
       Math.min(taps, Math.floor(patchBudget.elements / (Ci * rows))),
@@ -141,22 +114,8 @@ export function conv2dBackpropFilter(args: {
         release(backend, patches);
       }
     }
-    const joined =
-      parts.length === 1
-        ? (parts[0] as tf.TensorInfo)
-        : keep(runWasmKernel(backend, tf.Concat, parts, { axis: 1 }));
-    return reshape(backend, joined, [KH, KW, Ci, Co]);
-  } finally {
-    release(backend, ...temps);
-  }
-}
-
-function zeros(backend: WasmBackendLike, shape: number[]): tf.TensorInfo {
-  const out = backend.makeOutput(shape, 'float32');
-  const size = tf.util.sizeFromShape(shape);
-  const offset = f32Offset(backend, out);
-  heapF32(backend).fill(0, offset, offset + size);
-  return out;
+    return reshape(backend, concatParts(backend, parts, 1, keep), [KH, KW, Ci, Co]);
+  });
 }
 
 export const conv2dBackpropFilterConfig: tf.KernelConfig = {

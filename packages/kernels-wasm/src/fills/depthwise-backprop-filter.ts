@@ -1,29 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { patchBudget } from './conv2d-backprop-filter.js';
-import { type PatchGeometry, splitPhases, writePatchRow } from './im2col.js';
+import { checkFilterGradShapes, patchGeometry, splitPhases, writePatchRow } from './im2col.js';
 import {
-  asFloat32,
   asWasmBackend,
+  concatParts,
   f32Offset,
   heapF32,
+  keptFloat32,
   release,
   reshape,
   runWasmKernel,
+  withTemps,
+  zeros,
 } from './wasm-backend.js';
-import { KernelInputError } from '../errors.js';
-
-function checkShapes(x: tf.TensorInfo, dy: tf.TensorInfo, expectedDy: number[] | null): void {
-  if (x.shape.length !== 4) {
-    throw new KernelInputError(
-      `DepthwiseConv2dNativeBackpropFilter: expected x of rank 4, got shape [${x.shape.join(', ')}]. Pass a batch of images.`,
-    );
-  }
-  if (expectedDy && (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== expectedDy[i]))) {
-    throw new KernelInputError(
-      `DepthwiseConv2dNativeBackpropFilter: expected dy of shape [${expectedDy.join(', ')}] (the depthwise conv output for x and filterShape), got [${dy.shape.join(', ')}]. Check strides, pad, dilations and filterShape.`,
-    );
-  }
-}
 
 /**
  * Filter gradient of depthwiseConv2d on tfjs-backend-wasm:
@@ -42,7 +31,8 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
   const backend = asWasmBackend(args.backend, tf.DepthwiseConv2dNativeBackpropFilter);
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  checkShapes(x, dy, null);
+  const shapes = { name: 'depthwise conv', settings: 'strides, pad, dilations' } as const;
+  checkFilterGradShapes(tf.DepthwiseConv2dNativeBackpropFilter, x, dy, null, shapes);
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     attrs.filterShape,
@@ -52,7 +42,7 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
     attrs.dimRoundingMode,
     true,
   );
-  checkShapes(x, dy, info.outShape);
+  checkFilterGradShapes(tf.DepthwiseConv2dNativeBackpropFilter, x, dy, info.outShape, shapes);
   const { batchSize: N, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
   const KH = info.filterHeight;
   const KW = info.filterWidth;
@@ -60,35 +50,16 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
   const rows = N * Ho * Wo;
   const taps = KH * KW;
 
-  const temps: tf.TensorInfo[] = [];
-  const keep = (t: tf.TensorInfo): tf.TensorInfo => {
-    temps.push(t);
-    return t;
-  };
-  try {
-    if (rows === 0 || C === 0 || M === 0) {
-      const out = backend.makeOutput([KH, KW, C, M], 'float32');
-      const o = f32Offset(backend, out);
-      heapF32(backend).fill(0, o, o + KH * KW * C * M);
-      return out;
-    }
-    const x32 = asFloat32(backend, x);
-    if (x32 !== x) keep(x32);
-    const dy32 = asFloat32(backend, dy);
-    if (dy32 !== dy) keep(dy32);
+  if (rows === 0 || C === 0 || M === 0) return zeros(backend, [KH, KW, C, M]);
+  return withTemps(backend, (keep) => {
+    const x32 = keptFloat32(backend, x, keep);
+    const dy32 = keptFloat32(backend, dy, keep);
     const input = splitPhases(backend, x32, true, info.strideHeight, info.strideWidth);
     keep(input.data);
     const dy2 = keep(reshape(backend, dy32, [rows, C * M]));
     const dyT = keep(runWasmKernel(backend, tf.Transpose, { x: dy2 }, { perm: [1, 0] }));
 
-    const geometry: PatchGeometry = {
-      outHeight: Ho,
-      outWidth: Wo,
-      dilationHeight: info.dilationHeight,
-      dilationWidth: info.dilationWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    };
+    const geometry = patchGeometry(info);
     const perGroup = Math.max(1, Math.min(C, Math.floor(patchBudget.elements / (taps * rows))));
     const parts: tf.TensorInfo[] = [];
     for (let c0 = 0; c0 < C; c0 += perGroup) {
@@ -124,15 +95,10 @@ export function depthwiseConv2dNativeBackpropFilter(args: {
       }
     }
     // [C, taps, M] -> [taps, C, M]
-    const joined =
-      parts.length === 1
-        ? (parts[0] as tf.TensorInfo)
-        : keep(runWasmKernel(backend, tf.Concat, parts, { axis: 0 }));
+    const joined = concatParts(backend, parts, 0, keep);
     const swapped = keep(runWasmKernel(backend, tf.Transpose, { x: joined }, { perm: [1, 0, 2] }));
     return reshape(backend, swapped, [KH, KW, C, M]);
-  } finally {
-    release(backend, ...temps);
-  }
+  });
 }
 
 export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {

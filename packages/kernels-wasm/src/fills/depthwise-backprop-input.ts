@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  asFloat32,
   asWasmBackend,
   f32Offset,
   heapF32,
-  release,
+  keptFloat32,
   reshape,
   runWasmKernel,
+  withTemps,
+  zeros,
 } from './wasm-backend.js';
 import { KernelInputError } from '../errors.js';
 
@@ -89,22 +90,10 @@ export function depthwiseConv2dNativeBackpropInput(args: {
   const gridH = H + (KH - 1) * info.dilationHeight;
   const gridW = W + (KW - 1) * info.dilationWidth;
 
-  const temps: tf.TensorInfo[] = [];
-  const keep = (t: tf.TensorInfo): tf.TensorInfo => {
-    temps.push(t);
-    return t;
-  };
-  try {
-    if (tf.util.sizeFromShape(inputShape) === 0 || CM === 0) {
-      const out = backend.makeOutput([...inputShape], 'float32');
-      const o = f32Offset(backend, out);
-      heapF32(backend).fill(0, o, o + tf.util.sizeFromShape(inputShape));
-      return out;
-    }
-    const dy32 = asFloat32(backend, dy);
-    if (dy32 !== dy) keep(dy32);
-    const filter32 = asFloat32(backend, filter);
-    if (filter32 !== filter) keep(filter32);
+  if (tf.util.sizeFromShape(inputShape) === 0 || CM === 0) return zeros(backend, [...inputShape]);
+  return withTemps(backend, (keep) => {
+    const dy32 = keptFloat32(backend, dy, keep);
+    const filter32 = keptFloat32(backend, filter, keep);
 
     const grid = keep(backend.makeOutput([N, gridH, gridW, CM], 'float32'));
     const heap = heapF32(backend); // after the allocation: memory may have grown
@@ -148,9 +137,7 @@ export function depthwiseConv2dNativeBackpropInput(args: {
     keep(spread);
     const split = keep(reshape(backend, spread, [N, H, W, C, M]));
     return runWasmKernel(backend, tf.Sum, { x: split }, { axis: [4], keepDims: false });
-  } finally {
-    release(backend, ...temps);
-  }
+  });
 }
 
 export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { KernelInputError } from '../errors.js';
 import { release, reshape, runWasmKernel, type WasmBackendLike } from './wasm-backend.js';
 
 /**
@@ -85,6 +86,42 @@ export interface PatchGeometry {
   /** Zero rows/columns conceptually added before the input (negative: cropped). */
   top: number;
   left: number;
+}
+
+/** The patch geometry of a conv2d or depthwise conv as tfjs's computeConv2DInfo describes it. */
+export function patchGeometry(info: tf.backend_util.Conv2DInfo): PatchGeometry {
+  return {
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}
+
+/**
+ * Checks the operands of a filter gradient: `x` of rank 4 and `dy` of `expectedDy` (the conv's
+ * output shape for x and the filter shape; null: not computed yet). `conv.settings` names the
+ * attributes to check in the message.
+ */
+export function checkFilterGradShapes(
+  kernelName: string,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  expectedDy: number[] | null,
+  conv: { name: 'conv' | 'depthwise conv'; settings: string },
+): void {
+  if (x.shape.length !== 4) {
+    throw new KernelInputError(
+      `${kernelName}: expected x of rank 4, got shape [${x.shape.join(', ')}]. Pass a batch of images.`,
+    );
+  }
+  if (expectedDy && (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== expectedDy[i]))) {
+    throw new KernelInputError(
+      `${kernelName}: expected dy of shape [${expectedDy.join(', ')}] (the ${conv.name} output for x and filterShape), got [${dy.shape.join(', ')}]. Check ${conv.settings} and filterShape.`,
+    );
+  }
 }
 
 /** First output index o in [0, outSize) whose input index o + shift is >= 0. */

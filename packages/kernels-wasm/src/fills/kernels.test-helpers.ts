@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { rng } from '@tfslim-internal/testing';
 import { fillMissingKernels } from './fill-missing-kernels.js';
 
 /** Makes wasm the active backend (stock tfjs-backend-wasm kernels) with the fillers registered. */
@@ -12,18 +13,10 @@ export async function useWasm(): Promise<void> {
   fillMissingKernels('wasm');
 }
 
-/** mulberry32: a small seeded PRNG so every run checks the same numbers. */
+/** Seeded values in [-1, 1), so every run checks the same numbers. */
 export function seeded(length: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  const next = rng(seed);
+  return Float32Array.from({ length }, () => next() * 2 - 1);
 }
 
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((p, c) => p * c, 1);
@@ -115,6 +108,34 @@ export interface ConvCase {
   pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 }
 
+/** Cases both filter-gradient suites run (conv and depthwise): padding modes, 1x1 to 5x5. */
+export const COMMON_CASES: readonly ConvCase[] = [
+  { x: [2, 7, 5, 3], k: [3, 3], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { x: [2, 7, 5, 3], k: [3, 3], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+  { x: [2, 7, 5, 3], k: [3, 3], strides: [1, 1], dilations: [1, 1], pad: 'valid' },
+  { x: [2, 7, 5, 3], k: [3, 3], strides: [2, 2], dilations: [1, 1], pad: 'valid' },
+  { x: [1, 7, 5, 1], k: [5, 5], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { x: [3, 7, 5, 8], k: [5, 5], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+];
+
+/** More cases of both suites: strides above the window, uneven strides, explicit padding. */
+export const STRIDED_CASES: readonly ConvCase[] = [
+  { x: [2, 7, 5, 3], k: [1, 1], strides: [2, 2], dilations: [1, 1], pad: 'same' },
+  { x: [2, 8, 6, 3], k: [3, 3], strides: [3, 2], dilations: [1, 1], pad: 'same' },
+  {
+    x: [2, 9, 8, 3],
+    k: [3, 3],
+    strides: [2, 2],
+    dilations: [1, 1],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+];
+
 /** Output size and leading padding, from TensorFlow's documented formulas. */
 export function geometry(c: ConvCase): { outH: number; outW: number; top: number; left: number } {
   const dims = ([1, 2] as const).map((axis) => {
@@ -141,27 +162,42 @@ function at(x: HostArray, n: number, h: number, w: number, c: number): number {
   return x.values[((n * H + h) * W + w) * C + c] as number;
 }
 
+/**
+ * One filter-gradient entry from the definition: the sum over (n, ho, wo) of x at channel `ci`
+ * under tap `k` times dy at channel `co`.
+ */
+function filterTap(
+  c: ConvCase,
+  x: HostArray,
+  dy: HostArray,
+  [kh, kw]: [number, number],
+  ci: number,
+  co: number,
+): number {
+  const [N, Ho, Wo, Co] = dy.shape as [number, number, number, number];
+  const { top, left } = geometry(c);
+  let sum = 0;
+  for (let n = 0; n < N; n++)
+    for (let ho = 0; ho < Ho; ho++)
+      for (let wo = 0; wo < Wo; wo++) {
+        const h = ho * c.strides[0] + kh * c.dilations[0] - top;
+        const w = wo * c.strides[1] + kw * c.dilations[1] - left;
+        sum += at(x, n, h, w, ci) * (dy.values[((n * Ho + ho) * Wo + wo) * Co + co] as number);
+      }
+  return sum;
+}
+
 /** dW[kh, kw, ci, co] of a regular conv, from the definition (NHWC). */
 export function conv2dFilterGradRef(c: ConvCase, x: HostArray, dy: HostArray): Float32Array {
-  const [N, , , Ci] = c.x as [number, number, number, number];
-  const [, Ho, Wo, Co] = dy.shape as [number, number, number, number];
-  const { top, left } = geometry(c);
+  const Ci = c.x[3] as number;
+  const Co = dy.shape[3] as number;
   const [KH, KW] = c.k;
   const out = new Float32Array(KH * KW * Ci * Co);
   for (let kh = 0; kh < KH; kh++)
     for (let kw = 0; kw < KW; kw++)
       for (let ci = 0; ci < Ci; ci++)
         for (let co = 0; co < Co; co++) {
-          let sum = 0;
-          for (let n = 0; n < N; n++)
-            for (let ho = 0; ho < Ho; ho++)
-              for (let wo = 0; wo < Wo; wo++) {
-                const h = ho * c.strides[0] + kh * c.dilations[0] - top;
-                const w = wo * c.strides[1] + kw * c.dilations[1] - left;
-                sum +=
-                  at(x, n, h, w, ci) * (dy.values[((n * Ho + ho) * Wo + wo) * Co + co] as number);
-              }
-          out[((kh * KW + kw) * Ci + ci) * Co + co] = sum;
+          out[((kh * KW + kw) * Ci + ci) * Co + co] = filterTap(c, x, dy, [kh, kw], ci, co);
         }
   return out;
 }
@@ -173,25 +209,14 @@ export function depthwiseFilterGradRef(
   dy: HostArray,
   M: number,
 ): Float32Array {
-  const [N, , , C] = c.x as [number, number, number, number];
-  const [, Ho, Wo] = dy.shape as [number, number, number, number];
-  const { top, left } = geometry(c);
+  const C = c.x[3] as number;
   const [KH, KW] = c.k;
   const out = new Float32Array(KH * KW * C * M);
   for (let kh = 0; kh < KH; kh++)
     for (let kw = 0; kw < KW; kw++)
       for (let ch = 0; ch < C; ch++)
         for (let m = 0; m < M; m++) {
-          let sum = 0;
-          for (let n = 0; n < N; n++)
-            for (let ho = 0; ho < Ho; ho++)
-              for (let wo = 0; wo < Wo; wo++) {
-                const h = ho * c.strides[0] + kh * c.dilations[0] - top;
-                const w = wo * c.strides[1] + kw * c.dilations[1] - left;
-                const g = dy.values[((n * Ho + ho) * Wo + wo) * C * M + ch * M + m] as number;
-                sum += at(x, n, h, w, ch) * g;
-              }
-          out[((kh * KW + kw) * C + ch) * M + m] = sum;
+          out[((kh * KW + kw) * C + ch) * M + m] = filterTap(c, x, dy, [kh, kw], ch, ch * M + m);
         }
   return out;
 }

@@ -94,3 +94,47 @@ export function asFloat32(backend: WasmBackendLike, x: tf.TensorInfo): tf.Tensor
   if (x.dtype === 'float32') return x;
   return runWasmKernel(backend, tf.Cast, { x }, { dtype: 'float32' });
 }
+
+/** Marks an intermediate TensorInfo for release; returns it. */
+export type Keep = (t: tf.TensorInfo) => tf.TensorInfo;
+
+/**
+ * Runs `body` with a `keep` that marks intermediate TensorInfos, all released when `body`
+ * returns or throws. What `body` returns must not be kept: it is the kernel's output.
+ */
+export function withTemps<T>(backend: WasmBackendLike, body: (keep: Keep) => T): T {
+  const temps: tf.TensorInfo[] = [];
+  try {
+    return body((t) => {
+      temps.push(t);
+      return t;
+    });
+  } finally {
+    release(backend, ...temps);
+  }
+}
+
+/** `x` as float32; a cast copy is kept for release. */
+export function keptFloat32(backend: WasmBackendLike, x: tf.TensorInfo, keep: Keep): tf.TensorInfo {
+  const x32 = asFloat32(backend, x);
+  return x32 === x ? x : keep(x32);
+}
+
+/** A new float32 output of `shape`, all zeros (the gradient of an empty problem). */
+export function zeros(backend: WasmBackendLike, shape: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  const offset = f32Offset(backend, out);
+  heapF32(backend).fill(0, offset, offset + tf.util.sizeFromShape(shape));
+  return out;
+}
+
+/** `parts` joined along `axis` (kept), or the only part itself. */
+export function concatParts(
+  backend: WasmBackendLike,
+  parts: tf.TensorInfo[],
+  axis: number,
+  keep: Keep,
+): tf.TensorInfo {
+  if (parts.length === 1) return parts[0] as tf.TensorInfo;
+  return keep(runWasmKernel(backend, tf.Concat, parts, { axis }));
+}
