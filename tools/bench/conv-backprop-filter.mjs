@@ -1,4 +1,4 @@
-// Benchmark: backend-selector's filled Conv2DBackpropFilter on the wasm backend (phase-split
+// Benchmark: @tfslim/kernels-wasm's filled Conv2DBackpropFilter (fillMissingKernels) on the wasm backend (phase-split
 // im2col into wasm memory + wasm's XNNPACK BatchMatMul), against
 //   - the cpu backend's own Conv2DBackpropFilter (same shapes), and
 //   - the wasm backend's own Conv2D forward (same shapes: same FLOPs),
@@ -9,7 +9,7 @@
 // Every timed call gets fresh dy / filter tensors (as in training, where they change each
 // step), so XNNPACK repacks its weights every call on both sides.
 // Ratios: median over interleaved rounds (A, B, B, A, ...), in this one process, one thread.
-// Uses the BUILT packages: run `npx tsup` in packages/backend-selector first.
+// Uses the BUILT packages: run `npx nx run @tfslim/backend-selector:build` first.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { median } from './lib/stats.mjs';

@@ -5,9 +5,9 @@
 //   so the whole run stays under a minute): forward, input gradient, filter gradient;
 // - the seed MLP (784-256-128-10, batch 32, SGD) train step in ms.
 // "stock" is whatever served the kernel before registerWasmKernels: tfjs-backend-wasm's own,
-// or backend-selector's filled Conv2DBackpropFilter (tfjs-backend-wasm 4.22 has none).
+// or the package's filled Conv2DBackpropFilter (fillMissingKernels; tfjs-backend-wasm 4.22 has none).
 // Ratios: median over interleaved rounds (ours, stock, stock, ours, ...), one thread.
-// Uses the BUILT packages: run `npx tsup` in packages/kernels-wasm and backend-selector first.
+// Uses the BUILT packages: run `npx nx run @tfslim/backend-selector:build` first.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

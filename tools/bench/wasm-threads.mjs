@@ -1,10 +1,10 @@
-// Benchmark of enableWasmThreads (@tfslim/backend-selector): tfjs-backend-wasm's stock kernels
+// Benchmark of enableWasmThreads (@tfslim/kernels-wasm): tfjs-backend-wasm's stock kernels
 // on its single-threaded SIMD binary (what Node gets by default) against its multi-threaded SIMD
 // binary, on a 512x512x512 matmul and a VGG-like 3x3 conv2d forward (56x56x128 -> 128, SAME).
 // The wasm backend initialises once per process, so each mode lives in its own child process;
 // the parent asks them in turn (interleaved, alternating who goes first) and takes medians.
 // Stock kernels in both (@tfslim/kernels-wasm cannot bind to the threaded build's shared memory).
-// Run: (cd packages/backend-selector && npx tsup) && node tools/bench/wasm-threads.mjs
+// Run: npx nx run @tfslim/kernels-wasm:build && node tools/bench/wasm-threads.mjs
 import { execFileSync, fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -21,7 +21,7 @@ if (process.argv[2] === '--child') {
   const [, , , mode, fallbackUrl] = process.argv;
   const tf = await import('@tensorflow/tfjs-core');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const selector = await import('@tfslim/backend-selector');
+  const selector = await import('@tfslim/kernels-wasm');
   let enabled = null;
   let startMs = 0;
   if (mode === 'threads') {
@@ -82,7 +82,7 @@ if (process.argv[2] === '--child') {
     dirname(self),
     '..',
     '..',
-    'packages/backend-selector/src/threads/harness/transpile.mjs',
+    'packages/kernels-wasm/src/wasm-threads/harness/transpile.mjs',
   );
   const compiled = JSON.parse(execFileSync(process.execPath, [harness], { encoding: 'utf8' }));
 

@@ -1,3 +1,4 @@
+// Gradients of activation kernels (Relu, Elu, Selu, Sigmoid, Softmax, Prelu, ...).
 import * as tf from '@tensorflow/tfjs-core';
 import { attrsAs, savedAt, single, toFloat, unbroadcast, type GradMap } from './util.js';
 

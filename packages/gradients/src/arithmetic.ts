@@ -1,3 +1,4 @@
+// Gradients of elementwise arithmetic kernels (Add, Sub, Multiply, RealDiv, Pow, Maximum, ...).
 import * as tf from '@tensorflow/tfjs-core';
 import { savedAt, single, toFloat, unbroadcast, zeroGrad, type GradMap } from './util.js';
 

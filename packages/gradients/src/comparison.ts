@@ -1,3 +1,4 @@
+// Gradients of comparison and logical kernels: zero, as TF registers them.
 import * as tf from '@tensorflow/tfjs-core';
 import { savedAt, zeroGrad, type GradMap } from './util.js';
 

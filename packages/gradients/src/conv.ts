@@ -1,3 +1,4 @@
+// Gradients of convolutions (Conv2D, Conv3D, depthwise, transposed, fused), dilations included.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   attrsAs,

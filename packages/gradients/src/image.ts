@@ -1,3 +1,4 @@
+// Gradients of image resizes (bilinear and nearest neighbour) as products with interpolation matrices.
 import * as tf from '@tensorflow/tfjs-core';
 import { attrsAs, savedAt, single, toFloat, type GradMap } from './util.js';
 

@@ -1,3 +1,4 @@
+// Gradients of matrix products (BatchMatMul, fused matmul).
 import * as tf from '@tensorflow/tfjs-core';
 import { attrsAs, savedAt, single, unbroadcast, type GradMap } from './util.js';
 

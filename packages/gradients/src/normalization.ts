@@ -1,3 +1,4 @@
+// Gradients of normalization kernels (FusedBatchNorm, LRN).
 import * as tf from '@tensorflow/tfjs-core';
 import { GradientInputError } from './errors.js';
 import { attrsAs, runKernel, savedAt, single, toFloat, unbroadcast, type GradMap } from './util.js';

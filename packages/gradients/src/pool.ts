@@ -1,3 +1,4 @@
+// Gradients of pooling kernels (max and average, 2D and 3D), with corrections to tfjs's backprops.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   attrsAs,

@@ -1,3 +1,4 @@
+// Gradients of reductions (Sum, Mean, Prod, Max, Min, cumulative sums and products).
 import * as tf from '@tensorflow/tfjs-core';
 import { attrsAs, savedAt, single, toFloat, zeroGrad, type GradMap } from './util.js';
 

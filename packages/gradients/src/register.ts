@@ -1,3 +1,4 @@
+// registerGradients: puts every gradient of this package in tfjs-core's global registry.
 import * as tf from '@tensorflow/tfjs-core';
 import { activationGradients } from './activation.js';
 import { arithmeticGradients } from './arithmetic.js';

@@ -1,3 +1,4 @@
+// Gradients of selection kernels (gather, scatter, where, top-k, one-hot, segment sums).
 import * as tf from '@tensorflow/tfjs-core';
 import { attrsAs, savedAt, several, single, toFloat, zeroGrad, type GradMap } from './util.js';
 

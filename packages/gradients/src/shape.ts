@@ -1,3 +1,4 @@
+// Gradients of shape kernels (reshape, transpose, slice, concat, pad, tile, ...).
 import * as tf from '@tensorflow/tfjs-core';
 import {
   attrsAs,

@@ -1,3 +1,4 @@
+// Gradients of elementwise unary kernels (Exp, Log, Sqrt, Abs, trigonometry, Cast, ClipByValue, ...).
 import * as tf from '@tensorflow/tfjs-core';
 import { attrsAs, savedAt, single, toFloat, zeroGrad, type GradMap } from './util.js';
 

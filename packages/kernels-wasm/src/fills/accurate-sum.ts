@@ -1,3 +1,4 @@
+// Accurate float32 Sum and Mean for tfjs-backend-wasm: large reductions as a tree of stock sums.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   asFloat32,

@@ -1,3 +1,4 @@
+// Conv2DBackpropFilter for tfjs-backend-wasm (which has none): im2col into wasm memory + BatchMatMul.
 import * as tf from '@tensorflow/tfjs-core';
 import { checkFilterGradShapes, patchGeometry, splitPhases, writePatchRow } from './im2col.js';
 import {

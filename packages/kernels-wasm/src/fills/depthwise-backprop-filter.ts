@@ -1,3 +1,4 @@
+// DepthwiseConv2dNativeBackpropFilter for tfjs-backend-wasm: per-channel patches + batched BatchMatMul.
 import * as tf from '@tensorflow/tfjs-core';
 import { patchBudget } from './conv2d-backprop-filter.js';
 import { checkFilterGradShapes, patchGeometry, splitPhases, writePatchRow } from './im2col.js';

@@ -1,3 +1,4 @@
+// DepthwiseConv2dNativeBackpropInput for tfjs-backend-wasm: the transposed depthwise convolution.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   asWasmBackend,

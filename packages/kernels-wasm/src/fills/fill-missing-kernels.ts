@@ -1,3 +1,4 @@
+// fillMissingKernels: registers the training kernels a tfjs backend lacks (wasm's, in this folder).
 import * as tf from '@tensorflow/tfjs-core';
 import { replaceInaccurateReductions } from './accurate-sum.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';

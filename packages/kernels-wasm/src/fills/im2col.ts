@@ -1,3 +1,4 @@
+// Patch building for the filled filter gradients: phase-split inputs and patch rows in wasm memory.
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelInputError } from '../errors.js';
 import { release, reshape, runWasmKernel, type WasmBackendLike } from './wasm-backend.js';

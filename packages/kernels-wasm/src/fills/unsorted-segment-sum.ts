@@ -1,3 +1,4 @@
+// UnsortedSegmentSum for tfjs-backend-wasm (the gradient of tf.gather) through its ScatterNd.
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasmBackend, release, reshape, runWasmKernel } from './wasm-backend.js';
 import { KernelInputError } from '../errors.js';

@@ -1,3 +1,4 @@
+// What the filled kernels use of tfjs-backend-wasm's backend: its memory, its kernels, temporaries.
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelBackendError } from '../errors.js';
 

@@ -1,3 +1,4 @@
+// enableWasmThreads (Node): tfjs-backend-wasm's multi-threaded SIMD binary, registered as 'wasm'.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as WasmBackendPackage from '@tensorflow/tfjs-backend-wasm';
 import {

@@ -1,3 +1,4 @@
+// Starts tfjs-backend-wasm's threaded emscripten module in Node: glue, pthread workers, timeouts.
 import type { Worker } from 'node:worker_threads';
 import { pthreadWorkerUrl } from './worker-url.js';
 import { WasmThreadsStartError } from '../errors.js';
