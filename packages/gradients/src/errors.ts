@@ -2,12 +2,13 @@
 
 /**
  * A gradient was asked for in a way tfjs-core cannot differentiate, e.g. `tf.batchNorm`
- * recorded without `scale` or `offset`. The message says what to pass instead.
+ * recorded without `scale` or `offset`. The message says what to pass instead. A `TypeError`,
+ * as before it had a class of its own.
  *
  * @example
  * try { tf.grad(loss)(x); } catch (e) { if (e instanceof GradientInputError) console.log(e.code); }
  */
-export class GradientInputError extends Error {
+export class GradientInputError extends TypeError {
   override readonly name = 'GradientInputError';
   readonly code = 'GRADIENT_INPUT_MISSING';
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { GradientInputError } from './errors.js';
 import { describeGradients, uniform, type GradCase } from './gradcheck.test-helpers.js';
 import { normalizationGradients } from './normalization.js';
 
@@ -46,9 +47,12 @@ describeGradients('normalization gradients', normalizationGradients, cases, () =
       tf.ones([2]),
       tf.zeros([2]),
     ];
-    expect(() =>
-      tf.grad((v: tf.Tensor) => tf.sum(tf.batchNorm(v, mean!, variance!, offset!)))(x!),
-    ).toThrow(/batchNorm: expected a scale tensor .* pass tf.onesLike\(mean\) as scale/);
+    const run = () =>
+      tf.grad((v: tf.Tensor) => tf.sum(tf.batchNorm(v, mean!, variance!, offset!)))(x!);
+    expect(run).toThrow(/batchNorm: expected a scale tensor .* pass tf.onesLike\(mean\) as scale/);
+    expect(run).toThrow(expect.objectContaining({ code: 'GRADIENT_INPUT_MISSING' }));
+    expect(run).toThrow(GradientInputError);
+    expect(run).toThrow(TypeError);
     // (tfjs-core's engine drops the kernel's output when saving throws: one tensor leaks on
     // this error path, which is why it is an error and not a warning.)
     tf.dispose([x!, mean!, variance!, offset!]);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { KernelInputError } from '../errors.js';
 import { patchBudget } from './conv2d-backprop-filter.js';
 import {
   COMMON_CASES,
@@ -192,20 +193,15 @@ describe('Conv2DBackpropFilter on wasm', () => {
   it('rejects a dy that does not match x, strides and pad, naming both shapes', () => {
     const x = tf.zeros([1, 5, 5, 2]);
     const dy = tf.zeros([1, 5, 5, 3]);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] };
     const before = tf.memory().numTensors;
-    expect(() =>
-      tf.engine().runKernel(
-        'Conv2DBackpropFilter',
-        { x, dy },
-        {
-          strides: 2,
-          pad: 'same',
-          dataFormat: 'NHWC',
-          filterShape: [3, 3, 2, 3],
-        },
-      ),
-    ).toThrow(
+    const run = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs);
+    expect(run).toThrow(
       'Conv2DBackpropFilter: expected dy of shape [1, 3, 3, 3] (the conv output for x and filterShape), got [1, 5, 5, 3]',
+    );
+    expect(run).toThrow(KernelInputError);
+    expect(run).toThrow(
+      expect.objectContaining({ name: 'KernelInputError', code: 'KERNEL_INPUT' }),
     );
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, dy]);
