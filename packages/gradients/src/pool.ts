@@ -62,6 +62,26 @@ function maxPoolOperands(x: tf.Tensor, y: tf.Tensor): { input: tf.Tensor; output
   return { input: tf.add(x, shift), output: tf.add(y, shift) };
 }
 
+/** One spatial axis of a pooling window: input size, output size, window, stride, padding before. */
+type PoolAxis = [number, number, number, number, number];
+
+/** dx of an average pool through its grad kernel, dy first corrected for padded windows. */
+function avgPoolBackprop(
+  gradKernel: string,
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  axes: PoolAxis[],
+  attrs: tf.NamedAttrMap,
+): tf.Tensor {
+  const counts = axes.map(([size, out, window, stride, before]) =>
+    tapsInside(size, out, window, stride, before, 1),
+  );
+  const windowSize = axes.reduce((product, [, , window]) => product * window, 1);
+  const correction = paddingCorrection(counts, windowSize);
+  const scaled = correction == null ? dy : tf.mul(dy, correction);
+  return runKernel(gradKernel, { dy: scaled, input: x }, attrs);
+}
+
 /** dx of a max pool through its grad kernel: dy goes to each window's maximum. */
 function maxPoolBackprop(
   gradKernel: string,
@@ -113,29 +133,11 @@ export const poolGradients: tf.GradConfig[] = [
             pad,
             dimRoundingMode,
           );
-          const correction = paddingCorrection(
-            [
-              tapsInside(
-                info.inHeight,
-                info.outHeight,
-                info.filterHeight,
-                info.strideHeight,
-                info.padInfo.top,
-                1,
-              ),
-              tapsInside(
-                info.inWidth,
-                info.outWidth,
-                info.filterWidth,
-                info.strideWidth,
-                info.padInfo.left,
-                1,
-              ),
-            ],
-            info.filterHeight * info.filterWidth,
-          );
-          const scaled = correction == null ? g : tf.mul(g, correction);
-          return runKernel(tf.AvgPoolGrad, { dy: scaled, input: x }, { filterSize, strides, pad });
+          const axes: PoolAxis[] = [
+            [info.inHeight, info.outHeight, info.filterHeight, info.strideHeight, info.padInfo.top],
+            [info.inWidth, info.outWidth, info.filterWidth, info.strideWidth, info.padInfo.left],
+          ];
+          return avgPoolBackprop(tf.AvgPoolGrad, g, x, axes, { filterSize, strides, pad });
         },
       };
     },
@@ -174,41 +176,13 @@ export const poolGradients: tf.GradConfig[] = [
             pad,
             dimRoundingMode,
           );
-          const correction = paddingCorrection(
-            [
-              tapsInside(
-                info.inDepth,
-                info.outDepth,
-                info.filterDepth,
-                info.strideDepth,
-                info.padInfo.front,
-                1,
-              ),
-              tapsInside(
-                info.inHeight,
-                info.outHeight,
-                info.filterHeight,
-                info.strideHeight,
-                info.padInfo.top,
-                1,
-              ),
-              tapsInside(
-                info.inWidth,
-                info.outWidth,
-                info.filterWidth,
-                info.strideWidth,
-                info.padInfo.left,
-                1,
-              ),
-            ],
-            info.filterDepth * info.filterHeight * info.filterWidth,
-          );
-          const scaled = correction == null ? g : tf.mul(g, correction);
-          return runKernel(
-            tf.AvgPool3DGrad,
-            { dy: scaled, input: x },
-            withRounding({ filterSize, strides, pad }, dimRoundingMode),
-          );
+          const axes: PoolAxis[] = [
+            [info.inDepth, info.outDepth, info.filterDepth, info.strideDepth, info.padInfo.front],
+            [info.inHeight, info.outHeight, info.filterHeight, info.strideHeight, info.padInfo.top],
+            [info.inWidth, info.outWidth, info.filterWidth, info.strideWidth, info.padInfo.left],
+          ];
+          const poolAttrs = withRounding({ filterSize, strides, pad }, dimRoundingMode);
+          return avgPoolBackprop(tf.AvgPool3DGrad, g, x, axes, poolAttrs);
         },
       };
     },
