@@ -50,6 +50,7 @@ export interface BackendReport {
 
 /** How fast a candidate ran the work `pickFastestBackend` timed. */
 export interface BackendTiming {
+  /** The candidate timed. */
   candidate: BackendCandidate;
   /** Median over the rounds of the mean milliseconds per step. */
   msPerStep: number;
