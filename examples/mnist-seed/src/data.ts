@@ -105,13 +105,14 @@ export function* trainBatches(
   const perEpoch = Math.floor(ds.n / batchSize);
   const x = new Float32Array(batchSize * ds.pixels);
   const y = new Int32Array(batchSize);
-  const hot = new Float32Array(batchSize * 10);
   let prev: tf.Tensor[] = [];
   try {
     for (let step = startStep; ; step++) {
       const epoch = Math.floor(step / perEpoch);
       const k = step % perEpoch;
       const order = epochOrder(ds.n, seed + epoch);
+      // A fresh array per batch: tfjs-node reads a tensor's values lazily, at its first use.
+      const hot = new Float32Array(batchSize * 10);
       for (let b = 0; b < batchSize; b++) {
         const i = order[k * batchSize + b]!;
         x.set(ds.images.subarray(i * ds.pixels, (i + 1) * ds.pixels), b * ds.pixels);
@@ -123,7 +124,6 @@ export function* trainBatches(
       const ys = tf.tensor1d(y, 'int32');
       // One-hot made here, not by oneHot + cast kernels: two fewer ops per training step.
       const onehot = tf.tensor2d(hot, [batchSize, 10]);
-      for (let b = 0; b < batchSize; b++) hot[b * 10 + y[b]!] = 0;
       prev = [xs, ys, onehot];
       yield [xs, onehot, ys];
     }
