@@ -82,6 +82,31 @@ describe('pickFastestBackend', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('spends few steps on large work and stops timing a candidate that cannot win', async () => {
+    // cpu 300 ms/step: 3 warm-up steps (each under a second), then one step per 250 ms round.
+    // wasm 1500 ms/step: one warm-up step (a second or more: warm), then one per round.
+    let t = 0;
+    const steps: Record<string, number> = { cpu: 0, wasm: 0 };
+    const report = await pickFastestBackend({
+      env: {},
+      candidates: ['cpu', 'wasm'],
+      now: () => t,
+      trial: () => ({
+        step: () => {
+          steps[tf.getBackend()]! += 1;
+          t += tf.getBackend() === 'cpu' ? 300 : 1500;
+        },
+      }),
+    });
+    expect(report.backend).toBe('cpu');
+    // wasm is 5x slower after the first round: neither runs a second one.
+    expect(steps).toEqual({ cpu: 3 + 1, wasm: 1 + 1 });
+    expect(report.timings).toEqual([
+      { candidate: 'cpu', msPerStep: 300 },
+      { candidate: 'wasm', msPerStep: 1500 },
+    ]);
+  });
+
   it('moves existing variables to the backend it keeps, values unchanged', async () => {
     await selectBackend({ require: 'cpu', env: {} });
     const v = tf.variable(

@@ -32,11 +32,17 @@ export interface PickFastestOptions extends Omit<SelectBackendOptions, 'require'
    * fastest for real work and can take minutes per step on a large one).
    */
   candidates?: readonly BackendCandidate[];
-  /** Untimed steps per candidate first (JIT, kernel caches, memory pools). Default 3. */
+  /**
+   * Untimed steps per candidate first (JIT, kernel caches, memory pools). Default 3; it stops
+   * after a step of a second or more (a large model is warm after one).
+   */
   warmupSteps?: number;
-  /** Timed steps per candidate and round. Default 10. */
+  /** Timed steps per candidate and round, at most (a round stops after 250 ms). Default 10. */
   timedSteps?: number;
-  /** Rounds, interleaving the candidates (fair under a changing load); the median counts. Default 3. */
+  /**
+   * Rounds, interleaving the candidates (fair under a changing load); the median counts. A
+   * candidate over twice as slow as the best after a round stops there. Default 5.
+   */
   rounds?: number;
   /** Variables that exist already: their values move to the winner. */
   variables?: readonly tf.Variable[];
@@ -61,11 +67,31 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Runs `steps` steps and returns the milliseconds each took on average. */
+/** A warm-up step this long means the work is large: the steps after it are warm enough. */
+const LONG_WARMUP_STEP_MS = 1000;
+/** A round of one candidate stops after this many milliseconds (at least one step). */
+const ROUND_MS = 250;
+/** A candidate this many times slower than the best after a round cannot win: it stops there. */
+const HOPELESS = 2;
+
+/** Warms a trial up: `steps` steps, fewer when one step already takes long. */
+async function warmUp(trial: BackendTrial, steps: number, now: () => number): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    const t0 = now();
+    await trial.step();
+    if (now() - t0 >= LONG_WARMUP_STEP_MS) return;
+  }
+}
+
+/** Up to `steps` steps (stopping after ROUND_MS); the milliseconds each took on average. */
 async function timeSteps(trial: BackendTrial, steps: number, now: () => number): Promise<number> {
   const t0 = now();
-  for (let i = 0; i < steps; i++) await trial.step();
-  return (now() - t0) / steps;
+  let done = 0;
+  while (done < steps && (done === 0 || now() - t0 < ROUND_MS)) {
+    await trial.step();
+    done++;
+  }
+  return (now() - t0) / done;
 }
 
 /** Gives each variable a copy of its value made on the active backend (the old one is freed). */
@@ -103,7 +129,7 @@ async function timeCandidates(
 ): Promise<BackendTiming[]> {
   const warmup = count('warmupSteps', options.warmupSteps, 3, 0);
   const steps = count('timedSteps', options.timedSteps, 10, 1);
-  const rounds = count('rounds', options.rounds, 3, 1);
+  const rounds = count('rounds', options.rounds, 5, 1);
   const now = options.now ?? (() => performance.now());
   const trials = new Map<BackendCandidate, BackendTrial>();
   const times = new Map<BackendCandidate, number[]>();
@@ -112,14 +138,17 @@ async function timeCandidates(
       await tf.setBackend(report.tfBackendName);
       const trial = await options.trial(candidate);
       trials.set(candidate, trial);
-      await timeSteps(trial, warmup, now);
+      await warmUp(trial, warmup, now);
       times.set(candidate, []);
     }
-    for (let r = 0; r < rounds; r++) {
-      for (const [candidate, trial] of trials) {
+    const racing = new Set(trials.keys());
+    for (let r = 0; r < rounds && racing.size > 1; r++) {
+      for (const candidate of racing) {
         await tf.setBackend(reports.get(candidate)!.tfBackendName);
-        times.get(candidate)!.push(await timeSteps(trial, steps, now));
+        times.get(candidate)!.push(await timeSteps(trials.get(candidate)!, steps, now));
       }
+      const best = Math.min(...[...racing].map((c) => median(times.get(c)!)));
+      for (const c of racing) if (median(times.get(c)!) > HOPELESS * best) racing.delete(c);
     }
   } finally {
     for (const [candidate, trial] of trials) {
