@@ -57,18 +57,24 @@ def timed(fn, steps):
     return times
 
 
+def seed_mlp(metrics):
+    """The seed MLP (784-256-128-10), SGD 0.01, loss A of the seed experiment: the sum over
+    classes of the squared error, mean over the batch."""
+    model = keras.Sequential([
+        keras.Input((784,)),
+        keras.layers.Dense(256, activation='relu'),
+        keras.layers.Dense(128, activation='relu'),
+        keras.layers.Dense(10),
+    ])
+    model.compile(optimizer=keras.optimizers.SGD(0.01),
+                  loss=lambda y, p: tf.reduce_sum(tf.square(p - y), axis=-1), metrics=metrics)
+    return model
+
+
 def mlp_times(steps):
     """Per-step seconds of model.fit on the seed MLP (784-256-128-10, SGD 0.01, batch 32)."""
     if 'mlp' not in state:
-        model = keras.Sequential([
-            keras.Input((784,)),
-            keras.layers.Dense(256, activation='relu'),
-            keras.layers.Dense(128, activation='relu'),
-            keras.layers.Dense(10),
-        ])
-        # Loss A of the seed experiment: sum over classes of squared error, mean over batch.
-        model.compile(optimizer=keras.optimizers.SGD(0.01),
-                      loss=lambda y, p: tf.reduce_sum(tf.square(p - y), axis=-1))
+        model = seed_mlp([])
         rng = np.random.default_rng(0)
         n = 32 * 200
         x = rng.random((n, 784), dtype=np.float32)
@@ -93,15 +99,7 @@ def seed_epoch(mnist_dir):
                 return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
         x = idx('train-images-idx3-ubyte', 16).reshape(-1, 784).astype(np.float32) / 255
         y = np.eye(10, dtype=np.float32)[idx('train-labels-idx1-ubyte', 8)]
-        model = keras.Sequential([
-            keras.Input((784,)),
-            keras.layers.Dense(256, activation='relu'),
-            keras.layers.Dense(128, activation='relu'),
-            keras.layers.Dense(10),
-        ])
-        model.compile(optimizer=keras.optimizers.SGD(0.01),
-                      loss=lambda t, p: tf.reduce_sum(tf.square(p - t), axis=-1),
-                      metrics=['accuracy'])
+        model = seed_mlp(['accuracy'])
         model.fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0)
         state['seed'] = (model, x, y)
     model, x, y = state['seed']

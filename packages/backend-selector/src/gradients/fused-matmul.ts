@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { matmulInputGradients } from './matmul.js';
 import { attrsAs, savedAt, single, type GradMap } from './util.js';
 
 const KERNEL = tf._FusedMatMul;
@@ -56,30 +57,13 @@ export const fusedMatmulGradients: tf.GradConfig[] = [
       const { transposeA, transposeB, activation } = attrsAs<tf._FusedMatMulAttrs>(attrs);
       // Computed here, not in a thunk: tfjs runs each thunk in its own tidy.
       const g = throughActivation(single(dy, KERNEL), y, activation ?? 'linear');
-      let da: () => tf.Tensor;
-      let db: () => tf.Tensor;
-      if (!transposeA && !transposeB) {
-        da = () => tf.matMul(g, b, false, true);
-        db = () => tf.matMul(a, g, true, false);
-      } else if (!transposeA && transposeB) {
-        da = () => tf.matMul(g, b, false, false);
-        db = () => tf.matMul(g, a, true, false);
-      } else if (transposeA && !transposeB) {
-        da = () => tf.matMul(b, g, false, true);
-        db = () => tf.matMul(a, g, false, false);
-      } else {
-        da = () => tf.matMul(b, g, true, true);
-        db = () => tf.matMul(g, a, true, true);
-      }
+      const { da, db } = matmulInputGradients(g, a, b, transposeA, transposeB);
+      // The bias is not saved (it may be absent): a [n] bias over y's last axis, as layers add.
+      const batchAxes = g.shape.slice(0, -1).map((_, i) => i);
       return {
         a: () => reduceTo(da(), a.shape),
         b: () => reduceTo(db(), b.shape),
-        // The bias is not saved (it may be absent): a [n] bias over y's last axis, as layers add.
-        bias: () =>
-          tf.sum(
-            g,
-            g.shape.slice(0, -1).map((_, i) => i),
-          ),
+        bias: () => tf.sum(g, batchAxes),
       };
     },
   },
