@@ -33,8 +33,9 @@ export interface PickFastestOptions extends Omit<SelectBackendOptions, 'require'
    */
   candidates?: readonly BackendCandidate[];
   /**
-   * Untimed steps per candidate first (JIT, kernel caches, memory pools). Default 3; it stops
-   * after a step of a second or more (a large model is warm after one).
+   * Untimed steps per candidate first (JIT, kernel caches, memory pools): at least this many
+   * (default 3) and half a second's worth; it stops after a step of a second or more (a large
+   * model is warm after one).
    */
   warmupSteps?: number;
   /** Timed steps per candidate and round, at most (a round stops after 250 ms). Default 10. */
@@ -74,9 +75,18 @@ const ROUND_MS = 250;
 /** A candidate this many times slower than the best after a round cannot win: it stops there. */
 const HOPELESS = 2;
 
-/** Warms a trial up: `steps` steps, fewer when one step already takes long. */
+/** Warm-up lasts at least this long: JIT and native caches take far more than a few small steps. */
+const WARMUP_MS = 500;
+/** ...but no more steps than this. */
+const MAX_WARMUP_STEPS = 1000;
+
+/**
+ * Warms a trial up: at least `steps` steps and WARMUP_MS, stopping after a step of a second
+ * or more (a large model is warm after one).
+ */
 async function warmUp(trial: BackendTrial, steps: number, now: () => number): Promise<void> {
-  for (let i = 0; i < steps; i++) {
+  const start = now();
+  for (let i = 0; i < MAX_WARMUP_STEPS && (i < steps || now() - start < WARMUP_MS); i++) {
     const t0 = now();
     await trial.step();
     if (now() - t0 >= LONG_WARMUP_STEP_MS) return;
