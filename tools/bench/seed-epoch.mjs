@@ -50,10 +50,10 @@ if (!keras) console.log(`seed-epoch: Keras side skipped: ${reason}`);
 const ours = [];
 const theirs = [];
 const ratios = [];
-let backend = 'n/a';
+const picked = [];
 for (let r = 0; r < ROUNDS; r++) {
   const o = oursEpoch();
-  backend = o.backend;
+  picked.push(o.backend);
   ours.push(o.seconds);
   console.log(`round ${r + 1}: ours ${o.seconds.toFixed(2)} s on ${o.backend} (${o.picked})`);
   if (keras) {
@@ -67,5 +67,5 @@ keras?.close();
 const fmt = (xs, d = 2) => (xs.length ? median(xs).toFixed(d) : 'n/a');
 console.log(
   `BENCH seed-epoch ours_epoch_s=${fmt(ours)} keras_epoch_s=${fmt(theirs)} ratio=${fmt(ratios)} ` +
-    `backend=${backend} rounds=${ROUNDS} load_before=${loadBefore} load_after=${loads()}`,
+    `backends=${picked.join(',')} rounds=${ROUNDS} load_before=${loadBefore} load_after=${loads()}`,
 );
