@@ -38,8 +38,8 @@ function oursEpoch() {
     if (r.status !== 0 || !line)
       throw new Error(`seed-epoch: main.js failed:\n${r.stdout}\n${r.stderr}`);
     const results = JSON.parse(line.slice('RESULTS '.length));
-    const picked = (r.stdout.match(/^picked by timing this work: .*$/m) ?? [''])[0];
-    return { seconds: results.rows[0].seconds, backend: results.backend, picked };
+    const timing = (r.stdout.match(/^picked by timing this work: .*$/m) ?? [''])[0];
+    return { seconds: results.rows[0].seconds, backend: results.backend, timing };
   } finally {
     rmSync(logdir, { recursive: true, force: true });
   }
@@ -55,7 +55,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const o = oursEpoch();
   picked.push(o.backend);
   ours.push(o.seconds);
-  console.log(`round ${r + 1}: ours ${o.seconds.toFixed(2)} s on ${o.backend} (${o.picked})`);
+  console.log(`round ${r + 1}: ours ${o.seconds.toFixed(2)} s on ${o.backend} (${o.timing})`);
   if (keras) {
     const k = await keras.call({ cmd: 'seed_epoch', mnist });
     theirs.push(k.seconds);
