@@ -3,9 +3,11 @@
 // createTrainOp on the native backend (`tensorflow`, tfjs-node) and on `wasm`, against Keras
 // `model.fit` on the same network and loss (per-step time = fit time / 200 batches).
 // Rounds interleave tensorflow / wasm / Keras; medians; ratios = median of per-round ratios.
+// auto_backend is what pickFastestBackend (the main job's default) keeps for this step;
+// auto_vs_keras is that backend's ratio from the same interleaved rounds.
 // Env: MLP_BENCH_ROUNDS (default 5). Uses the BUILT packages (npm run build).
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@tfslim/backend-selector';
+import { pickFastestBackend, selectBackend } from '@tfslim/backend-selector';
 import { fullyConnected } from '@tfslim/layers';
 import { createTrainOp } from '@tfslim/learning';
 import { perExampleSquaredError } from '@tfslim/losses';
@@ -17,6 +19,10 @@ import { median, pad } from './lib/stats.mjs';
 const ROUNDS = Number(process.env.MLP_BENCH_ROUNDS ?? 5);
 const STEPS = 200;
 const load = () => loadavg()[0].toFixed(1);
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(',');
 const loadBefore = load();
 
 const backends = [];
@@ -37,7 +43,7 @@ async function setUp(b) {
   const ys = [];
   for (let i = 0; i < 8; i++) {
     xs.push(tf.randomUniform([32, 784], 0, 1, 'float32', i));
-    ys.push(tf.oneHot(tf.randomUniform([32], 0, 10, 'int32', 100 + i), 10).toFloat());
+    ys.push(tf.cast(tf.oneHot(tf.randomUniform([32], 0, 10, 'int32', 100 + i), 10), 'float32'));
   }
   const op = createTrainOp(
     (_l, x, y) =>
@@ -56,6 +62,26 @@ async function setUp(b) {
 }
 const setups = {};
 for (const b of backends) setups[b] = await setUp(b);
+
+// The default pick for this work: a throwaway train op per candidate, as the main job does.
+const picked = await pickFastestBackend({
+  env: {},
+  trial: async (candidate) => {
+    const { op, xs, ys } = await setUp(candidate);
+    return {
+      step: () => op(xs[0], ys[0]).dispose(),
+      dispose: () => {
+        op.dispose();
+        op.store.dispose();
+        tf.dispose([...xs, ...ys]);
+      },
+    };
+  },
+});
+const autoBackend = picked.backend;
+console.log(
+  `mlp-native: pickFastestBackend kept ${autoBackend} (${(picked.timings ?? []).map((t) => `${t.candidate} ${t.msPerStep.toFixed(3)}`).join(', ')} ms/step)`,
+);
 
 /** Seconds per step: STEPS steps (the loss read each step, as createTrainOp's check does). */
 async function oursPerStep(b) {
@@ -93,5 +119,7 @@ console.log(`${pad('Keras model.fit', 40)}${pad(fmt(ms('keras')), 10)}1.00`);
 console.log(
   `BENCH mlp-native tensorflow_ms=${fmt(ms('tensorflow'))} wasm_ms=${fmt(ms('wasm'))} ` +
     `keras_fit_ms=${fmt(ms('keras'))} tensorflow_vs_keras=${fmt(ratio('tensorflow'), 2)} ` +
-    `wasm_vs_keras=${fmt(ratio('wasm'), 2)} rounds=${ROUNDS} load_before=${loadBefore} load_after=${load()}`,
+    `wasm_vs_keras=${fmt(ratio('wasm'), 2)} auto_backend=${autoBackend} ` +
+    `auto_vs_keras=${fmt(ratio(autoBackend), 2)} rounds=${ROUNDS} load_before=${loadBefore} ` +
+    `load_after=${load()} loadavg=${loads()}`,
 );

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { formatReport, selectBackend } from '@tfslim/backend-selector';
+import { formatReport, pickFastestBackend, type BackendTrial } from '@tfslim/backend-selector';
 import { latestCheckpoint } from '@tfslim/checkpoint';
 import { fullyConnected } from '@tfslim/layers';
 import {
@@ -194,6 +194,28 @@ function mlp(x: tf.Tensor): tf.Tensor {
     const h2 = fullyConnected(h1, 128, { scope: 'fc2' });
     return fullyConnected(h2, 10, { scope: 'logits', activation: null });
   });
+}
+
+/** What the backend is picked for: run A's train step on one batch, on a throwaway model. */
+function trainStepTrial(ds: MnistSplit): BackendTrial {
+  const store = new VariableStore();
+  const optimizer = tf.train.sgd(RUNS.A.lr);
+  const batches = trainBatches(ds, { seed: 99 });
+  const [x, onehot] = batches.next().value as TrainBatch;
+  const op = createTrainOp(
+    (_losses, xs: tf.Tensor2D, ys: tf.Tensor2D) => LOSSES[RUNS.A.loss](mlp(xs), ys),
+    optimizer,
+    { store },
+  );
+  return {
+    step: () => op(x, onehot).dispose(), // reads the loss (the finite check): a full step
+    dispose: () => {
+      op.dispose();
+      optimizer.dispose();
+      store.dispose();
+      batches.return(undefined);
+    },
+  };
 }
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-');
@@ -452,10 +474,12 @@ function table(rows: Row[]): string {
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   if (opts === null) return 0;
-  const report = await selectBackend();
-  console.log(formatReport(report));
   const trainSet = loadMnist('train', opts.trainLimit);
   const testSet = loadMnist('test', opts.testLimit);
+  // The backend that runs this model fastest here (native TensorFlow loses to wasm on an MLP
+  // this small: its per-op cost outweighs its faster matmuls); TFSLIM_BACKEND forces one.
+  const report = await pickFastestBackend({ trial: () => trainStepTrial(trainSet) });
+  console.log(formatReport(report));
   const settings: Settings = {
     epochs: opts.epochs,
     trainExamples: trainSet.n,

@@ -70,6 +70,19 @@ test('runs A and B: table, 10x loss ratio, accuracy trap, logs, checkpoints; rer
   assert.match(stdout, /TensorBoard: tensorboard --logdir runs$/m);
   assert.ok(Math.abs(results.ratio - 10) < 1e-4, `A/B loss ratio ${results.ratio}`);
   assert.match(stdout, /AccuracyMismatchError: .*sparseCategoricalAccuracy/);
+  // The backend was picked for this model: both backends timed, the slower one rejected
+  // with its time (unless TFSLIM_BACKEND forces one, or tfjs-node does not load here).
+  const bothStarted = /^ {2}(tensorflow|wasm): slower for this work: [\d.]+ ms\/step vs/m.test(
+    stdout,
+  );
+  const nativeUnavailable = /^ {2}tensorflow: (?!slower for this work)/m.test(stdout);
+  if (!process.env.TFSLIM_BACKEND && !nativeUnavailable)
+    assert.ok(bothStarted, `no timed pick in:\n${stdout.slice(0, 1500)}`);
+  if (bothStarted)
+    assert.match(
+      stdout,
+      /^picked by timing this work: tensorflow [\d.]+ ms\/step, wasm [\d.]+ ms\/step$/m,
+    );
   const [a, b] = results.rows;
   assert.equal(a.globalStep, 62);
   assert.equal(a.checkpoint, path.join('runs', 'A', 'model.ckpt-62'));

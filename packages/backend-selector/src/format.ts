@@ -12,6 +12,10 @@ export function formatReport(report: BackendReport): string {
     `filled kernels: ${report.filledKernels.length ? report.filledKernels.join(', ') : 'none needed'}`,
     `replaced kernels: ${report.replacedKernels.length ? report.replacedKernels.join(', ') : 'none'}`,
   ];
+  if (report.timings !== undefined) {
+    const each = report.timings.map((t) => `${t.candidate} ${t.msPerStep.toFixed(3)} ms/step`);
+    lines.push(`picked by timing this work: ${each.join(', ')}`);
+  }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   if (report.rejected.length) {
     lines.push('rejected:');

@@ -44,6 +44,16 @@ export interface BackendReport {
   replacedKernels: string[];
   /** Things asked for that could not be had, e.g. wasm threads; empty when all went as asked. */
   warnings: string[];
+  /** pickFastestBackend only: each timed candidate's milliseconds per step (the reason). */
+  timings?: BackendTiming[];
+}
+
+/** How fast a candidate ran the work `pickFastestBackend` timed. */
+export interface BackendTiming {
+  /** The candidate timed. */
+  candidate: BackendCandidate;
+  /** Median over the rounds of the mean milliseconds per step. */
+  msPerStep: number;
 }
 
 /**

@@ -37,6 +37,7 @@ const EXTRA_KERNELS = [
   'StridedSlice',
   'TensorScatterUpdate',
   'TopK',
+  '_FusedMatMul',
 ];
 
 describe('registerGradients', () => {

@@ -5,6 +5,7 @@ import { arithmeticGradients } from './arithmetic.js';
 import { comparisonGradients } from './comparison.js';
 import { convGradients } from './conv.js';
 import { imageGradients } from './image.js';
+import { fusedMatmulGradients } from './fused-matmul.js';
 import { matmulGradients } from './matmul.js';
 import { normalizationGradients } from './normalization.js';
 import { poolGradients } from './pool.js';
@@ -50,6 +51,7 @@ const GRADIENT_CONFIGS: tf.GradConfig[] = [
   ...activationGradients,
   ...reductionGradients,
   ...matmulGradients,
+  ...fusedMatmulGradients,
   ...convGradients,
   ...poolGradients,
   ...shapeGradients,

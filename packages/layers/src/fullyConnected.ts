@@ -16,6 +16,7 @@ import {
 import { checkFloat, checkMinRank, checkTensor, positiveInt, shapeStr } from './args.js';
 import type { Normalizer } from './conv2d.js';
 import { LayerInputError } from './errors.js';
+import { fusedMatMul } from './fused-matmul.js';
 import {
   VARIABLE_LAYER_KEYS,
   collectionsOf,
@@ -102,13 +103,7 @@ function fullyConnectedImpl(
       const fused = fusedActivation(activation);
       out = tf.tidy(() => {
         const a = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inDim]);
-        const config: Parameters<typeof tf.fused.matMul>[0] = {
-          a: a as tf.Tensor2D,
-          b: weights,
-          activation: fused ?? 'linear',
-        };
-        if (biases) config.bias = biases;
-        let y: tf.Tensor = tf.fused.matMul(config);
+        let y: tf.Tensor = fusedMatMul(a as tf.Tensor2D, weights, biases, fused ?? 'linear');
         if (fused === undefined) y = applyActivation(y, activation);
         return x.rank === 2 ? y : tf.reshape(y, outShape);
       });

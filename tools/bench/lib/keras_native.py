@@ -4,6 +4,7 @@ A line server: reads one JSON command per line on stdin, answers one JSON line o
 the Node side can interleave its own steps with these in one run. Commands:
   {"cmd": "vgg16", "mode": "eager" | "function", "steps": n}  -> {"times": [s, ...]}
   {"cmd": "mlp", "steps": n}                                   -> {"times": [s per step]}
+  {"cmd": "seed_epoch", "mnist": dir}                           -> {"seconds": s, "steps": n}
   {"cmd": "quit"}
 Each model is built (and warmed up: two steps) on its first command.
 """
@@ -56,18 +57,24 @@ def timed(fn, steps):
     return times
 
 
+def seed_mlp(metrics):
+    """The seed MLP (784-256-128-10), SGD 0.01, loss A of the seed experiment: the sum over
+    classes of the squared error, mean over the batch."""
+    model = keras.Sequential([
+        keras.Input((784,)),
+        keras.layers.Dense(256, activation='relu'),
+        keras.layers.Dense(128, activation='relu'),
+        keras.layers.Dense(10),
+    ])
+    model.compile(optimizer=keras.optimizers.SGD(0.01),
+                  loss=lambda y, p: tf.reduce_sum(tf.square(p - y), axis=-1), metrics=metrics)
+    return model
+
+
 def mlp_times(steps):
     """Per-step seconds of model.fit on the seed MLP (784-256-128-10, SGD 0.01, batch 32)."""
     if 'mlp' not in state:
-        model = keras.Sequential([
-            keras.Input((784,)),
-            keras.layers.Dense(256, activation='relu'),
-            keras.layers.Dense(128, activation='relu'),
-            keras.layers.Dense(10),
-        ])
-        # Loss A of the seed experiment: sum over classes of squared error, mean over batch.
-        model.compile(optimizer=keras.optimizers.SGD(0.01),
-                      loss=lambda y, p: tf.reduce_sum(tf.square(p - y), axis=-1))
+        model = seed_mlp([])
         rng = np.random.default_rng(0)
         n = 32 * 200
         x = rng.random((n, 784), dtype=np.float32)
@@ -83,6 +90,24 @@ def mlp_times(steps):
     return times
 
 
+def seed_epoch(mnist_dir):
+    """Seconds of one model.fit epoch of the seed experiment's run A on real MNIST (shuffled,
+    'accuracy' metric), as a Keras user runs it; the model is compiled and warmed up first."""
+    if 'seed' not in state:
+        def idx(name, offset):
+            with open(os.path.join(mnist_dir, name), 'rb') as f:
+                return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+        x = idx('train-images-idx3-ubyte', 16).reshape(-1, 784).astype(np.float32) / 255
+        y = np.eye(10, dtype=np.float32)[idx('train-labels-idx1-ubyte', 8)]
+        model = seed_mlp(['accuracy'])
+        model.fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0)
+        state['seed'] = (model, x, y)
+    model, x, y = state['seed']
+    t = time.perf_counter()
+    model.fit(x, y, batch_size=32, epochs=1, shuffle=True, verbose=0)
+    return {'seconds': time.perf_counter() - t, 'steps': -(-len(x) // 32)}
+
+
 print(json.dumps({'ready': True, 'tf': tf.__version__, 'keras': keras.__version__}), flush=True)
 for line in sys.stdin:
     msg = json.loads(line)
@@ -92,6 +117,8 @@ for line in sys.stdin:
         out = {'times': timed(vgg16_step(msg['mode']), msg['steps'])}
     elif msg['cmd'] == 'mlp':
         out = {'times': mlp_times(msg['steps'])}
+    elif msg['cmd'] == 'seed_epoch':
+        out = seed_epoch(msg['mnist'])
     else:
         out = {'error': 'unknown command ' + msg['cmd']}
     print(json.dumps(out), flush=True)
