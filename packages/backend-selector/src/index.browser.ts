@@ -2,7 +2,7 @@
 // same names as index.ts, without tfjs-node, Node built-ins or worker threads.
 export { selectBackend } from './select-browser.js';
 export { formatReport } from './format.js';
-export { BackendUnavailableError, GradientsMissingError } from './errors.js';
+export { BackendOptionsError, BackendUnavailableError, GradientsMissingError } from './errors.js';
 export { registerGradients, missingGradients, TRAINING_KERNELS } from './gradients/index.js';
 export { fillMissingKernels } from './kernels/index.js';
 export { enableWasmThreads } from './threads/browser.js';

@@ -2,7 +2,7 @@
 // of the same names): everything users may import is listed here.
 export { selectBackend } from './select.js';
 export { formatReport } from './format.js';
-export { BackendUnavailableError, GradientsMissingError } from './errors.js';
+export { BackendOptionsError, BackendUnavailableError, GradientsMissingError } from './errors.js';
 export { registerGradients, missingGradients, TRAINING_KERNELS } from './gradients/index.js';
 export { fillMissingKernels } from './kernels/index.js';
 export { enableWasmThreads } from './threads/index.js';

@@ -5,3 +5,5 @@ export {
   unregisterWasmKernels,
   wasmKernelsReady,
 } from './register.js';
+export { WasmKernelError } from './errors.js';
+export type { WasmKernelErrorCode } from './errors.js';
