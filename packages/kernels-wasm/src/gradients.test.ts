@@ -1,6 +1,5 @@
-// Training-path checks: gradients computed through our kernels equal those of the stock wasm
-// kernels and of the cpu backend. Gradients come from @tfslim/backend-selector, imported by
-// relative path (it depends on this package, so it cannot be a dependency here).
+// Gradients through our kernels equal those of the stock wasm kernels and the cpu backend
+// (backend-selector's gradients, imported by relative path: it depends on this package).
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from '../../backend-selector/src/gradients/index.js';
 import { maxAbsDiff, rand, use } from '../test/helpers';

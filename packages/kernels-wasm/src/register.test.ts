@@ -1,3 +1,4 @@
+// registerWasmKernels: which kernels serve, no leaks, and setWasmKernelThreads.
 import * as tf from '@tensorflow/tfjs-core';
 import { rand, use } from '../test/helpers';
 import {
