@@ -1,14 +1,10 @@
 // Every error users can meet is a TfslimError with a stable code, and keeps its class and message.
 import { isTfslimError } from '@tfslim/errors';
+import { thrownBy } from '@tfslim-internal/testing';
 import { WasmKernelError, setWasmKernelThreads } from './index.js';
 
 it('a bad thread count is a WasmKernelError (INVALID_ARGUMENT) with the same message', () => {
-  let e: unknown;
-  try {
-    setWasmKernelThreads(0);
-  } catch (x) {
-    e = x;
-  }
+  const e = thrownBy(() => setWasmKernelThreads(0));
   expect(e).toBeInstanceOf(WasmKernelError);
   expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'WasmKernelError' });
   expect(isTfslimError(e)).toBe(true);

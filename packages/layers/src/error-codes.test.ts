@@ -4,15 +4,7 @@ import { selectBackend } from '@tfslim/backend-selector';
 import { isTfslimError } from '@tfslim/errors';
 import { VariableStore } from '@tfslim/variables';
 import { LayerInputError, LayerOptionsError, conv2d, dropout } from './index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 beforeAll(async () => {
   await selectBackend({ require: 'cpu', env: {} });
@@ -20,7 +12,7 @@ beforeAll(async () => {
 
 it('bad options throw LayerOptionsError (INVALID_ARGUMENT) with the same message', () => {
   const x = tf.zeros([1, 4, 4, 1]);
-  const e = thrown(() => dropout(x, 0, { isTraining: true }));
+  const e = thrownBy(() => dropout(x, 0, { isTraining: true }));
   expect(e).toBeInstanceOf(LayerOptionsError);
   expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'LayerOptionsError' });
   expect(isTfslimError(e)).toBe(true);
@@ -35,7 +27,7 @@ it('bad options throw LayerOptionsError (INVALID_ARGUMENT) with the same message
 
 it('bad inputs throw LayerInputError (INVALID_INPUT)', () => {
   const store = new VariableStore();
-  const e = thrown(() => conv2d([1, 2] as never, 2, 3, { store }));
+  const e = thrownBy(() => conv2d([1, 2] as never, 2, 3, { store }));
   expect(e).toBeInstanceOf(LayerInputError);
   expect(e).toMatchObject({ code: 'INVALID_INPUT', name: 'LayerInputError' });
   expect(isTfslimError(e)).toBe(true);

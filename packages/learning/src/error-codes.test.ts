@@ -10,22 +10,14 @@ import {
   createTrainOp,
   exponentialDecay,
 } from './index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 beforeAll(async () => {
   await selectBackend({ require: 'cpu', env: {} });
 });
 
 it('bad arguments throw LearningError (INVALID_ARGUMENT)', () => {
-  const e = thrown(() => exponentialDecay(0.1, { decaySteps: 0, decayRate: 0.5 }));
+  const e = thrownBy(() => exponentialDecay(0.1, { decaySteps: 0, decayRate: 0.5 }));
   expect(e).toBeInstanceOf(LearningError);
   expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'LearningError' });
   expect(isTfslimError(e)).toBe(true);
@@ -39,7 +31,7 @@ it('a NaN loss is NON_FINITE_LOSS', () => {
     tf.train.sgd(0.1),
     { store },
   );
-  const e = thrown(() => trainOp().dispose());
+  const e = thrownBy(() => trainOp().dispose());
   expect(e).toBeInstanceOf(NonFiniteLossError);
   expect(e).toMatchObject({ code: 'NON_FINITE_LOSS', name: 'NonFiniteLossError', globalStep: 0 });
   expect(isTfslimError(e)).toBe(true);

@@ -8,15 +8,7 @@ import {
   LossInputError,
   meanSquaredError,
 } from './index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 beforeAll(async () => {
   await selectBackend({ require: 'cpu', env: {} });
@@ -24,7 +16,7 @@ beforeAll(async () => {
 
 it('bad loss inputs throw LossInputError (INVALID_INPUT)', () => {
   const [a, b] = [tf.zeros([2, 3]), tf.zeros([3, 2])];
-  const e = thrown(() => meanSquaredError(a, b));
+  const e = thrownBy(() => meanSquaredError(a, b));
   expect(e).toBeInstanceOf(LossInputError);
   expect(e).toMatchObject({ code: 'INVALID_INPUT', name: 'LossInputError' });
   expect(e).toMatchObject({ functionName: 'meanSquaredError' });
@@ -33,7 +25,7 @@ it('bad loss inputs throw LossInputError (INVALID_INPUT)', () => {
 });
 
 it('an empty collection throws EmptyLossCollectionError (EMPTY_LOSS_COLLECTION)', () => {
-  const e = thrown(() => new LossCollection().getTotalLoss());
+  const e = thrownBy(() => new LossCollection().getTotalLoss());
   expect(e).toBeInstanceOf(EmptyLossCollectionError);
   expect(e).toMatchObject({ code: 'EMPTY_LOSS_COLLECTION', name: 'EmptyLossCollectionError' });
   expect(isTfslimError(e)).toBe(true);

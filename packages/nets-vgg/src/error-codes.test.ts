@@ -4,15 +4,7 @@ import { selectBackend } from '@tfslim/backend-selector';
 import { isTfslimError } from '@tfslim/errors';
 import { VariableStore } from '@tfslim/variables';
 import { VggInputError, VggOptionsError, vgg16, vggArgScope } from './index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 beforeAll(async () => {
   await selectBackend({ require: 'cpu', env: {} });
@@ -21,7 +13,7 @@ beforeAll(async () => {
 it('bad options throw VggOptionsError (INVALID_ARGUMENT) with the same message', () => {
   const store = new VariableStore();
   const x = tf.zeros([1, 32, 32, 3]);
-  const e = thrown(() => vgg16(x, { dropoutKeepProb: 0, store }));
+  const e = thrownBy(() => vgg16(x, { dropoutKeepProb: 0, store }));
   expect(e).toBeInstanceOf(VggOptionsError);
   expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'VggOptionsError' });
   expect(isTfslimError(e)).toBe(true);
@@ -34,7 +26,7 @@ it('bad options throw VggOptionsError (INVALID_ARGUMENT) with the same message',
 it('images the net cannot take throw VggInputError (INVALID_INPUT)', () => {
   const store = new VariableStore();
   const x = tf.zeros([224, 224, 3]);
-  const e = thrown(() => vgg16(x, { store }));
+  const e = thrownBy(() => vgg16(x, { store }));
   expect(e).toBeInstanceOf(VggInputError);
   expect(e).toMatchObject({ code: 'INVALID_INPUT', name: 'VggInputError' });
   expect(isTfslimError(e)).toBe(true);

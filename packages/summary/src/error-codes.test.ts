@@ -8,27 +8,19 @@ import {
   listEventFiles,
   readEvents,
 } from './index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 it('bad writer arguments throw SummaryArgumentError (INVALID_ARGUMENT) with the same message', async () => {
   const store = new MemoryFileStore();
   const writer = new SummaryWriter('/logs/run', { store });
-  const e = thrown(() => writer.scalar('', 1, 0));
+  const e = thrownBy(() => writer.scalar('', 1, 0));
   expect(e).toBeInstanceOf(SummaryArgumentError);
   expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'SummaryArgumentError' });
   expect(isTfslimError(e)).toBe(true);
   expect((e as Error).message).toMatch(/^SummaryWriter.scalar: expected a non-empty tag string/);
   expect(() => writer.text('t', 1 as never, 0)).toThrow(SummaryArgumentError);
   await writer.close();
-  const closed = thrown(() => writer.scalar('loss', 1, 0));
+  const closed = thrownBy(() => writer.scalar('loss', 1, 0));
   expect(closed).toBeInstanceOf(SummaryWriterClosedError);
   expect(closed).toMatchObject({ code: 'WRITER_CLOSED' });
 });

@@ -15,22 +15,14 @@ import {
   variable,
   variableScope,
 } from './index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 beforeAll(async () => {
   await selectBackend({ require: 'cpu', env: {} });
 });
 
 it('bad arguments throw VariableArgumentError (INVALID_ARGUMENT) with the same message', () => {
-  const e = thrown(() => l2Regularizer(-1));
+  const e = thrownBy(() => l2Regularizer(-1));
   expect(e).toBeInstanceOf(VariableArgumentError);
   expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'VariableArgumentError' });
   expect(isTfslimError(e)).toBe(true);
@@ -43,24 +35,24 @@ it('bad arguments throw VariableArgumentError (INVALID_ARGUMENT) with the same m
 it('store conflicts carry their codes', () => {
   const store = new VariableStore();
   variableScope('a', () => variable('w', { shape: [1] }), { store });
-  const reuse = thrown(() =>
+  const reuse = thrownBy(() =>
     variableScope('b', () => variable('w', { shape: [1] }), { store, reuse: true }),
   );
   expect(reuse).toBeInstanceOf(VariableReuseError);
   expect(reuse).toMatchObject({ code: 'VARIABLE_REUSE', name: 'VariableReuseError' });
-  const shape = thrown(() =>
+  const shape = thrownBy(() =>
     variableScope('a', () => variable('w', { shape: [2] }), { store, reuse: true }),
   );
   expect(shape).toBeInstanceOf(VariableShapeError);
   expect(shape).toMatchObject({ code: 'VARIABLE_SHAPE_MISMATCH' });
-  const missing = thrown(() => getUniqueVariable('nope', { store }));
+  const missing = thrownBy(() => getUniqueVariable('nope', { store }));
   expect(missing).toBeInstanceOf(VariableError);
   expect(missing).toMatchObject({ code: 'VARIABLE_CONFLICT', name: 'VariableError' });
   store.dispose();
 });
 
 it('argScope misuse throws ArgScopeError (INVALID_ARG_SCOPE)', () => {
-  const e = thrown(() => argScope([Math.max as never], {}, () => 0));
+  const e = thrownBy(() => argScope([Math.max as never], {}, () => 0));
   expect(e).toBeInstanceOf(ArgScopeError);
   expect(e).toMatchObject({ code: 'INVALID_ARG_SCOPE', name: 'ArgScopeError' });
   expect(isTfslimError(e)).toBe(true);

@@ -9,18 +9,10 @@ import {
   pushVarint,
   readTFRecords,
 } from './index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 it('bad arguments throw WireFormatArgumentError (INVALID_ARGUMENT)', async () => {
-  const e = thrown(() => pushVarint([], -1));
+  const e = thrownBy(() => pushVarint([], -1));
   expect(e).toBeInstanceOf(WireFormatArgumentError);
   expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'WireFormatArgumentError' });
   expect(isTfslimError(e)).toBe(true);
@@ -33,11 +25,11 @@ it('bad arguments throw WireFormatArgumentError (INVALID_ARGUMENT)', async () =>
 });
 
 it('malformed bytes and examples carry their codes', () => {
-  const proto = thrown(() => decodeExample(Uint8Array.of(0x0a, 0x05, 1)));
+  const proto = thrownBy(() => decodeExample(Uint8Array.of(0x0a, 0x05, 1)));
   expect(proto).toBeInstanceOf(ProtoDecodeError);
   expect(proto).toMatchObject({ code: 'BAD_PROTO' });
   expect(isTfslimError(proto)).toBe(true);
-  const example = thrown(() => encodeExample({ x: { kind: 'int64', values: [1.5] } }));
+  const example = thrownBy(() => encodeExample({ x: { kind: 'int64', values: [1.5] } }));
   expect(example).toBeInstanceOf(ExampleError);
   expect(example).toMatchObject({ code: 'BAD_EXAMPLE', name: 'ExampleError' });
 });

@@ -9,15 +9,7 @@ import {
   categoricalAccuracy,
   mean,
 } from '../index.js';
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '@tfslim-internal/testing';
 
 beforeAll(async () => {
   await selectBackend({ require: 'cpu', env: {} });
@@ -26,7 +18,7 @@ beforeAll(async () => {
 it('the accuracy trap is ACCURACY_MISMATCH, still a MetricInputError', () => {
   const m = categoricalAccuracy();
   const [scores, ids] = [tf.zeros([4, 3]), tf.tensor1d([0, 1, 2, 0], 'int32')];
-  const e = thrown(() => m.update(scores, ids));
+  const e = thrownBy(() => m.update(scores, ids));
   expect(e).toBeInstanceOf(AccuracyMismatchError);
   expect(e).toBeInstanceOf(MetricInputError);
   expect(e).toMatchObject({ code: 'ACCURACY_MISMATCH', name: 'AccuracyMismatchError' });
@@ -38,12 +30,12 @@ it('the accuracy trap is ACCURACY_MISMATCH, still a MetricInputError', () => {
 it('bad inputs are INVALID_INPUT and use after dispose is STATE_MISMATCH', () => {
   const m = mean();
   const [v, w] = [tf.zeros([2]), tf.zeros([3])];
-  const bad = thrown(() => m.update(v, w));
+  const bad = thrownBy(() => m.update(v, w));
   tf.dispose([v, w]);
   expect(bad).toBeInstanceOf(MetricInputError);
   expect(bad).toMatchObject({ code: 'INVALID_INPUT', name: 'MetricInputError' });
   m.dispose();
-  const e = thrown(() => m.result());
+  const e = thrownBy(() => m.result());
   expect(e).toBeInstanceOf(MetricStateError);
   expect(e).toMatchObject({ code: 'STATE_MISMATCH', name: 'MetricStateError' });
   expect(isTfslimError(e)).toBe(true);
