@@ -1,26 +1,46 @@
-// The typed error of @tfslim/kernels-wasm; its `code` says what went wrong (see the README).
+// Typed errors of @tfslim/kernels-wasm: each has a stable `code` to branch on.
 import { TfslimError } from '@tfslim/errors';
 
 /**
- * What went wrong in a kernel: `INVALID_ARGUMENT` (bad shapes or settings), `UNSUPPORTED_INPUT`
- * (an input these kernels do not handle, with no stock kernel to fall back to), `WRONG_BACKEND`
- * (a tensor the wasm backend does not hold), `OUT_OF_MEMORY` (the wasm heap is full).
+ * A kernel got inputs it cannot compute, e.g. matmul operands whose inner dimensions differ.
+ * The message names the kernel and the fix. Code `KERNEL_INPUT`.
  */
-export type WasmKernelErrorCode =
-  'INVALID_ARGUMENT' | 'UNSUPPORTED_INPUT' | 'WRONG_BACKEND' | 'OUT_OF_MEMORY';
+export class KernelInputError extends TfslimError {
+  override readonly name = 'KernelInputError';
+  constructor(message: string) {
+    super('KERNEL_INPUT', message);
+  }
+}
 
 /**
- * An error from the wasm kernels or their settings.
+ * A kernel registered for tfjs-backend-wasm met a tensor that backend does not hold, or an
+ * input it hands to the stock kernel the backend lacks: a tfjs-backend-wasm version these
+ * kernels were not written for (use ^4.22). Code `KERNEL_BACKEND`.
+ */
+export class KernelBackendError extends TfslimError {
+  override readonly name = 'KernelBackendError';
+  constructor(message: string) {
+    super('KERNEL_BACKEND', message);
+  }
+}
+
+/**
+ * `setWasmKernelThreads` was given a thread count it cannot use. Code `KERNEL_THREADS_OPTION`.
  *
  * @example
- * try { setWasmKernelThreads(0); } catch (e) {
- *   if (e instanceof WasmKernelError) console.error(e.code); // 'INVALID_ARGUMENT'
- * }
+ * try { setWasmKernelThreads(0); } catch (e) { e instanceof KernelThreadsOptionError; } // true
  */
-export class WasmKernelError extends TfslimError {
-  declare readonly code: WasmKernelErrorCode;
-  constructor(code: WasmKernelErrorCode, message: string) {
-    super(code, message);
-    this.name = 'WasmKernelError';
+export class KernelThreadsOptionError extends TfslimError {
+  override readonly name = 'KernelThreadsOptionError';
+  constructor(message: string) {
+    super('KERNEL_THREADS_OPTION', message);
+  }
+}
+
+/** The wasm backend's heap could not hold a kernel's temporaries. Code `KERNEL_MEMORY`. */
+export class KernelMemoryError extends TfslimError {
+  override readonly name = 'KernelMemoryError';
+  constructor(message: string) {
+    super('KERNEL_MEMORY', message);
   }
 }

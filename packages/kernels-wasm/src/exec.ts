@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext, KernelExports } from './module.js';
 import { sharedExec } from './threads.js';
 import { offsetOf } from './wasmBackend.js';
-import { WasmKernelError } from './errors.js';
+import { KernelMemoryError } from './errors.js';
 
 /**
  * Where one kernel call runs: the kernels and the addresses of its tensors in the memory those
@@ -35,8 +35,7 @@ export function directExec(ctx: KernelContext): Exec {
     alloc: (bytes) => {
       const ptr = backend.wasm._malloc(Math.max(16, bytes)) >>> 0;
       if (ptr === 0) {
-        throw new WasmKernelError(
-          'OUT_OF_MEMORY',
+        throw new KernelMemoryError(
           `kernels-wasm: the wasm backend could not allocate ${bytes} bytes.`,
         );
       }

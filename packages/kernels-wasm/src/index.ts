@@ -5,5 +5,9 @@ export {
   unregisterWasmKernels,
   wasmKernelsReady,
 } from './register.js';
-export { WasmKernelError } from './errors.js';
-export type { WasmKernelErrorCode } from './errors.js';
+export {
+  KernelBackendError,
+  KernelInputError,
+  KernelMemoryError,
+  KernelThreadsOptionError,
+} from './errors.js';

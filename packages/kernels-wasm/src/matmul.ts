@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { A_STRIDED, type KernelContext } from './module.js';
 import { activationCode, leakyAlpha, OPERAND_NONE, operandLayout } from './fused.js';
 import { openExec } from './exec.js';
-import { WasmKernelError } from './errors.js';
+import { KernelInputError } from './errors.js';
 
 /** Geometry of one (batched) matmul call, tfjs's BatchMatMul semantics. */
 interface MatMulPlan {
@@ -56,8 +56,7 @@ function plan(
   const ar = aShape.length;
   const br = bShape.length;
   if (ar < 2 || br < 2) {
-    throw new WasmKernelError(
-      'INVALID_ARGUMENT',
+    throw new KernelInputError(
       `${kernel}: expected a and b of rank >= 2, got shapes [${aShape}] and [${bShape}]. Reshape vectors to matrices first.`,
     );
   }
@@ -70,8 +69,7 @@ function plan(
   const kB = transposeB ? b1 : b0;
   const N = transposeB ? b0 : b1;
   if (K !== kB) {
-    throw new WasmKernelError(
-      'INVALID_ARGUMENT',
+    throw new KernelInputError(
       `${kernel}: expected inner dimensions to match, got ${K} (a [${aShape}], transposeA=${transposeA}) and ${kB} (b [${bShape}], transposeB=${transposeB}). Check the shapes and transpose flags.`,
     );
   }

@@ -5,7 +5,7 @@ import {
   registerWasmKernels,
   setWasmKernelThreads,
   unregisterWasmKernels,
-  WasmKernelError,
+  KernelThreadsOptionError,
   wasmKernelsReady,
 } from './index';
 import { servedCounts } from './register';
@@ -165,6 +165,6 @@ describe('no leaks over 10,000 calls', () => {
 describe('setWasmKernelThreads', () => {
   it('rejects counts that are not whole numbers >= 1', () => {
     expect(() => setWasmKernelThreads(0)).toThrow(/expected a whole number of threads >= 1, got 0/);
-    expect(() => setWasmKernelThreads(1.5)).toThrow(WasmKernelError);
+    expect(() => setWasmKernelThreads(1.5)).toThrow(KernelThreadsOptionError);
   });
 });

@@ -5,7 +5,7 @@ import { matMul } from './matmul.js';
 import { compileKernels, type KernelContext, kernelsFor } from './module.js';
 import { configureThreads, startThreads } from './threads.js';
 import { isWasmBackend } from './wasmBackend.js';
-import { WasmKernelError } from './errors.js';
+import { KernelBackendError, KernelThreadsOptionError } from './errors.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Impl = (ctx: KernelContext, args: KernelArgs) => tf.TensorInfo | undefined;
@@ -87,8 +87,7 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
     count(servedCounts.stock, name);
     const stock = previous.get(name);
     if (stock == null) {
-      throw new WasmKernelError(
-        'UNSUPPORTED_INPUT',
+      throw new KernelBackendError(
         `${name}: expected a float32 NHWC input the tfslim wasm kernels handle, got one they do not, and the wasm backend has no stock ${name} kernel to fall back to.`,
       );
     }
@@ -181,8 +180,7 @@ export async function wasmKernelsReady(): Promise<void> {
  */
 export function setWasmKernelThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new WasmKernelError(
-      'INVALID_ARGUMENT',
+    throw new KernelThreadsOptionError(
       `setWasmKernelThreads: expected a whole number of threads >= 1, got ${threads}. Pass 1 to turn threads off.`,
     );
   }

@@ -5,7 +5,7 @@ import type * as WorkerThreads from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Exec } from './exec.js';
 import { A_STRIDED, type KernelContext, type KernelExports, sharedModule } from './module.js';
-import { WasmKernelError } from './errors.js';
+import { KernelBackendError } from './errors.js';
 
 /** Ints per worker in the control block, and the fields of one slot. */
 const SLOT = 64;
@@ -318,10 +318,7 @@ export function sharedExec(ctx: KernelContext, flops: number, bytes: number): Ex
   const offset = (t: tf.TensorInfo): number => {
     const data = ctx.backend.dataIdMap.get(t.dataId);
     if (!data) {
-      throw new WasmKernelError(
-        'WRONG_BACKEND',
-        'kernels-wasm: expected a tensor held by the wasm backend.',
-      );
+      throw new KernelBackendError('kernels-wasm: expected a tensor held by the wasm backend.');
     }
     return data.memoryOffset;
   };
