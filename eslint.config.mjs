@@ -50,6 +50,23 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // Errors that reach users are typed (a TfslimError subclass with a stable `code`). Every
+    // package's sources, new packages included; an internal assert that cannot reach users may
+    // throw a bare Error behind `// eslint-disable-next-line no-restricted-syntax -- <why>`.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-helpers.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]',
+          message:
+            "Throw the package's typed error (src/errors.ts, a TfslimError with a `code`), or mark an internal assert with an eslint-disable-next-line comment saying why it cannot reach users.",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -1,7 +1,5 @@
-// The browser build's selection, run here in Node through the same code (selectBackendOn with
-// the browser platform): webgpu and webgl are considered when registered, refused with the
-// reason otherwise; tfjs-node is never tried; a failed wasm start carries the platform's
-// diagnosis (a page whose .wasm files are not served; examples/browser tests that in Chromium).
+// The browser build's selection, run in Node (selectBackendOn with the browser platform): GPU
+// backends when registered, never tfjs-node, and the platform's diagnosis of a failed wasm start.
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendUnavailableError } from './errors.js';

@@ -1,3 +1,4 @@
+// The backend candidates: how each is loaded, started and checked before it is chosen.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   keepProcessErrorHandlers,

@@ -1,3 +1,4 @@
+// formatReport: a backend report as text, what was chosen and why the others were not.
 import type { BackendReport } from './types.js';
 
 /** A human-readable account of a report: what was chosen, and why each other candidate was not. */

@@ -4,7 +4,7 @@ export { selectBackend } from './select-browser.js';
 export { formatReport } from './format.js';
 export { pickFastestBackend } from './pick-fastest-browser.js';
 export type { BackendTrial, PickFastestOptions } from './pick-fastest.js';
-export { BackendUnavailableError, GradientsMissingError } from './errors.js';
+export { BackendOptionsError, BackendUnavailableError, GradientsMissingError } from './errors.js';
 // Re-exported so imports from before the split into @tfslim/gradients and @tfslim/kernels-wasm keep working.
 export { registerGradients, missingGradients, TRAINING_KERNELS } from '@tfslim/gradients';
 export { enableWasmThreads, fillMissingKernels } from '@tfslim/kernels-wasm';

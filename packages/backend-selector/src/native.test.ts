@@ -1,6 +1,5 @@
-// The real native backend (@tensorflow/tfjs-node, made by `npm run native:setup`) when it loads
-// here; skipped with the reason otherwise. A file of its own: tfjs-node registers its backend
-// once per module registry, and select.test.ts removes 'tensorflow' after each test.
+// The real native backend (tfjs-node, from `npm run native:setup`) when it loads here. A file of
+// its own: tfjs-node registers once per module registry, and select.test.ts removes it.
 import * as tf from '@tensorflow/tfjs-core';
 import { describeWith } from '@tfslim-internal/testing';
 import { selectBackend } from './select.js';

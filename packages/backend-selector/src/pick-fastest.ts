@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BackendOptionsError } from './errors.js';
 import { BackendUnavailableError } from './errors.js';
 import type { Platform } from './platform.js';
 import type {
@@ -57,7 +58,9 @@ type Select = (options: SelectBackendOptions) => Promise<BackendReport>;
 function count(name: string, value: number | undefined, fallback: number, min: number): number {
   const n = value ?? fallback;
   if (!Number.isInteger(n) || n < min) {
-    throw new TypeError(`${FN}: expected ${name} a whole number >= ${min}, got ${String(n)}.`);
+    throw new BackendOptionsError(
+      `${FN}: expected ${name} a whole number >= ${min}, got ${String(n)}.`,
+    );
   }
   return n;
 }
@@ -179,7 +182,7 @@ export async function pickFastestBackendWith(
   options: PickFastestOptions,
 ): Promise<BackendReport> {
   if (typeof options?.trial !== 'function') {
-    throw new TypeError(
+    throw new BackendOptionsError(
       `${FN}: expected options.trial a function that builds the work to time, got ${typeof options?.trial}. ` +
         'Pass e.g. { trial: () => ({ step: () => trainOp(x, y).dataSync(), dispose: () => ... }) }.',
     );

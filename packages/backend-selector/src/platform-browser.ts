@@ -4,9 +4,11 @@ import type { Platform } from './platform.js';
 import type { WasmThreadsResult } from '@tfslim/kernels-wasm';
 
 const nodeOnly = (pkg: string) => async (): Promise<never> => {
+  // eslint-disable-next-line no-restricted-syntax -- internal: the probe turns it into a rejection reason
   throw new Error(`${pkg} runs only in Node, not in a browser`);
 };
 const notRegistered = (name: string) => async (): Promise<never> => {
+  // eslint-disable-next-line no-restricted-syntax -- internal: the probe turns it into a rejection reason
   throw new Error(
     `@tensorflow/tfjs-backend-${name} is not registered: import '@tensorflow/tfjs-backend-${name}' in the page before selectBackend to consider it`,
   );

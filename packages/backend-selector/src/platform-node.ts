@@ -5,6 +5,7 @@ import { enableWasmThreads } from '@tfslim/kernels-wasm';
 
 // Never tried in Node (not among its candidates); present to complete the table.
 const notInNode = (pkg: string) => async (): Promise<never> => {
+  // eslint-disable-next-line no-restricted-syntax -- internal: the probe turns it into a rejection reason
   throw new Error(`${pkg} is a browser backend`);
 };
 

@@ -1,6 +1,5 @@
-// What differs between Node and browsers: the candidates tried by default, how each one's
-// module is loaded, wasm threads, and where options come from. platform-node.ts and
-// platform-browser.ts provide one each; index.ts and index.browser.ts pick theirs.
+// What differs between Node and browsers (default candidates, module loading, wasm threads,
+// options); platform-node.ts and platform-browser.ts provide one each.
 import type { WasmThreadsOptions, WasmThreadsResult } from '@tfslim/kernels-wasm';
 import type { BackendCandidate, ModuleLoader } from './types.js';
 

@@ -1,6 +1,5 @@
-// An app's own crash must print and exit as Node prints it, with or without the wasm backend:
-// emscripten's glue adds process handlers that rethrow from tfjs's file (and exit 7). Each case
-// runs one script twice in plain node children, without and with selectBackend, and compares.
+// An app's own crash prints and exits as plain Node's does, with or without the wasm backend
+// (whose glue adds process handlers): each script runs in node children without and with it.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// selectBackend for browsers: selectBackendOn with the browser platform.
 import { browserPlatform } from './platform-browser.js';
 import { selectBackendOn } from './select-core.js';
 import type { BackendReport, SelectBackendOptions } from './types.js';

@@ -1,7 +1,8 @@
+// selectBackendOn: plans the candidates, tries each in order, registers gradients and kernels.
 import { missingGradients, registerGradients } from '@tfslim/gradients';
 import { fillMissingKernels, registerWasmKernels } from '@tfslim/kernels-wasm';
 import { probes, type ProbeSettings } from './candidates.js';
-import { BackendUnavailableError, GradientsMissingError } from './errors.js';
+import { BackendOptionsError, BackendUnavailableError, GradientsMissingError } from './errors.js';
 import type { Platform } from './platform.js';
 import {
   type BackendCandidate,
@@ -16,7 +17,7 @@ function parseCandidate(
   listed: readonly BackendCandidate[],
 ): BackendCandidate {
   if ((listed as readonly string[]).includes(value)) return value as BackendCandidate;
-  throw new TypeError(
+  throw new BackendOptionsError(
     `selectBackend: expected ${source} to be one of ${listed.join(', ')}, got '${value}'.`,
   );
 }
@@ -42,7 +43,7 @@ function plan(
   const order = [...(options.prefer ?? all)];
   for (const c of order) parseCandidate(c, 'every entry of options.prefer', all);
   if (order.length === 0) {
-    throw new TypeError(
+    throw new BackendOptionsError(
       `selectBackend: expected options.prefer to name at least one of ${all.join(', ')}, got [].`,
     );
   }
@@ -66,7 +67,7 @@ function probeSettings(
   if (asked === true) return { ...base, wasmThreads: {} }; // one thread per core, at most 8
   const n = Number(asked);
   if (!Number.isInteger(n) || n < 1) {
-    throw new TypeError(
+    throw new BackendOptionsError(
       `selectBackend: expected ${fromEnv !== undefined ? 'TFSLIM_WASM_THREADS' : 'options.wasmThreads'} ` +
         `to be true or a whole number of threads >= 1, got ${JSON.stringify(asked)}.`,
     );

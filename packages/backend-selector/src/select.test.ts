@@ -1,3 +1,4 @@
+// selectBackend: the order candidates are tried in, what each rejection says, and its failures.
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendUnavailableError } from './errors.js';

@@ -1,3 +1,4 @@
+// selectBackend for Node: selectBackendOn with the Node platform.
 import { nodePlatform } from './platform-node.js';
 import { selectBackendOn } from './select-core.js';
 import type { BackendReport, SelectBackendOptions } from './types.js';

@@ -1,3 +1,4 @@
+// The public types of selectBackend: candidates, options, reports and rejections.
 /**
  * The runtimes tfslim can train on: native TensorFlow (Node), the browser's GPU (webgpu,
  * webgl: when their tfjs backend is registered), WASM-SIMD and plain JS.

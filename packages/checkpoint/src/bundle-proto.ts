@@ -1,9 +1,8 @@
-// BundleHeaderProto and BundleEntryProto (tensorflow/core/protobuf/tensor_bundle.proto),
-// encoded the way TensorFlow's C++ serializer does: fields in number order, proto3 defaults
-// left out, the shape message always present.
+// BundleHeaderProto and BundleEntryProto (tensor_bundle.proto), encoded byte for byte as
+// TensorFlow's C++ serializer does.
 
 import { ProtoWriter } from '@tfslim/wire-formats';
-import { decodeFields } from './proto.js';
+import { decodeFields, ProtoError } from './proto.js';
 
 export interface BundleHeader {
   numShards: number;
@@ -106,7 +105,7 @@ export function decodeEntry(bytes: Uint8Array): BundleEntry {
                 if (s.field === 1 && s.wire === 0) size = s.value;
               e.shape.push(size);
             } else if (d.field === 3 && d.wire === 0 && d.value !== 0) {
-              throw new Error('shape of unknown rank');
+              throw new ProtoError('shape of unknown rank');
             }
           }
         }

@@ -1,7 +1,5 @@
-// Streaming writer of V2 tensor bundles. Tensors are consumed one at a time from an
-// iterable: each is checksummed and written (large ones straight from their own memory, in
-// chunks, with the CRC of one chunk computed while the previous chunk is being written)
-// before the next is requested, so the total size is bounded by the disk, not by one buffer.
+// Streaming writer of V2 tensor bundles: one tensor at a time, checksummed chunk by chunk while
+// the previous chunk is written, so memory stays bounded whatever the checkpoint's size.
 
 import type { FileStore, StoreFileHandle } from '@tfslim/storage';
 import { encodeEntry, encodeHeader } from './bundle-proto.js';

@@ -1,3 +1,4 @@
+// The `checkpoint` state file: written and read in TF's text format.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {

@@ -1,9 +1,5 @@
-// The directory's `checkpoint` file: a CheckpointState protobuf in text format.
-//   model_checkpoint_path: "model.ckpt-20"
-//   all_model_checkpoint_paths: "model.ckpt-10"        (oldest first)
-//   all_model_checkpoint_paths: "model.ckpt-20"
-//   all_model_checkpoint_timestamps: 1757461169.1449866 (TF >= 1.9, optional)
-//   last_preserved_timestamp: 1757459281.8194308        (optional)
+// The directory's `checkpoint` file: a CheckpointState protobuf in text format (latest path, all
+// paths oldest first, optional timestamps).
 
 import type { FileStore } from '@tfslim/storage';
 import { corrupt } from './errors.js';

@@ -1,3 +1,6 @@
+// The typed errors of @tfslim/checkpoint; each carries a stable `code` (see the README).
+import { TfslimError } from '@tfslim/errors';
+
 /**
  * What went wrong, in a form code can branch on. `NOT_FOUND`: a file or tensor is missing;
  * `TRUNCATED`, `BAD_MAGIC`, `BAD_CRC`, `CORRUPT`: the bytes are damaged; `V1_FORMAT`,
@@ -44,8 +47,8 @@ export interface CheckpointErrorDetails {
  *   if (e instanceof CheckpointError) console.error(e.code, e.file, e.tensor, e.problem);
  * }
  */
-export class CheckpointError extends Error {
-  readonly code: CheckpointErrorCode;
+export class CheckpointError extends TfslimError {
+  declare readonly code: CheckpointErrorCode;
   readonly file: string;
   readonly tensor: string | undefined;
   /** `expected <what>, got <what>` without the function name and the fix. */
@@ -54,9 +57,8 @@ export class CheckpointError extends Error {
   constructor(d: CheckpointErrorDetails) {
     const where = d.tensor === undefined ? d.file : `tensor "${d.tensor}" in ${d.file}`;
     const problem = `expected ${d.expected}, got ${d.got}`;
-    super(`${d.fn}: ${where}: ${problem}. ${d.fix}`);
+    super(d.code, `${d.fn}: ${where}: ${problem}. ${d.fix}`);
     this.name = 'CheckpointError';
-    this.code = d.code;
     this.file = d.file;
     this.tensor = d.tensor;
     this.problem = problem;
@@ -157,6 +159,21 @@ export class CheckpointWriteError extends CheckpointError {
     super({ ...d, code: 'WRITE_FAILED' });
     this.name = 'CheckpointWriteError';
     this.cause = cause;
+  }
+}
+
+/**
+ * Bad arguments to a checkpoint function (a negative `globalStep`, `maxToKeep` or
+ * `shardBytes`, a value that is not a tensor, duplicate names). Code `INVALID_ARGUMENT`.
+ *
+ * @example
+ * await saveCheckpoint('/run', { w }, { maxToKeep: -1 }).catch((e) => e instanceof CheckpointArgumentError); // true
+ */
+export class CheckpointArgumentError extends TfslimError {
+  declare readonly code: 'INVALID_ARGUMENT';
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+    this.name = 'CheckpointArgumentError';
   }
 }
 

@@ -2,6 +2,7 @@
 
 import type { FileStore, SyncFileStore } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';
+import { CheckpointArgumentError } from './errors.js';
 
 export { tempNameFor, writeFileAtomic } from '@tfslim/storage';
 
@@ -18,7 +19,7 @@ export async function exists(store: FileStore, p: string): Promise<boolean> {
 /** The synchronous side of a store, or a clear error naming `fn` when it has none. */
 export function syncStoreOf(store: FileStore, fn: string): SyncFileStore {
   if (store.sync === undefined) {
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${fn}: expected a store with synchronous reads (store.sync), got the ${store.kind} store without one. Use restore() (asynchronous) with this store, or a NodeFileStore / MemoryFileStore.`,
     );
   }

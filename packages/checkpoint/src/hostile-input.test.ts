@@ -1,7 +1,5 @@
-// Files crafted to attack the readers: names that point outside the model's directory,
-// manifests of the wrong shape, index entries that claim sizes the data does not have. Each
-// is a typed CheckpointError naming the problem; nothing outside the directory is read and
-// nothing the file claims is allocated before it is checked.
+// Files crafted to attack the readers (paths outside the directory, bad manifests, lying sizes)
+// are typed CheckpointErrors; nothing outside is read, nothing claimed is allocated unchecked.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEntry, encodeEntry } from './bundle-proto.js';

@@ -48,5 +48,6 @@ export {
   CheckpointFormatError,
   V1FormatError,
   CheckpointWriteError,
+  CheckpointArgumentError,
 } from './errors.js';
 export type { CheckpointErrorCode } from './errors.js';

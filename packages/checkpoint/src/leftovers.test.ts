@@ -1,7 +1,5 @@
-// The next save in a directory removes what a killed saver left there (temporary files of
-// dead processes, checkpoints the state file no longer lists), and nothing else: never a
-// listed checkpoint, a live process's temporary file, another prefix's files, or anything at
-// all when the state file could not be read.
+// The next save removes what a killed saver left (dead processes' temporary files, unlisted
+// checkpoints) and nothing else.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,7 +1,5 @@
-// What a saver killed mid-save leaves in a checkpoint directory, and its removal by the next
-// save there: temporary files of processes that are gone, and checkpoint files the state file
-// no longer lists (a kill between writing a checkpoint and recording it, or while deleting
-// one beyond maxToKeep).
+// What a saver killed mid-save leaves in a checkpoint directory (temporary files, checkpoint
+// files the state file no longer lists), and its removal by the next save there.
 import type { FileStore } from '@tfslim/storage';
 import { processAlive } from '@tfslim/storage';
 import type { CheckpointState } from './checkpoint-state.js';

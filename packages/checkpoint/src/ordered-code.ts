@@ -1,6 +1,5 @@
-// The table keys of tensor slices: TensorFlow's EncodeTensorNameSlice
-// (core/util/saved_tensor_slice_util.cc) over OrderedCode (core/lib/strings/ordered_code.cc).
-// V1 checkpoints key every slice this way; V2 bundles key the slices of partitioned variables.
+// The table keys of tensor slices: TF's EncodeTensorNameSlice over OrderedCode (every slice of a
+// V1 checkpoint, the slices of partitioned variables in V2 bundles).
 
 import type { Extent } from './tensor-slice.js';
 

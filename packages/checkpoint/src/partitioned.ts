@@ -1,6 +1,5 @@
-// Partitioned variables in V2 bundles: the full name's entry lists its slices, each stored
-// as its own entry under the EncodeTensorNameSlice key (name, slice). Read whole, as TF's
-// `load_checkpoint(...).get_tensor(name)` does.
+// Partitioned variables in V2 bundles: the slices listed under the full name, read and joined
+// whole as TF's `load_checkpoint(...).get_tensor(name)` does.
 
 import type { Entry } from './checkpoint-reader.js';
 import type { RawTensor } from './dtypes.js';

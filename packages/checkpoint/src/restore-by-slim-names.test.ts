@@ -1,3 +1,4 @@
+// Save and restore key an array of store variables by their slim names.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { MemoryFileStore } from '@tfslim/storage';

@@ -1,3 +1,4 @@
+// restore: partial restores (slim fine-tuning), renamed variables and what is reported.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';

@@ -10,6 +10,7 @@ import type { TensorSource } from './tensor-source.js';
 import { OBJECT_GRAPH_KEY } from './object-graph.js';
 import type { RestorableVariables } from './variables-input.js';
 import { toRestoreEntries } from './variables-input.js';
+import { TfslimError } from '@tfslim/errors';
 
 /** Options of {@link restore} and {@link assignFromCheckpointFn}. */
 export interface RestoreOptions {
@@ -61,7 +62,7 @@ export interface RestoreReport {
  *   if (e instanceof RestoreError) console.error(e.missing, e.shapeMismatches);
  * }
  */
-export class RestoreError extends Error {
+export class RestoreError extends TfslimError {
   constructor(
     message: string,
     readonly path: string,
@@ -69,7 +70,7 @@ export class RestoreError extends Error {
     readonly shapeMismatches: ShapeMismatch[],
     readonly dtypeMismatches: DtypeMismatch[],
   ) {
-    super(message);
+    super('RESTORE_MISMATCH', message);
     this.name = 'RestoreError';
   }
 }

@@ -1,3 +1,4 @@
+// safetensors: round trips, and damaged files as typed errors.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,6 +1,5 @@
-// safetensors (huggingface): u64 LE header length N, N bytes of JSON, then the data buffer.
-// Header: {"__metadata__": {str: str}?, "<name>": {"dtype", "shape", "data_offsets": [b, e]}},
-// offsets relative to the buffer, which the tensors must tile exactly. Little-endian, C order.
+// safetensors (Hugging Face), read and write: a u64 LE header length, a JSON header, then the
+// tensors tiling the data buffer exactly.
 
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfc from '@tensorflow/tfjs-core';
@@ -435,6 +434,7 @@ export async function saveSafetensors(
     let pos = 8 + jsonBytes.length;
     for (const i of infos) {
       const raw = i.v instanceof tfc.Tensor ? await tensorToRaw(i.v) : i.v;
+      // eslint-disable-next-line no-restricted-syntax -- internal assert: strings were rejected above
       if (raw.dtype === 'string') throw new Error('unreachable: string dtype');
       const bytes = bytesOf(raw.data);
       if (bytes.length !== i.size) {

@@ -1,8 +1,5 @@
-// A save the file system refuses (full disk, read-only, a file in the way) fails with a
-// CheckpointWriteError that says which file, what happened, and which checkpoint is intact.
-// Tests run as root, where chmod does not stop writes, and no small tmpfs can be mounted: the
-// full disk and the read-only file system are stores whose writes fail as Node's do (a bare
-// `ENOSPC: no space left on device, write`, no path); the file in the way is real.
+// A save the file system refuses (full disk, read-only, a file in the way) is a
+// CheckpointWriteError naming the file, the cause and the intact checkpoint.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+// saveCheckpoint: files TF reads back, int64 global steps, values snapshotted when called.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';

@@ -16,7 +16,7 @@ import {
 } from './checkpoint-state.js';
 import { tensorToRaw } from './convert.js';
 import type { RawTensor } from './dtypes.js';
-import { CheckpointError, CheckpointWriteError } from './errors.js';
+import { CheckpointArgumentError, CheckpointError, CheckpointWriteError } from './errors.js';
 import { storeOf } from './fs-util.js';
 import { removeLeftovers } from './leftovers.js';
 import { indexFilename, isBundleFileOf } from './paths.js';
@@ -56,7 +56,7 @@ async function stepOf(step: number | bigint | tf.Tensor): Promise<bigint> {
   let v: number | bigint;
   if (step instanceof tf.Tensor) {
     if (step.size !== 1) {
-      throw new TypeError(
+      throw new CheckpointArgumentError(
         `${FN}: expected globalStep a scalar tensor, got shape [${step.shape.join(',')}]. Pass the step variable or a number.`,
       );
     }
@@ -65,13 +65,13 @@ async function stepOf(step: number | bigint | tf.Tensor): Promise<bigint> {
     v = step;
   }
   if (typeof v === 'number' && !Number.isSafeInteger(v)) {
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${FN}: expected globalStep a non-negative integer, got ${v}. Pass a whole number.`,
     );
   }
   const b = BigInt(v);
   if (b < 0n)
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${FN}: expected globalStep a non-negative integer, got ${b}. Pass a whole number.`,
     );
   return b;
@@ -102,13 +102,13 @@ export async function saveCheckpoint(
   const entries = toSaveEntries(FN, variables);
   const maxToKeep = options.maxToKeep ?? 5;
   if (!(maxToKeep === Infinity || (Number.isInteger(maxToKeep) && maxToKeep >= 0))) {
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${FN}: expected maxToKeep a non-negative integer or Infinity, got ${maxToKeep}. Pass e.g. 5.`,
     );
   }
   const prefixName = options.prefix ?? 'model.ckpt';
   if (prefixName.length === 0 || prefixName.includes('/') || prefixName.includes('\\')) {
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${FN}: expected prefix a file name without slashes, got ${JSON.stringify(prefixName)}. Pass e.g. 'model.ckpt'.`,
     );
   }
@@ -117,9 +117,13 @@ export async function saveCheckpoint(
   const seen = new Set<string>();
   for (const [name] of entries) {
     if (name.length === 0)
-      throw new TypeError(`${FN}: expected non-empty variable names, got "". Name every variable.`);
+      throw new CheckpointArgumentError(
+        `${FN}: expected non-empty variable names, got "". Name every variable.`,
+      );
     if (seen.has(name))
-      throw new TypeError(`${FN}: expected unique names, got "${name}" twice. Rename one of them.`);
+      throw new CheckpointArgumentError(
+        `${FN}: expected unique names, got "${name}" twice. Rename one of them.`,
+      );
     seen.add(name);
   }
   // Snapshot before the first await: tf.clone shares the data (no copy on the cpu backend)

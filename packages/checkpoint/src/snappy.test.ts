@@ -1,3 +1,4 @@
+// snappyUncompress: valid streams, and damaged ones as SnappyError.
 import { SnappyError, snappyUncompress } from './snappy.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

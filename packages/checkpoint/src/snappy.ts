@@ -1,13 +1,11 @@
-// Raw Snappy decompression (the block format LevelDB and TensorFlow tables use; no framing).
-// Every length and offset is bounds-checked, so damaged input throws SnappyError rather than
-// reading or allocating past what the input can describe. Written here (about 80 lines)
-// instead of taking a dependency: table blocks are small, and a hand-written decoder lets
-// every failure be typed.
+// Raw Snappy decompression (LevelDB and TensorFlow table blocks), every length and offset
+// bounds-checked so damaged input throws SnappyError.
+import { TfslimError } from '@tfslim/errors';
 
 /** Thrown on malformed Snappy input; callers wrap it with the file and block. */
-export class SnappyError extends Error {
+export class SnappyError extends TfslimError {
   constructor(message: string) {
-    super(message);
+    super('CORRUPT', message);
     this.name = 'SnappyError';
   }
 }

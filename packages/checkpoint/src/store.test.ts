@@ -1,6 +1,5 @@
-// Checkpoints in a FileStore other than the disk: the in-memory store a page uses writes
-// byte-for-byte what the Node store writes (and the Node store's files TensorFlow reads, see
-// fixtures.test.ts), and saves, restores and lists without touching the file system.
+// Checkpoints in a FileStore other than the disk: the memory store writes byte for byte what
+// the Node store writes, and saves, restores and lists without the file system.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,3 +1,4 @@
+// LevelDB tables: separators, round trips over many blocks, damage as typed errors.
 import { corrupt } from './errors.js';
 import { buildTable, readTable, shortestSeparator, shortSuccessor } from './table.js';
 import { CheckpointCorruptError } from './errors.js';

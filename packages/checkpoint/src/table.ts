@@ -1,9 +1,5 @@
-// LevelDB table format (TensorFlow's `.index` files), read and write.
-// Layout (LevelDB doc/table_format.md): data blocks, a metaindex block, an index block, a
-// 48-byte footer. Each block is followed by a 5-byte trailer: compression type (0 none,
-// 1 Snappy) and the masked CRC32C of the block bytes plus that type byte. Entries inside a
-// block share key prefixes with the previous entry and restart from scratch every
-// `restartInterval` entries; the restart offsets and their count close the block.
+// LevelDB table format (TensorFlow's `.index` files), read and write: prefix-compressed blocks
+// with restart points, each followed by its compression type and masked CRC32C.
 
 import { crc32c, maskCrc, unmaskCrc } from './crc32c.js';
 import { corrupt, hex32 } from './errors.js';
@@ -428,6 +424,7 @@ export function buildTable(entries: readonly TableEntry[], options: TableOptions
   };
   for (const { key, value } of entries) {
     if (lastKey !== undefined && compareBytes(lastKey, key) >= 0) {
+      // eslint-disable-next-line no-restricted-syntax -- internal assert: writers sort keys first
       throw new RangeError('buildTable: expected strictly increasing keys, got a key out of order');
     }
     if (pending !== undefined) {

@@ -1,7 +1,5 @@
-// The values of a TensorProto as V1 checkpoints store them (saved_tensor_slice_util.h):
-// float_val, double_val, scomplex_val packed fixed-width; int_val (int8/16/32, uint8/16),
-// int64_val, bool_val, half_val packed varints; string_val one field per string;
-// tensor_content raw bytes from other writers.
+// The values of a TensorProto as V1 checkpoints store them (saved_tensor_slice_util.h): packed
+// fixed-width numbers, varints, one field per string, or raw tensor_content.
 
 import type { TfDtype } from './dtypes.js';
 import { dtypeSize } from './dtypes.js';

@@ -1,3 +1,4 @@
+// tfjs weights: shards and model.json tfjs decodes, quantized weights, damaged groups.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';

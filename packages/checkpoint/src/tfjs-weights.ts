@@ -1,6 +1,4 @@
-// tfjs weights: `model.json` with `weightsManifest: [{paths, weights: [{name, shape, dtype,
-// quantization?}]}]`; each group's shard files concatenated hold its weights back to back
-// (strings as u32 length + bytes each; quantized weights as uint8/uint16/float16).
+// tfjs weights (`model.json` and its shard files), read and written, quantized weights included.
 
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfc from '@tensorflow/tfjs-core';
@@ -10,6 +8,7 @@ import { rawToTensor, tensorToRaw } from './convert.js';
 import type { RawTensor } from './dtypes.js';
 import { bytesOf, halfToFloat, numElements, viewAs } from './dtypes.js';
 import {
+  CheckpointArgumentError,
   CheckpointError,
   CheckpointFormatError,
   CheckpointNotFoundError,
@@ -548,7 +547,7 @@ export async function saveTfjsWeights(
   const fn = 'saveTfjsWeights';
   const shardBytes = options.shardBytes ?? 4 << 20;
   if (!Number.isSafeInteger(shardBytes) || shardBytes < 1) {
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${fn}: expected shardBytes a positive integer, got ${shardBytes}. Pass e.g. 4194304.`,
     );
   }

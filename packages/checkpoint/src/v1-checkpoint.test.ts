@@ -1,7 +1,5 @@
-// V1 checkpoints (one SavedTensorSlices file, slim's 2016 model zoo) and partitioned variables,
-// written by TensorFlow's own Saver at test time: every name, dtype, shape and byte must be
-// what tf.train.load_checkpoint reads (or, where TF's V1 reader refuses a dtype or a sliced
-// tensor, what the TF session wrote).
+// V1 checkpoints and partitioned variables written by TensorFlow's Saver at test time: every
+// name, dtype, shape and byte is what tf.train.load_checkpoint (or the TF session) has.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';

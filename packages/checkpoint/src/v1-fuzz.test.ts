@@ -1,6 +1,5 @@
-// Mutated copies of V1 checkpoints (the 2016 fixture; TF-written files with every dtype and
-// with partitioned variables) and of a V2 bundle with partitioned variables: every outcome
-// is a typed CheckpointError or exactly the original content (block CRCs catch the rest).
+// Mutated V1 checkpoints and V2 bundles with partitioned variables: every outcome is a typed
+// CheckpointError or exactly the original content.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tfUnavailableReason } from '@tfslim-internal/testing';

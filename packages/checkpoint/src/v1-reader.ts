@@ -1,8 +1,5 @@
-// Reader of V1 checkpoints: one SavedTensorSlices table (slim's 2016 model zoo, TF < 0.12).
-// Opening reads the footer, the index block and the first data block (the "" key holds the
-// SavedTensorSliceMeta: every tensor's name, shape, dtype and slices); each tensor's slices
-// are read on demand, one table block at a time, so a 528 MiB vgg_16.ckpt never sits in
-// memory whole.
+// Reader of V1 checkpoints (one SavedTensorSlices table, slim's 2016 model zoo): each tensor's
+// slices read on demand, one table block at a time.
 
 import type { FileStore, SyncFileStore } from '@tfslim/storage';
 import type { RawTensor, TfDtype } from './dtypes.js';

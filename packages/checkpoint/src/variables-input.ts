@@ -1,10 +1,10 @@
-// The two ways users pass variables: an array keyed by each variable's slim name (its
-// `.name` when it has none), or a map from checkpoint name to variable (or tensor, or raw
-// tensor when saving).
+// The two ways users pass variables, checked: an array keyed by each variable's slim name, or a
+// map from checkpoint name to variable (or tensor, or raw tensor when saving).
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { RawTensor } from './dtypes.js';
 import { TF_DTYPE_IDS } from './dtypes.js';
+import { CheckpointArgumentError } from './errors.js';
 
 /** Something saveCheckpoint can write: a tfjs tensor or variable, or a raw tensor. */
 export type Saveable = tf.Tensor | RawTensor;
@@ -70,7 +70,7 @@ export function toSaveEntries(fn: string, vars: SaveableVariables): Array<[strin
   if (Array.isArray(vars)) {
     for (const [i, v] of (vars as readonly unknown[]).entries()) {
       if (!isVariable(v) || v.isDisposed) {
-        throw new TypeError(
+        throw new CheckpointArgumentError(
           `${fn}: expected an array of live tf.Variable, got ${describe(v)} at index ${i}. Pass a {name: tensor} map for plain tensors.`,
         );
       }
@@ -79,7 +79,7 @@ export function toSaveEntries(fn: string, vars: SaveableVariables): Array<[strin
     return out;
   }
   if (typeof vars !== 'object' || vars === null) {
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${fn}: expected an array of variables or a {name: tensor} map, got ${describe(vars)}. Pass one of those.`,
     );
   }
@@ -88,7 +88,7 @@ export function toSaveEntries(fn: string, vars: SaveableVariables): Array<[strin
       (!(v instanceof tf.Tensor) && !isRawTensor(v)) ||
       (v instanceof tf.Tensor && v.isDisposed)
     ) {
-      throw new TypeError(
+      throw new CheckpointArgumentError(
         `${fn}: expected a tensor, variable or raw tensor for "${name}", got ${describe(v)}. Pass tfjs tensors or {dtype, shape, data}.`,
       );
     }
@@ -109,13 +109,13 @@ export function toRestoreEntries(
       ? Object.entries(vars as Record<string, unknown>)
       : [];
   if (!Array.isArray(vars) && (typeof vars !== 'object' || vars === null)) {
-    throw new TypeError(
+    throw new CheckpointArgumentError(
       `${fn}: expected an array of variables or a {checkpointName: variable} map, got ${describe(vars)}. Pass one of those.`,
     );
   }
   for (const [name, v] of entries) {
     if (!isVariable(v) || v.isDisposed) {
-      throw new TypeError(
+      throw new CheckpointArgumentError(
         `${fn}: expected a live tf.Variable for "${name}", got ${describe(v)}. Restore needs variables (tf.variable(...)) to assign to.`,
       );
     }
@@ -143,12 +143,12 @@ export function mapVariableNames(
     const mapped = fn(name);
     if (mapped === null || mapped === undefined) continue;
     if (typeof mapped !== 'string' || mapped.length === 0) {
-      throw new TypeError(
+      throw new CheckpointArgumentError(
         `mapVariableNames: expected a non-empty string from the mapping of "${name}", got ${JSON.stringify(mapped)}. Return the checkpoint name, or null to skip.`,
       );
     }
     if (out[mapped] !== undefined) {
-      throw new TypeError(
+      throw new CheckpointArgumentError(
         `mapVariableNames: expected distinct checkpoint names, got "${mapped}" twice (the second from "${name}"). Make the mapping one-to-one.`,
       );
     }

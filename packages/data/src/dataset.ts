@@ -1,6 +1,5 @@
-// Dataset: slim.data's input pipeline as a re-iterable async iterable with tf.data's stages.
-// Tensors handed to the consumer are theirs; tensors a stage drops (a shuffle buffer or
-// prefetch queue abandoned by `break`, a batch remainder dropped) are disposed here.
+// Dataset: slim.data's input pipeline as a re-iterable async iterable with tf.data's stages;
+// tensors a stage drops (abandoned buffers, a dropped remainder) are disposed here.
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import { disposeElement, stackElements } from './elements.js';
 import { DataError, type OnErrorOptions } from './errors.js';

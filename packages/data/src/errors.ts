@@ -1,4 +1,5 @@
 // Typed errors of @tfslim/data: each names the file, the record index and the feature involved.
+import { TfslimError } from '@tfslim/errors';
 
 /**
  * What went wrong: `BAD_RECORD` (damaged TFRecord framing or CRC), `BAD_EXAMPLE` (not a
@@ -33,22 +34,23 @@ export interface Provenance {
  * try { for await (const b of ds) use(b); }
  * catch (e) { if (e instanceof DataError) console.log(e.code, e.file, e.recordIndex, e.feature); }
  */
-export class DataError extends Error {
+export class DataError extends TfslimError {
   override readonly name = 'DataError';
+  declare readonly code: DataErrorCode;
   readonly file: string | undefined;
   readonly recordIndex: number | undefined;
   readonly feature: string | undefined;
   constructor(
     /** The public function that failed. */
     readonly fn: string,
-    readonly code: DataErrorCode,
+    code: DataErrorCode,
     where: Provenance,
     expected: string,
     got: string,
     fix: string,
     options?: { cause?: unknown },
   ) {
-    super(`${fn}: expected ${expected}${describe(where)}, got ${got}. ${fix}`, options);
+    super(code, `${fn}: expected ${expected}${describe(where)}, got ${got}. ${fix}`, options);
     this.file = where.file;
     this.recordIndex = where.recordIndex;
     this.feature = where.feature;

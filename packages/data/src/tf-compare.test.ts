@@ -1,6 +1,5 @@
-// Our pipeline against TensorFlow on files TF wrote at test time: TFRecord shards (plain and
-// GZIP) parsed as tf.io.parse_single_example does, JPEG/PNG decoded as tf.io.decode_jpeg/png,
-// slim's vgg_preprocessing, Keras' image folder labels.
+// Our pipeline against TensorFlow on files TF wrote at test time: TFRecord parsing, JPEG/PNG
+// decoding, slim's vgg_preprocessing, Keras' image folder labels.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

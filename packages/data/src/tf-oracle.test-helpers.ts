@@ -1,6 +1,5 @@
-// TensorFlow writes the test data at test time (TFRecord shards of tf.Example, plain and GZIP;
-// JPEGs and PNGs) and computes what its parsers, decoders and slim's vgg_preprocessing make of
-// it. One Python process per test file.
+// TensorFlow writes the test data at test time and computes what its parsers, decoders and
+// slim's vgg_preprocessing make of it (one Python process per test file).
 import { runPython } from '@tfslim-internal/testing';
 
 export interface TfOracle {

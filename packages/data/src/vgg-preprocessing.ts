@@ -1,7 +1,5 @@
-// slim's preprocessing/vgg_preprocessing.py: aspect-preserving bilinear resize of the smaller
-// side (TF1 resize_bilinear, align_corners=False, no half-pixel centres), a random (training)
-// or central (evaluation) crop, a random left-right flip (training), and the ImageNet RGB means
-// subtracted.
+// slim's preprocessing/vgg_preprocessing.py: aspect-preserving bilinear resize, a random or
+// central crop, a random left-right flip, and the ImageNet RGB means subtracted.
 import * as tf from '@tensorflow/tfjs-core';
 import { DataError } from './errors.js';
 import { randomInt, seededRandom, type Rng } from './random.js';

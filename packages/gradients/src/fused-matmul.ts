@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { GradientInputError } from './errors.js';
 import { matmulInputGradients } from './matmul.js';
 import { attrsAs, savedAt, single, type GradMap } from './util.js';
 
@@ -21,7 +22,7 @@ function throughActivation(dy: tf.Tensor, y: tf.Tensor, activation: string): tf.
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
   }
-  throw new TypeError(
+  throw new GradientInputError(
     `${KERNEL} gradient: expected activation one of ${FROM_OUTPUT.join(', ')}, got '${activation}'. ` +
       'Apply that activation as its own op after tf.matMul.',
   );

@@ -153,8 +153,9 @@ export const poolGradients: tf.GradConfig[] = [
       const x = savedAt(saved, 0, tf.MaxPoolWithArgmax);
       const y = savedAt(saved, 1, tf.MaxPoolWithArgmax);
       const { filterSize, strides, pad } = attrsAs<tf.MaxPoolWithArgmaxAttrs>(attrs);
-      // internal assert: tfjs passes zeros for outputs that do not reach the loss
+      // tfjs passes zeros for outputs that do not reach the loss, so g is never missing.
       if (g == null)
+        // eslint-disable-next-line no-restricted-syntax -- internal assert: tfjs always passes dy
         throw new Error('MaxPoolWithArgmax gradient: expected the gradient of result.');
       return { x: () => maxPoolBackprop(tf.MaxPoolGrad, g, x, y, { filterSize, strides, pad }) };
     },

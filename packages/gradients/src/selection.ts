@@ -180,7 +180,8 @@ export const selectionGradients: tf.GradConfig[] = [
       const [dValues] = several(dy);
       const x = savedAt(saved, 0, tf.TopK);
       const indices = savedAt(saved, 1, tf.TopK);
-      // internal assert: tfjs passes zeros for outputs that do not reach the loss
+      // tfjs passes zeros for outputs that do not reach the loss, so dValues is never missing.
+      // eslint-disable-next-line no-restricted-syntax -- internal assert: tfjs always passes dy
       if (dValues == null) throw new Error('TopK gradient: expected the gradient of values.');
       return { x: () => topkGrad(dValues, indices, x.shape) };
     },

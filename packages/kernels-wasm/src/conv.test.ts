@@ -1,3 +1,4 @@
+// The Conv2D kernels (plain, Winograd, fused) and their backprops against the cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { maxAbsDiff, rand, use, valuesOn } from '../test/helpers';
 import { convOptions } from './conv';

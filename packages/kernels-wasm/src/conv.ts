@@ -1,3 +1,4 @@
+// The Conv2D kernels (forward, input and filter gradients) on the SIMD GEMM, Winograd for 3x3.
 import * as tf from '@tensorflow/tfjs-core';
 import { A_IM2COL, A_IM2COL_T, A_STRIDED, type KernelContext } from './module.js';
 import { activationCode, leakyAlpha, OPERAND_NONE, operandLayout } from './fused.js';

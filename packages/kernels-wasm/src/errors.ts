@@ -1,35 +1,65 @@
 // Typed errors of @tfslim/kernels-wasm: each has a stable `code` to branch on.
+import { TfslimError } from '@tfslim/errors';
 
 /**
- * A filled kernel (fillMissingKernels) got inputs or attributes it cannot compute, e.g. `dy`
- * of a shape the convolution does not produce. The message names the kernel and the fix.
+ * A kernel got inputs it cannot compute, e.g. matmul operands whose inner dimensions differ.
+ * The message names the kernel and the fix. Code `KERNEL_INPUT`.
  */
-export class KernelInputError extends Error {
+export class KernelInputError extends TfslimError {
   override readonly name = 'KernelInputError';
-  readonly code = 'KERNEL_INPUT';
+  constructor(message: string) {
+    super('KERNEL_INPUT', message);
+  }
 }
 
 /**
- * A kernel registered for tfjs-backend-wasm ran on another backend, or that backend lacks a
- * kernel the fill is built from: a tfjs-backend-wasm version these kernels were not written
- * for (use ^4.22).
+ * A kernel registered for tfjs-backend-wasm met a tensor that backend does not hold, or an
+ * input it hands to the stock kernel the backend lacks: a tfjs-backend-wasm version these
+ * kernels were not written for (use ^4.22). Code `KERNEL_BACKEND`.
  */
-export class KernelBackendError extends Error {
+export class KernelBackendError extends TfslimError {
   override readonly name = 'KernelBackendError';
-  readonly code = 'KERNEL_BACKEND';
+  constructor(message: string) {
+    super('KERNEL_BACKEND', message);
+  }
 }
 
-/** `enableWasmThreads` was given an option it cannot use (a TypeError, as before). */
-export class WasmThreadsOptionError extends TypeError {
+/**
+ * `setWasmKernelThreads` was given a thread count it cannot use. Code `KERNEL_THREADS_OPTION`.
+ *
+ * @example
+ * try { setWasmKernelThreads(0); } catch (e) { e instanceof KernelThreadsOptionError; } // true
+ */
+export class KernelThreadsOptionError extends TfslimError {
+  override readonly name = 'KernelThreadsOptionError';
+  constructor(message: string) {
+    super('KERNEL_THREADS_OPTION', message);
+  }
+}
+
+/** The wasm backend's heap could not hold a kernel's temporaries. Code `KERNEL_MEMORY`. */
+export class KernelMemoryError extends TfslimError {
+  override readonly name = 'KernelMemoryError';
+  constructor(message: string) {
+    super('KERNEL_MEMORY', message);
+  }
+}
+
+/** `enableWasmThreads` was given an option it cannot use. Code `WASM_THREADS_OPTION`. */
+export class WasmThreadsOptionError extends TfslimError {
   override readonly name = 'WasmThreadsOptionError';
-  readonly code = 'WASM_THREADS_OPTION';
+  constructor(message: string) {
+    super('WASM_THREADS_OPTION', message);
+  }
 }
 
 /**
  * The multi-threaded wasm binary did not start. `enableWasmThreads` never throws it: it
- * returns `enabled: false` with this message as `reason`.
+ * returns `enabled: false` with this message as `reason`. Code `WASM_THREADS_START`.
  */
-export class WasmThreadsStartError extends Error {
+export class WasmThreadsStartError extends TfslimError {
   override readonly name = 'WasmThreadsStartError';
-  readonly code = 'WASM_THREADS_START';
+  constructor(message: string) {
+    super('WASM_THREADS_START', message);
+  }
 }

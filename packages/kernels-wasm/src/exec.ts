@@ -1,7 +1,9 @@
+// Where one kernel call runs: the backend's own memory (directExec) or the shared threads' (openExec).
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext, KernelExports } from './module.js';
 import { sharedExec } from './threads.js';
 import { offsetOf } from './wasmBackend.js';
+import { KernelMemoryError } from './errors.js';
 
 /**
  * Where one kernel call runs: the kernels and the addresses of its tensors in the memory those
@@ -33,7 +35,9 @@ export function directExec(ctx: KernelContext): Exec {
     alloc: (bytes) => {
       const ptr = backend.wasm._malloc(Math.max(16, bytes)) >>> 0;
       if (ptr === 0) {
-        throw new Error(`kernels-wasm: the wasm backend could not allocate ${bytes} bytes.`);
+        throw new KernelMemoryError(
+          `kernels-wasm: the wasm backend could not allocate ${bytes} bytes.`,
+        );
       }
       temporaries.push(ptr);
       return ptr;

@@ -1,3 +1,4 @@
+// Fused-kernel epilogues: activation codes and bias/prelu operand layouts for the GEMM.
 /** Matches ACT_* in assembly/epilogue.ts. */
 const ACTIVATIONS: Record<string, number> = {
   linear: 0,

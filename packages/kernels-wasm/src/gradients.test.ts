@@ -1,7 +1,5 @@
-// Training-path checks: gradients computed through our kernels equal those of the stock wasm
-// kernels and of the cpu backend. The gradient functions are tfjs's own (@tensorflow/tfjs
-// registers them): the same on every backend, so only the kernels differ. (@tfslim/gradients
-// tests itself on this package's kernels, so it cannot be a dependency here.)
+// Gradients through our kernels equal those of the stock wasm kernels and the cpu backend (tfjs's
+// own gradient functions: @tfslim/gradients tests itself on this package, so it cannot be a dependency).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { maxAbsDiff, rand, use } from '../test/helpers';

@@ -13,6 +13,8 @@ export type { WasmThreadsOptions, WasmThreadsResult } from './wasm-threads/brows
 export {
   KernelBackendError,
   KernelInputError,
+  KernelMemoryError,
+  KernelThreadsOptionError,
   WasmThreadsOptionError,
   WasmThreadsStartError,
 } from './errors.js';

@@ -12,6 +12,8 @@ export type { WasmThreadsOptions, WasmThreadsResult } from './wasm-threads/index
 export {
   KernelBackendError,
   KernelInputError,
+  KernelMemoryError,
+  KernelThreadsOptionError,
   WasmThreadsOptionError,
   WasmThreadsStartError,
 } from './errors.js';

@@ -1,3 +1,4 @@
+// The BatchMatMul and _FusedMatMul kernels against the cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { maxAbsDiff, rand, refMatMul, use, valuesOn } from '../test/helpers';
 import { registerWasmKernels, unregisterWasmKernels } from './index';

@@ -1,7 +1,9 @@
+// The BatchMatMul and _FusedMatMul kernels on the SIMD GEMM (tfjs broadcasting semantics).
 import * as tf from '@tensorflow/tfjs-core';
 import { A_STRIDED, type KernelContext } from './module.js';
 import { activationCode, leakyAlpha, OPERAND_NONE, operandLayout } from './fused.js';
 import { openExec } from './exec.js';
+import { KernelInputError } from './errors.js';
 
 /** Geometry of one (batched) matmul call, tfjs's BatchMatMul semantics. */
 interface MatMulPlan {
@@ -54,7 +56,7 @@ function plan(
   const ar = aShape.length;
   const br = bShape.length;
   if (ar < 2 || br < 2) {
-    throw new Error(
+    throw new KernelInputError(
       `${kernel}: expected a and b of rank >= 2, got shapes [${aShape}] and [${bShape}]. Reshape vectors to matrices first.`,
     );
   }
@@ -67,7 +69,7 @@ function plan(
   const kB = transposeB ? b1 : b0;
   const N = transposeB ? b0 : b1;
   if (K !== kB) {
-    throw new Error(
+    throw new KernelInputError(
       `${kernel}: expected inner dimensions to match, got ${K} (a [${aShape}], transposeA=${transposeA}) and ${kB} (b [${bShape}], transposeB=${transposeB}). Check the shapes and transpose flags.`,
     );
   }

@@ -1,3 +1,4 @@
+// The kernels module links to a shared memory, or leaves the stock kernels in place.
 import { A_STRIDED, compileKernels, kernelsFor } from './module';
 import type { WasmBackend } from './wasmBackend';
 

@@ -1,9 +1,11 @@
+// registerWasmKernels: which kernels serve, no leaks, and setWasmKernelThreads.
 import * as tf from '@tensorflow/tfjs-core';
 import { rand, use } from '../test/helpers';
 import {
   registerWasmKernels,
   setWasmKernelThreads,
   unregisterWasmKernels,
+  KernelThreadsOptionError,
   wasmKernelsReady,
 } from './index';
 import { servedCounts } from './register';
@@ -163,6 +165,6 @@ describe('no leaks over 10,000 calls', () => {
 describe('setWasmKernelThreads', () => {
   it('rejects counts that are not whole numbers >= 1', () => {
     expect(() => setWasmKernelThreads(0)).toThrow(/expected a whole number of threads >= 1, got 0/);
-    expect(() => setWasmKernelThreads(1.5)).toThrow(RangeError);
+    expect(() => setWasmKernelThreads(1.5)).toThrow(KernelThreadsOptionError);
   });
 });

@@ -1,9 +1,11 @@
+// Registers these kernels on the wasm backend (stock kernels kept as fallback) and their thread count.
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { matMul } from './matmul.js';
 import { compileKernels, type KernelContext, kernelsFor } from './module.js';
 import { configureThreads, startThreads } from './threads.js';
 import { isWasmBackend } from './wasmBackend.js';
+import { KernelBackendError, KernelThreadsOptionError } from './errors.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Impl = (ctx: KernelContext, args: KernelArgs) => tf.TensorInfo | undefined;
@@ -85,7 +87,7 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
     count(servedCounts.stock, name);
     const stock = previous.get(name);
     if (stock == null) {
-      throw new Error(
+      throw new KernelBackendError(
         `${name}: expected a float32 NHWC input the tfslim wasm kernels handle, got one they do not, and the wasm backend has no stock ${name} kernel to fall back to.`,
       );
     }
@@ -178,7 +180,7 @@ export async function wasmKernelsReady(): Promise<void> {
  */
 export function setWasmKernelThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(
+    throw new KernelThreadsOptionError(
       `setWasmKernelThreads: expected a whole number of threads >= 1, got ${threads}. Pass 1 to turn threads off.`,
     );
   }

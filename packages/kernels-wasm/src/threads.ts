@@ -1,12 +1,11 @@
-// Stage 2: large GEMMs split over worker threads (Node only). tfjs-backend-wasm's memory is not
-// shared, so a threaded call copies its inputs into a shared WebAssembly.Memory that every
-// thread's instance of the kernels imports, splits the GEMM by rows (or columns), and copies
-// the outputs back. Small calls never come here: they run zero-copy on the calling thread.
+// Large GEMMs split over worker threads (Node only): inputs copied into a shared
+// WebAssembly.Memory every thread's kernels import, the GEMM split by rows or columns.
 import type * as Os from 'node:os';
 import type * as WorkerThreads from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Exec } from './exec.js';
 import { A_STRIDED, type KernelContext, type KernelExports, sharedModule } from './module.js';
+import { KernelBackendError } from './errors.js';
 
 /** Ints per worker in the control block, and the fields of one slot. */
 const SLOT = 64;
@@ -309,6 +308,7 @@ export function sharedExec(ctx: KernelContext, flops: number, bytes: number): Ex
     const ptr = top;
     top = align(top + Math.max(n, 16));
     if (top > shared.byteLength) {
+      // eslint-disable-next-line no-restricted-syntax -- internal assert: the estimate covers every allocation
       throw new Error(`kernels-wasm: shared memory estimate too small (${bytes} bytes).`);
     }
     return ptr;
@@ -317,7 +317,9 @@ export function sharedExec(ctx: KernelContext, flops: number, bytes: number): Ex
   const outputs: Array<[from: number, to: number, bytes: number]> = [];
   const offset = (t: tf.TensorInfo): number => {
     const data = ctx.backend.dataIdMap.get(t.dataId);
-    if (!data) throw new Error('kernels-wasm: expected a tensor held by the wasm backend.');
+    if (!data) {
+      throw new KernelBackendError('kernels-wasm: expected a tensor held by the wasm backend.');
+    }
     return data.memoryOffset;
   };
   return {

@@ -1,4 +1,6 @@
+// The parts of tfjs-backend-wasm the kernels use, typed, and tensor addresses in its memory.
 import type * as tf from '@tensorflow/tfjs-core';
+import { KernelBackendError } from './errors.js';
 
 /** The parts of tfjs-backend-wasm's emscripten module the kernels use. */
 export interface EmscriptenModule {
@@ -50,7 +52,7 @@ export function backendMemory(backend: WasmBackend): WebAssembly.Memory | undefi
 export function offsetOf(backend: WasmBackend, t: tf.TensorInfo): number {
   const data = backend.dataIdMap.get(t.dataId);
   if (data == null || typeof data.memoryOffset !== 'number') {
-    throw new Error(
+    throw new KernelBackendError(
       `kernels-wasm: expected a tensor held by the wasm backend, got dataId with no memory offset. Create tensors after tf.setBackend('wasm').`,
     );
   }

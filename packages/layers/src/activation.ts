@@ -1,4 +1,6 @@
+// Layer activations by name or function (slim's activation_fn), checked.
 import * as tf from '@tensorflow/tfjs-core';
+import { LayerOptionsError } from './errors.js';
 
 /** Activations by name, as in slim's `activation_fn` (tf.nn.relu etc.). */
 export type ActivationName =
@@ -23,7 +25,7 @@ const NAMES: readonly ActivationName[] = [
 export function checkActivation(fn: string, a: unknown): Activation | null {
   if (a === null || typeof a === 'function') return a as Activation | null;
   if (typeof a === 'string' && (NAMES as readonly string[]).includes(a)) return a as ActivationName;
-  throw new TypeError(
+  throw new LayerOptionsError(
     `${fn}: expected options.activation to be one of ${NAMES.join(', ')}, a function or null, ` +
       `got ${JSON.stringify(a)}.`,
   );

@@ -1,5 +1,6 @@
+// Argument checks shared by the layers: sizes, strides, padding and the input tensor.
 import type * as tf from '@tensorflow/tfjs-core';
-import { LayerInputError } from './errors.js';
+import { LayerInputError, LayerOptionsError } from './errors.js';
 
 /** A size given once for both spatial dimensions or as [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -20,14 +21,14 @@ export function pair(fn: string, what: string, value: unknown): [number, number]
   ) {
     return [v[0] as number, v[1] as number];
   }
-  throw new TypeError(
+  throw new LayerOptionsError(
     `${fn}: expected ${what} to be a positive integer or [height, width], got ${JSON.stringify(value)}.`,
   );
 }
 
 export function positiveInt(fn: string, what: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw new TypeError(
+  throw new LayerOptionsError(
     `${fn}: expected ${what} to be a positive integer, got ${JSON.stringify(value)}.`,
   );
 }
@@ -35,7 +36,7 @@ export function positiveInt(fn: string, what: string, value: unknown): number {
 export function checkPadding(fn: string, padding: unknown): Padding {
   const p = typeof padding === 'string' ? padding.toUpperCase() : padding;
   if (p === 'SAME' || p === 'VALID') return p;
-  throw new TypeError(
+  throw new LayerOptionsError(
     `${fn}: expected options.padding to be 'SAME' or 'VALID', got ${JSON.stringify(padding)}.`,
   );
 }
@@ -48,7 +49,7 @@ export function checkTensor(fn: string, inputs: unknown): tf.Tensor {
     !('dtype' in inputs) ||
     !Array.isArray((inputs as tf.Tensor).shape)
   ) {
-    throw new TypeError(`${fn}: expected inputs to be a tf.Tensor, got ${typeof inputs}.`);
+    throw new LayerInputError(`${fn}: expected inputs to be a tf.Tensor, got ${typeof inputs}.`);
   }
   const t = inputs as tf.Tensor;
   if (t.isDisposed) {

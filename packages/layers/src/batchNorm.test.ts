@@ -1,3 +1,4 @@
+// batchNorm: batch statistics and moving averages in training, the averages at inference.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,3 +1,4 @@
+// batchNorm: slim's batch_norm, with moving averages updated through the store's update ops.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   GraphKeys,
@@ -10,7 +11,7 @@ import {
 } from '@tfslim/variables';
 import { applyActivation, checkActivation, type Activation } from './activation.js';
 import { checkFloat, checkMinRank, checkTensor, shapeStr } from './args.js';
-import { LayerInputError } from './errors.js';
+import { LayerInputError, LayerOptionsError } from './errors.js';
 import {
   VARIABLE_LAYER_KEYS,
   collectionsOf,
@@ -63,12 +64,12 @@ export const BATCH_NORM_KEYS = [
 
 function checkDecay(fn: string, v: unknown): number {
   if (typeof v === 'number' && v >= 0 && v <= 1) return v;
-  throw new RangeError(`${fn}: expected options.decay in [0, 1], got ${String(v)}.`);
+  throw new LayerOptionsError(`${fn}: expected options.decay in [0, 1], got ${String(v)}.`);
 }
 
 function checkEpsilon(fn: string, v: unknown): number {
   if (typeof v === 'number' && v > 0 && Number.isFinite(v)) return v;
-  throw new RangeError(`${fn}: expected options.epsilon > 0, got ${String(v)}.`);
+  throw new LayerOptionsError(`${fn}: expected options.epsilon > 0, got ${String(v)}.`);
 }
 
 function movingAverage(moving: tf.Variable, value: tf.Tensor, decay: number): void {

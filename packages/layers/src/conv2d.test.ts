@@ -1,3 +1,4 @@
+// conv2d: hand-computed outputs, slim's variable names, normalizers.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,3 +1,4 @@
+// conv2d: slim's conv2d (weights, biases or a normalizer, activation, dilation).
 import * as tf from '@tensorflow/tfjs-core';
 import {
   addArgScope,
@@ -23,7 +24,7 @@ import {
   type Padding,
   type Size2,
 } from './args.js';
-import { LayerInputError } from './errors.js';
+import { LayerInputError, LayerOptionsError } from './errors.js';
 import {
   VARIABLE_LAYER_KEYS,
   collectionsOf,
@@ -79,7 +80,7 @@ export const CONV2D_KEYS = [
  * or a VALID kernel as large as the input (one output pixel: slim's fc6 `[7, 7]` on a 7x7 map,
  * fc7/fc8 `[1, 1]` on 1x1). Returns the operands reshaped (views, no copies) and the output
  * shape, or null. The same sums in another order: TensorFlow's (oneDNN's) Conv2D reorders a
- * 411 MB fc6 filter on every call, where MatMul reads it as it is (~20x faster on tfjs-node).
+ * large filter (VGG's fc6) on every call, where MatMul reads it as it is (timings: the README).
  */
 function matMulConv(
   x: tf.Tensor4D,
@@ -133,7 +134,7 @@ function conv2dImpl(
     options.activation === undefined ? 'relu' : options.activation,
   );
   if ((dilations[0] > 1 || dilations[1] > 1) && (strides[0] > 1 || strides[1] > 1)) {
-    throw new TypeError(
+    throw new LayerOptionsError(
       `${fn}: expected stride 1 when rate > 1, got stride ${shapeStr(strides)} and rate ` +
         `${shapeStr(dilations)}. Use one or the other, as TensorFlow requires.`,
     );

@@ -1,8 +1,10 @@
+// dropout: slim's dropout, keepProb the probability to keep, inactive outside training.
 import * as tf from '@tensorflow/tfjs-core';
 import { addArgScope } from '@tfslim/variables';
 import { checkTensor } from './args.js';
 import { LAYER_KEYS, layerScope, type LayerOptions } from './layerOptions.js';
 import { addNamedOutput } from './outputs.js';
+import { LayerOptionsError } from './errors.js';
 
 /** Options of `dropout`. */
 export interface DropoutOptions extends LayerOptions {
@@ -32,7 +34,7 @@ function dropoutImpl(
   const x = checkTensor(fn, inputs);
   const p = keepProb ?? options.keepProb ?? 0.5;
   if (typeof p !== 'number' || !(p > 0 && p <= 1)) {
-    throw new RangeError(
+    throw new LayerOptionsError(
       `${fn}: expected keepProb in (0, 1], got ${String(p)}. It is the probability to KEEP an ` +
         'element (slim), not the drop rate (Keras).',
     );

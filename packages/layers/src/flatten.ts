@@ -1,3 +1,4 @@
+// flatten: slim's flatten, [batch, ...] to [batch, k].
 import * as tf from '@tensorflow/tfjs-core';
 import { addArgScope } from '@tfslim/variables';
 import { checkMinRank, checkTensor } from './args.js';

@@ -1,3 +1,4 @@
+// fullyConnected: slim's fully_connected (weights, biases or a normalizer, activation).
 import * as tf from '@tensorflow/tfjs-core';
 import {
   addArgScope,

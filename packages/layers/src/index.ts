@@ -15,6 +15,6 @@ export type { LayerFn, LayerArgs, LayerOptionsOf, RepeatOptions } from './repeat
 export { collectNamedOutputs, addNamedOutput } from './outputs.js';
 export { applyActivation } from './activation.js';
 export type { Activation, ActivationName } from './activation.js';
-export { LayerInputError } from './errors.js';
+export { LayerInputError, LayerOptionsError } from './errors.js';
 export type { LayerOptions, VariableLayerOptions } from './layerOptions.js';
 export type { Padding, Size2 } from './args.js';

@@ -1,3 +1,4 @@
+// The options every layer takes (scope, reuse, store, outputs collections) and their keys.
 import {
   variableScope,
   type Reuse,

@@ -1,3 +1,4 @@
+// fullyConnected, pooling, flatten and dropout against hand-computed values.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,3 +1,4 @@
+// Layer outputs by name (slim's end points): collectNamedOutputs and addNamedOutput.
 import type * as tf from '@tensorflow/tfjs-core';
 
 interface Collector {

@@ -1,3 +1,4 @@
+// maxPool2d and avgPool2d: slim's max_pool2d and avg_pool2d.
 import * as tf from '@tensorflow/tfjs-core';
 import { addArgScope } from '@tfslim/variables';
 import { checkPadding, checkRank, checkTensor, pair, type Padding, type Size2 } from './args.js';

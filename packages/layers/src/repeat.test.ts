@@ -1,3 +1,4 @@
+// repeat and stack, and argScope over the layers.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

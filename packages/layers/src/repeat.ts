@@ -1,7 +1,9 @@
+// repeat and stack: slim's repeat and stack, one layer applied several times under numbered scopes.
 import type * as tf from '@tensorflow/tfjs-core';
 import { addArgScope, argScopeInfo } from '@tfslim/variables';
 import { checkTensor } from './args.js';
 import { layerScope, type LayerOptions } from './layerOptions.js';
+import { LayerOptionsError } from './errors.js';
 
 /** A layer function: inputs first, then its own arguments. */
 export type LayerFn = (inputs: tf.Tensor, ...args: never[]) => tf.Tensor;
@@ -36,7 +38,7 @@ function callLayer(
   if (info) {
     const positional = info.optionsIndex - 1;
     if (args.length > positional) {
-      throw new TypeError(
+      throw new LayerOptionsError(
         `${fn}: expected at most ${positional} positional arguments for ${info.name}, got ` +
           `${args.length}. Pass options in ${fn}'s options object instead.`,
       );
@@ -49,7 +51,7 @@ function callLayer(
   }
   const out = (layer as unknown as (...a: unknown[]) => unknown)(...full);
   if (!(out && typeof out === 'object' && 'shape' in out)) {
-    throw new TypeError(
+    throw new LayerOptionsError(
       `${fn}: expected ${layerName(layer)} to return a tf.Tensor, got ${typeof out}.`,
     );
   }
@@ -77,15 +79,15 @@ function repeatImpl<F extends LayerFn>(
   const fn = 'repeat';
   checkTensor(fn, inputs);
   if (!Number.isInteger(repetitions) || repetitions < 1) {
-    throw new TypeError(
+    throw new LayerOptionsError(
       `${fn}: expected repetitions to be a positive integer, got ${String(repetitions)}.`,
     );
   }
   if (typeof layer !== 'function') {
-    throw new TypeError(`${fn}: expected a layer function, got ${typeof layer}.`);
+    throw new LayerOptionsError(`${fn}: expected a layer function, got ${typeof layer}.`);
   }
   if (!Array.isArray(layerArgs)) {
-    throw new TypeError(
+    throw new LayerOptionsError(
       `${fn}: expected layerArgs to be an array of the layer's positional arguments, got ` +
         `${typeof layerArgs}. Write repeat(net, 2, conv2d, [64, [3, 3]], {scope: 'conv1'}).`,
     );
@@ -110,10 +112,10 @@ function stackImpl<F extends LayerFn>(
   const fn = 'stack';
   checkTensor(fn, inputs);
   if (typeof layer !== 'function') {
-    throw new TypeError(`${fn}: expected a layer function, got ${typeof layer}.`);
+    throw new LayerOptionsError(`${fn}: expected a layer function, got ${typeof layer}.`);
   }
   if (!Array.isArray(stackArgs)) {
-    throw new TypeError(
+    throw new LayerOptionsError(
       `${fn}: expected stackArgs to be a list (one entry per layer), got ${typeof stackArgs}. ` +
         "Write stack(net, fullyConnected, [32, 64, 128], {scope: 'fc'}).",
     );

@@ -1,3 +1,4 @@
+// A VGG block: variable names and shapes, end points, regularization, no leaks.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,3 +1,4 @@
+// createTrainOp: one step's update, the NaN check, and argument errors.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { fullyConnected } from '@tfslim/layers';

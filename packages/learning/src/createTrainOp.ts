@@ -1,3 +1,4 @@
+// createTrainOp: slim's create_train_op, one step of loss, gradients, clipping and update.
 import * as tf from '@tensorflow/tfjs-core';
 import { collectLosses, type LossCollection } from '@tfslim/losses';
 import {

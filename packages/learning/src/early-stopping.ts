@@ -1,3 +1,4 @@
+// earlyStopping and learningRateOnPlateau: hooks that act when a monitored value stops improving.
 import { LearningError } from './errors.js';
 import type { TrainHook } from './hooks.js';
 import { PlateauTracker, type PlateauOptions } from './plateau.js';

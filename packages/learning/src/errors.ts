@@ -1,3 +1,6 @@
+// The typed errors of @tfslim/learning; each carries a stable `code` (see the README).
+import { TfslimError } from '@tfslim/errors';
+
 /**
  * The loss of a training step was NaN or ±Infinity (TF-Slim's `check_numerics` on the total
  * loss, message `LossTensor is inf or nan`). Raised before the gradients are applied, so the
@@ -8,7 +11,7 @@
  *   if (e instanceof NonFiniteLossError) console.error(e.globalStep, e.loss);
  * }
  */
-export class NonFiniteLossError extends Error {
+export class NonFiniteLossError extends TfslimError {
   /** The global step at which the loss went bad (before the increment). */
   readonly globalStep: number;
   /** The loss value read back: NaN, Infinity or -Infinity. */
@@ -16,6 +19,7 @@ export class NonFiniteLossError extends Error {
 
   constructor(globalStep: number, loss: number) {
     super(
+      'NON_FINITE_LOSS',
       `createTrainOp: LossTensor is inf or nan: expected a finite total loss at global step ${globalStep}, got ${loss}. ` +
         'Lower the learning rate, clip gradients (clipGradientNorm), or check the inputs and labels for NaN.',
     );
@@ -33,9 +37,9 @@ export class NonFiniteLossError extends Error {
  *   if (e instanceof LearningError) console.error(e.message);
  * }
  */
-export class LearningError extends Error {
+export class LearningError extends TfslimError {
   constructor(message: string) {
-    super(message);
+    super('INVALID_ARGUMENT', message);
     this.name = 'LearningError';
   }
 }

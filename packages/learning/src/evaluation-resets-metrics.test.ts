@@ -1,3 +1,4 @@
+// evaluateOnce resets the metrics it updates before it starts.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { saveCheckpoint } from '@tfslim/checkpoint';

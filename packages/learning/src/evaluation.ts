@@ -1,3 +1,4 @@
+// evaluateOnce, checkpointsIterator and evaluationLoop: slim's evaluation functions.
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointReader, latestCheckpoint, restore } from '@tfslim/checkpoint';
 import { aggregatedName, metricOf, observeMetricUpdates, type Metric } from '@tfslim/metrics';

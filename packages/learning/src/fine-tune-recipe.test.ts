@@ -1,3 +1,4 @@
+// The README's fine-tuning recipe runs as written.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { assignFromCheckpointFn, saveCheckpoint } from '@tfslim/checkpoint';

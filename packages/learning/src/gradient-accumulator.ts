@@ -1,3 +1,4 @@
+// GradientAccumulator: sums the gradients of k micro-batches and hands back their mean.
 import * as tf from '@tensorflow/tfjs-core';
 import { LearningError } from './errors.js';
 

@@ -1,3 +1,4 @@
+// multiplyGradients and clipGradientNorms: slim's gradient transforms.
 import * as tf from '@tensorflow/tfjs-core';
 import { LearningError } from './errors.js';
 

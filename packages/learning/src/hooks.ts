@@ -1,3 +1,4 @@
+// The hook interface of train: what hooks see (TrainContext) and when they are called.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
 import type { SummaryWriter } from '@tfslim/summary';

@@ -1,3 +1,4 @@
+// initFromCheckpoint fails like TF on a missing tensor or a scope with no variable.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

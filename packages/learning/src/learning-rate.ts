@@ -1,3 +1,4 @@
+// Learning rates: a number or a schedule, read from and written to tfjs optimizers.
 import type * as tf from '@tensorflow/tfjs-core';
 import { LearningError } from './errors.js';
 import type { LearningRateSchedule } from './schedules.js';

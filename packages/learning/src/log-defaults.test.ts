@@ -1,6 +1,5 @@
-// What a user sees from train() without tuning anything: about ten log lines a run when the
-// output is piped, step times with a unit that shows the number, and summaries from the first
-// step on (not only at the end of a run shorter than saveSummariesSecs).
+// What train() shows untuned: about ten log lines a run when piped, step times with a readable
+// unit, and summaries from the first step on.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

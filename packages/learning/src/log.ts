@@ -1,3 +1,4 @@
+// Progress lines of the learning functions: the log function, step timing, sleep.
 /** Where learning functions write their progress lines (`console.log` by default; `null` silences). */
 export type LogFn = ((line: string) => void) | null;
 

@@ -1,6 +1,5 @@
-// One trainer per logdir: a second train() on a logdir in use is refused with an error naming
-// the first; a lock left by a dead process is taken over; the lock goes away when train ends,
-// also when it fails. (Two real processes: processes.test.ts.)
+// One trainer per logdir: a second train() is refused naming the first, a dead process's lock is
+// taken over, the lock goes when train ends or fails (two real processes: processes.test.ts).
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';

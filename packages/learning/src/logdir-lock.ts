@@ -1,6 +1,5 @@
-// One trainer per log directory: `train` holds `<logdir>/train.lock` (created exclusively
-// through the FileStore) while it runs, so a second trainer is refused instead of silently
-// overwriting the first one's checkpoints and state file.
+// One trainer per log directory: `train` holds `<logdir>/train.lock` while it runs, so a second
+// trainer is refused instead of overwriting the first one's checkpoints.
 import type { FileStore } from '@tfslim/storage';
 import { errorCode, hostName, processAlive } from '@tfslim/storage';
 import { LearningError } from './errors.js';
@@ -30,6 +29,7 @@ export interface LogdirLockHolder {
  * }
  */
 export class LogdirLockedError extends LearningError {
+  override readonly code: string = 'LOGDIR_LOCKED';
   constructor(
     /** The lock file (`<logdir>/train.lock`): delete it if its holder is gone. */
     readonly lockFile: string,

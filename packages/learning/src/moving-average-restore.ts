@@ -1,3 +1,4 @@
+// movingAverageVariablesToRestore: TF's ema.variables_to_restore().
 import type * as tf from '@tensorflow/tfjs-core';
 import { movingAverageName } from './moving-averages.js';
 

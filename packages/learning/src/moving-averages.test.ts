@@ -1,6 +1,5 @@
-// Moving averages of the weights: train() checkpoints shadows under TF's names, TensorFlow's
-// `ema.variables_to_restore()` restores them (a TF1 graph + Saver), and they equal a NumPy
-// reference built from the weights after each update; evaluateOnce can evaluate with them.
+// Moving averages: train() checkpoints shadows under TF's names, TF's variables_to_restore()
+// restores them, they equal a NumPy reference, and evaluateOnce can use them.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+// MovingAverages: TF's ExponentialMovingAverage of the variables, with TF's shadow names.
 import * as tf from '@tensorflow/tfjs-core';
 import { LearningError } from './errors.js';
 

@@ -1,3 +1,4 @@
+// PlateauTracker: watches a monitored value for improvement (shared by the plateau hooks).
 import { LearningError } from './errors.js';
 import type { StepEnd, TrainContext } from './hooks.js';
 

@@ -1,7 +1,5 @@
-// Two trainers as users run them: plain `node` processes on the built packages, on one logdir.
-// The second is refused while the first runs (naming it), the first's checkpoints stay its
-// own and within maxToKeep; a trainer killed with SIGKILL leaves a lock the next one takes
-// over. Uses the built packages (`npx tsup` in storage, checkpoint and learning).
+// Two trainers as `node` processes on the built packages, one logdir: the second is refused, the
+// first's checkpoints stay its own; a SIGKILLed trainer's lock is taken over.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

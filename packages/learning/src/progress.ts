@@ -1,3 +1,4 @@
+// How train and evaluateOnce show progress: a redrawn bar or plain lines.
 import { LearningError } from './errors.js';
 import { nowSecs } from './log.js';
 

@@ -1,6 +1,5 @@
-// Resuming from a checkpoint: a run cut in two (a new process: fresh variables and optimizer)
-// ends where the uninterrupted run ends, slots and step counters included, and resuming over
-// and over in one process (a sweep, a notebook) does not grow the tensor count.
+// Resuming: a run cut in two ends where the uninterrupted run ends (slots and counters
+// included), and resuming again and again in one process does not leak tensors.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,6 +1,5 @@
-// Learning-rate schedules equal TensorFlow's (tf.compat.v1.train.*_decay and
-// tf.keras.optimizers.schedules.CosineDecay), run in the venv at test time; a train() run logs
-// them as `learning_rate` at every summary, before and after a resume.
+// Learning-rate schedules equal TensorFlow's (run in the venv at test time), and train() logs
+// them as `learning_rate`, before and after a resume.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

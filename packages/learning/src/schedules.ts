@@ -1,3 +1,5 @@
+// Learning-rate schedules of the global step: TF's exponential, inverse-time, polynomial,
+// piecewise-constant and cosine decays.
 import { LearningError } from './errors.js';
 
 /**

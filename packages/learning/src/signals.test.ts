@@ -1,6 +1,5 @@
-// Ctrl-C in a real `node` process: train finishes the step, writes a checkpoint at the step it
-// reached, flushes and returns (exit code 0); a rerun resumes from that checkpoint. Runs the
-// built package (dist), as users do.
+// Ctrl-C in a real `node` process on the built package: train finishes the step, checkpoints,
+// flushes and exits 0; a rerun resumes from that checkpoint.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

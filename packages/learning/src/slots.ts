@@ -1,3 +1,4 @@
+// Optimizer slots under TF1 names, for saving and restoring them with a checkpoint.
 import * as tf from '@tensorflow/tfjs-core';
 import { restore } from '@tfslim/checkpoint';
 import type { FileStore } from '@tfslim/storage';

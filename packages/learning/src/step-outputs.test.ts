@@ -1,3 +1,4 @@
+// A train step's outputs update a metric without leaking.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { sparseSoftmaxCrossEntropy } from '@tfslim/losses';

@@ -1,3 +1,4 @@
+// A loss returned and also registered is counted once in the total loss.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { softmaxCrossEntropy } from '@tfslim/losses';

@@ -1,3 +1,4 @@
+// The extras of createTrainOp: schedules, weight averages and gradient accumulation.
 import type * as tf from '@tensorflow/tfjs-core';
 import { GradientAccumulator } from './gradient-accumulator.js';
 import { LearningRateControl, type LearningRate } from './learning-rate.js';

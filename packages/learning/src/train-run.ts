@@ -1,3 +1,4 @@
+// TrainRun: the state one train call shares between its loop and its duties.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
 import { SummaryWriter } from '@tfslim/summary';

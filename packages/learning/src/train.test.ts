@@ -1,3 +1,4 @@
+// train and the evaluation functions, end to end.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+// train: slim's training loop (resume, checkpoints, summaries, hooks, progress).
 import type * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';

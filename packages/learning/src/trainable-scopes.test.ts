@@ -1,3 +1,4 @@
+// trainableScopes: a scope matching no trainable variable is an error naming the nearest.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { meanSquaredError } from '@tfslim/losses';

@@ -1,6 +1,5 @@
-// What a new user expects of train and evaluateOnce: batches from `data` are disposed after
-// their step (numTensors flat over many steps), a missing `data` option is named, and progress
-// shows as a redrawn bar on a TTY and as plain lines elsewhere.
+// What a new user expects of train and evaluateOnce: batches disposed after their step, a
+// missing `data` named, progress as a bar on a TTY and as lines elsewhere.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+// LossCollection and collectLosses: registration, totals, typed errors.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { registerRegularizationLoss } from '@tfslim/variables';

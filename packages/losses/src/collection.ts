@@ -1,3 +1,4 @@
+// LossCollection: the losses of a step and getTotalLoss (slim's LOSSES collection).
 import * as tf from '@tensorflow/tfjs-core';
 import { withLossSink } from '@tfslim/variables';
 import type { LossSink } from '@tfslim/variables';

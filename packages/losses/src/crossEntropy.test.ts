@@ -1,3 +1,4 @@
+// The cross-entropy losses against values computed independently, on every backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

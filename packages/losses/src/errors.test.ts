@@ -1,3 +1,4 @@
+// Bad loss inputs: errors name the function, both shapes and the fix.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,3 +1,6 @@
+// The typed errors of @tfslim/losses; each carries a stable `code` (see the README).
+import { TfslimError } from '@tfslim/errors';
+
 /**
  * Thrown for bad arguments to a loss: mismatched shapes, wrong dtypes or ranks, unknown
  * reductions, out-of-range class ids. The message follows the one style of this project:
@@ -10,12 +13,12 @@
  *   if (e instanceof LossInputError) console.error(e.functionName, e.message);
  * }
  */
-export class LossInputError extends Error {
+export class LossInputError extends TfslimError {
   /** The public function that rejected its input, e.g. `'softmaxCrossEntropy'`. */
   readonly functionName: string;
 
   constructor(functionName: string, expected: string, got: string, fix: string) {
-    super(`${functionName}: expected ${expected}, got ${got}. ${fix}`);
+    super('INVALID_INPUT', `${functionName}: expected ${expected}, got ${got}. ${fix}`);
     this.name = 'LossInputError';
     this.functionName = functionName;
   }
@@ -32,9 +35,9 @@ export class LossInputError extends Error {
  *   if (e instanceof EmptyLossCollectionError) console.error(e.message);
  * }
  */
-export class EmptyLossCollectionError extends Error {
+export class EmptyLossCollectionError extends TfslimError {
   constructor(message: string) {
-    super(message);
+    super('EMPTY_LOSS_COLLECTION', message);
     this.name = 'EmptyLossCollectionError';
   }
 }

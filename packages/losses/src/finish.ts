@@ -1,3 +1,4 @@
+// finishLoss: weighs, reduces and registers a loss the way every loss here ends.
 import * as tf from '@tensorflow/tfjs-core';
 import { registerLoss } from './collection.js';
 import type { LossOptions } from './options.js';

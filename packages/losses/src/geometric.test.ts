@@ -1,3 +1,4 @@
+// Cosine, pairwise and hinge losses against values computed independently, on every backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,3 +1,4 @@
+// The losses' gradients against numeric and hand-computed ones, on every backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { registerRegularizationLoss } from '@tfslim/variables';

@@ -1,3 +1,4 @@
+// Input checks shared by the losses: live numeric tensors, class ids.
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError, formatShape } from './errors.js';
 

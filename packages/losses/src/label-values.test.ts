@@ -1,8 +1,5 @@
-// Values TF computes without a word. Labels outside [0, 1] in the losses whose labels are
-// probabilities: TF returns a number (negative cross entropy, hinge 0.1 for label 2), so by
-// default these return TF's number and read nothing back; `validateLabels: true` checks on the
-// host and names the first bad label. A non-finite embedding in liftedStructLoss: TF's loss is
-// NaN (its maximum and reduce_max propagate NaN), so ours is too, like the other metric losses.
+// Values TF computes without a word: labels outside [0, 1] give TF's number unless
+// `validateLabels: true`; a non-finite embedding gives NaN, as in TF.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';

@@ -1,7 +1,5 @@
-// The metric-learning losses (TF-Slim's metric_learning.py). TF 2.21 ships neither tf_slim nor
-// tensorflow_addons, so the oracle is a NumPy reference written from the losses' definitions
-// (float64 loops over pairs and triplets, not slim's matrix code), with float64 central
-// finite differences for the gradients; plus hand-checked tiny cases that need no Python.
+// The metric-learning losses against a float64 NumPy reference written from their definitions
+// (TF 2.21 ships neither tf_slim nor addons), plus hand-checked tiny cases.
 import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';

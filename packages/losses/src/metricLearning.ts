@@ -1,3 +1,4 @@
+// Shared pieces of the metric-learning losses: argument checks and pairwise distances.
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError, formatShape } from './errors.js';
 import { checkNumberOption, checkTensor } from './inputs.js';

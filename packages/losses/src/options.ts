@@ -1,3 +1,4 @@
+// The options every loss takes (weights, reduction, label checks) and its result type.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Reduction } from './reduction.js';
 import type { Weights } from './weights.js';

@@ -1,3 +1,4 @@
+// The README's examples run and print what the README says.
 import { codeBlocks, readReadme, runExample as runWith } from '@tfslim-internal/testing';
 
 // The README's TypeScript examples, run as written, with this test's `require` so

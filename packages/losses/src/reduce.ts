@@ -1,3 +1,4 @@
+// reduceLosses: applies weights and a reduction to per-element losses, as TF1 does.
 import * as tf from '@tensorflow/tfjs-core';
 import { Reduction } from './reduction.js';
 import type { PreparedWeights } from './weights.js';
@@ -106,5 +107,6 @@ export function reduceLosses(
 }
 
 function assertNever(value: never): never {
+  // eslint-disable-next-line no-restricted-syntax -- internal assert: parseReduction rejected the rest
   throw new Error(`reduceLosses: unhandled reduction ${String(value)}`);
 }

@@ -1,3 +1,4 @@
+// computeWeightedLoss under every reduction, and reduction validation.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { LossInputError, Reduction, computeWeightedLoss } from './index.js';

@@ -1,3 +1,4 @@
+// Reduction: how a loss reduces its per-element values (TF1's values), checked.
 import { LossInputError } from './errors.js';
 
 /**

@@ -1,7 +1,5 @@
-// Issue 12 regressions: where the losses differed from TensorFlow 2.21's tf.compat.v1.losses.
-// Every expected value is derived by hand in the test AND, when the TensorFlow venv exists,
-// computed by TF itself at test time (graph mode: tf.Graph + tf.compat.v1.Session, values and
-// tf.gradients).
+// Where the losses differed from TF 2.21's tf.compat.v1.losses: values derived by hand and, with
+// the venv, computed by TF at test time (graph mode, values and gradients).
 import { runPython, tfUnavailableReason } from '@tfslim-internal/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';

@@ -1,3 +1,4 @@
+// Loss weights: checked against the losses and prepared in the cheapest form.
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError, formatShape } from './errors.js';
 import { checkTensor } from './inputs.js';

@@ -1,3 +1,4 @@
+// vggArgScope: slim's vgg_arg_scope (L2 weight decay, relu, SAME padding).
 import { conv2d, fullyConnected } from '@tfslim/layers';
 import {
   argScope,
@@ -6,6 +7,7 @@ import {
   zerosInitializer,
   type ArgScopeSnapshot,
 } from '@tfslim/variables';
+import { VggOptionsError } from './errors.js';
 
 /** Options of {@link vggArgScope}. */
 export interface VggArgScopeOptions {
@@ -24,14 +26,14 @@ export interface VggArgScopeOptions {
  */
 export function vggArgScope(options: VggArgScopeOptions = {}): ArgScopeSnapshot {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(
+    throw new VggOptionsError(
       `vggArgScope: expected an options object, got ${options === null ? 'null' : typeof options}. ` +
         'Write vggArgScope({ weightDecay: 0.0005 }).',
     );
   }
   const weightDecay = options.weightDecay ?? 0.0005;
   if (typeof weightDecay !== 'number' || !Number.isFinite(weightDecay) || weightDecay < 0) {
-    throw new RangeError(
+    throw new VggOptionsError(
       `vggArgScope: expected weightDecay a finite number >= 0, got ${String(weightDecay)}. ` +
         'Pass e.g. 0.0005, or 0 for no regularization.',
     );

@@ -1,6 +1,5 @@
-// slim's fine-tuning recipe: save a trained VGG-16, build one with another number of
-// classes, restore everything but fc8 from the checkpoint. On the cpu backend (the two
-// stores, 2 x 540 MB, stay in JS memory).
+// slim's fine-tuning recipe: save a trained VGG-16, restore all but fc8 into one with another
+// number of classes (on cpu: the two stores stay in JS memory).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,5 @@
-// The head (fc6-fc8), dropout, reuse, leaks, regularization and gradients, numerically on
-// every backend. One vgg16 store per backend, built on one 32x32 image with fcConvPadding
-// SAME (its variables have the shapes of the 224x224 net). References are plain-JS loops
-// over end points and variable values.
+// The head (fc6-fc8), dropout, reuse, leaks, regularization and gradients on every backend,
+// against plain-JS loops over end points and variable values.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { collectLosses, sparseSoftmaxCrossEntropy } from '@tfslim/losses';

@@ -4,3 +4,4 @@ export type { VggNet } from './vgg.js';
 export { vggArgScope } from './argScope.js';
 export type { VggArgScopeOptions } from './argScope.js';
 export type { VggOptions, VggOutput } from './options.js';
+export { VggInputError, VggOptionsError } from './errors.js';

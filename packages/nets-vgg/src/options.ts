@@ -1,6 +1,8 @@
+// The options of the VGG nets, checked, and the checks of their input images.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from '@tfslim/layers';
 import type { Reuse, VariableStore } from '@tfslim/variables';
+import { VggInputError, VggOptionsError } from './errors.js';
 
 /** Options of `vggA`, `vgg16` and `vgg19` (slim's keyword arguments, camelCase). */
 export interface VggOptions {
@@ -65,7 +67,7 @@ const KEYS: readonly string[] = [
 function bool(fn: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value === 'boolean') return value;
-  throw new TypeError(
+  throw new VggOptionsError(
     `${fn}: expected options.${name} to be true or false, got ${JSON.stringify(value)}.`,
   );
 }
@@ -78,7 +80,7 @@ export function resolveOptions(
 ): ResolvedOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(
+    throw new VggOptionsError(
       `${fn}: expected an options object as second argument, got ` +
         `${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}. ` +
         `Write ${fn}(images, { numClasses: 10 }).`,
@@ -86,28 +88,28 @@ export function resolveOptions(
   }
   const unknown = Object.keys(options).filter((k) => !KEYS.includes(k));
   if (unknown.length > 0) {
-    throw new TypeError(
+    throw new VggOptionsError(
       `${fn}: expected options among ${KEYS.join(', ')}, got ` +
         `${unknown.map((k) => `'${k}'`).join(', ')}. Options are camelCase (numClasses, not num_classes).`,
     );
   }
   const nc = options.numClasses === undefined ? 1000 : options.numClasses;
   if (nc !== null && !(typeof nc === 'number' && Number.isInteger(nc) && nc >= 0)) {
-    throw new TypeError(
+    throw new VggOptionsError(
       `${fn}: expected options.numClasses to be a non-negative integer or null, got ` +
         `${JSON.stringify(nc)}. Pass 0 or null to get the features without the fc8 classifier.`,
     );
   }
   const keep = options.dropoutKeepProb ?? 0.5;
   if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) {
-    throw new RangeError(
+    throw new VggOptionsError(
       `${fn}: expected options.dropoutKeepProb in (0, 1], got ${String(keep)}. It is the ` +
         'probability to KEEP an activation (slim), not the drop rate.',
     );
   }
   const scope = options.scope ?? defaultScope;
   if (typeof scope !== 'string' || scope.length === 0) {
-    throw new TypeError(
+    throw new VggOptionsError(
       `${fn}: expected options.scope to be a non-empty string, got ${JSON.stringify(scope)}. ` +
         `Leave it out for '${defaultScope}'.`,
     );
@@ -115,7 +117,7 @@ export function resolveOptions(
   const padding = options.fcConvPadding ?? 'VALID';
   const upper = typeof padding === 'string' ? padding.toUpperCase() : padding;
   if (upper !== 'SAME' && upper !== 'VALID') {
-    throw new TypeError(
+    throw new VggOptionsError(
       `${fn}: expected options.fcConvPadding to be 'SAME' or 'VALID', got ${JSON.stringify(padding)}.`,
     );
   }
@@ -141,31 +143,31 @@ const shapeStr = (shape: readonly number[]): string => `[${shape.join(',')}]`;
  */
 export function checkInputs(fn: string, inputs: unknown, o: ResolvedOptions): tf.Tensor4D {
   if (!(inputs instanceof tf.Tensor)) {
-    throw new TypeError(
+    throw new VggInputError(
       `${fn}: expected images to be a tf.Tensor [batch, height, width, channels], got ` +
         `${inputs === null ? 'null' : typeof inputs}. Convert them with tf.tensor4d(...).`,
     );
   }
   if (inputs.isDisposed) {
-    throw new TypeError(
+    throw new VggInputError(
       `${fn}: expected live images, got a disposed tensor. Keep it alive until the net ran.`,
     );
   }
   if (inputs.rank !== 4) {
-    throw new TypeError(
+    throw new VggInputError(
       `${fn}: expected images of rank 4 [batch, height, width, channels] (NHWC), got shape ` +
         `${shapeStr(inputs.shape)}. Add a batch dimension with tf.expandDims(image, 0).`,
     );
   }
   if (inputs.dtype !== 'float32') {
-    throw new TypeError(
+    throw new VggInputError(
       `${fn}: expected float32 images, got ${inputs.dtype}. Convert with tf.cast(images, 'float32') ` +
         '(and scale or mean-subtract them as the weights expect).',
     );
   }
   const [, h, w] = inputs.shape as [number, number, number, number];
   if (h < 32 || w < 32) {
-    throw new RangeError(
+    throw new VggInputError(
       `${fn}: expected images at least 32x32 (five 2x2 stride-2 VALID max pools), got ` +
         `${h}x${w}. Resize them, e.g. to ${fn}.defaultImageSize = 224.`,
     );
@@ -174,7 +176,7 @@ export function checkInputs(fn: string, inputs: unknown, o: ResolvedOptions): tf
   const pw = Math.floor(w / 32);
   const valid = o.fcConvPadding === 'VALID';
   if (valid && (ph < 7 || pw < 7)) {
-    throw new RangeError(
+    throw new VggInputError(
       `${fn}: expected images at least 224x224 (fc6 is a 7x7 VALID convolution over pool5, ` +
         `which is 1/32 of the image), got ${h}x${w} (pool5 ${ph}x${pw}). Resize them to 224x224, ` +
         "or pass fcConvPadding: 'SAME'.",
@@ -184,7 +186,7 @@ export function checkInputs(fn: string, inputs: unknown, o: ResolvedOptions): tf
     const oh = valid ? ph - 6 : ph;
     const ow = valid ? pw - 6 : pw;
     if (oh !== 1 || ow !== 1) {
-      throw new RangeError(
+      throw new VggInputError(
         `${fn}: expected a 1x1 logits map to squeeze (spatialSqueeze), got ${oh}x${ow} from ` +
           `${h}x${w} images. Pass spatialSqueeze: false for [batch, ${oh}, ${ow}, numClasses] ` +
           'logits, globalPool: true to average them first, or 224x224 images.',

@@ -1,6 +1,5 @@
-// Names and shapes of every variable and end point, on full-size images where the wasm
-// backend makes that cheap. Compared with test/reference.ts (written from the paper and
-// slim's vgg.py) and with literal parameter counts.
+// Names and shapes of every variable and end point, against test/reference.ts (from the paper
+// and slim's vgg.py) and literal parameter counts.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { VariableStore, argScope, variableScope, withVariableStore } from '@tfslim/variables';

@@ -1,3 +1,4 @@
+// vggA, vgg16 and vgg19: slim's nets/vgg.py.
 /**
  * VGG: K. Simonyan and A. Zisserman, "Very Deep Convolutional Networks for Large-Scale Image
  * Recognition", arXiv:1409.1556 (2014), https://arxiv.org/abs/1409.1556. Configurations A

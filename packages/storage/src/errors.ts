@@ -1,5 +1,6 @@
 // Errors of the stores, with Node's error codes so callers test one `code` whatever the store,
 // and always the path and the operation, which Node leaves out of write and fsync errors.
+import { TfslimError } from '@tfslim/errors';
 
 /**
  * A file operation that failed. `code` is Node's (`ENOENT`, `EEXIST`, `EISDIR`, `ENOTDIR`,
@@ -11,19 +12,33 @@
  *   if (e instanceof FileStoreError && e.code === 'ENOSPC') console.error('disk full:', e.path);
  * }
  */
-export class FileStoreError extends Error {
+export class FileStoreError extends TfslimError {
   override readonly name = 'FileStoreError';
   /** The store method that failed (`write`, `mkdir`, `rename`, ...), when known. */
   readonly operation: string | undefined;
 
   constructor(
-    readonly code: string,
+    code: string,
     readonly path: string,
     message: string,
     options: { operation?: string; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.operation = options.operation;
+  }
+}
+
+/**
+ * A store that cannot work here: `NodeFileStore` in a browser, `IndexedDbFileStore` without
+ * IndexedDB. Code `STORE_UNAVAILABLE`.
+ *
+ * @example
+ * try { new IndexedDbFileStore(); } catch (e) { if (e instanceof StoreUnavailableError) useMemory(); }
+ */
+export class StoreUnavailableError extends TfslimError {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string) {
+    super('STORE_UNAVAILABLE', message);
   }
 }
 

@@ -1,5 +1,6 @@
 // Copying files out of a store: a page downloads its checkpoints and event files this way.
 import type { FileStore } from './types.js';
+import { FileStoreError } from './errors.js';
 
 /** One file copied out of a store by {@link exportFiles}. */
 export interface ExportedFile {
@@ -25,8 +26,11 @@ export interface ExportedFile {
 export async function exportFiles(store: FileStore, dir: string): Promise<ExportedFile[]> {
   const st = await store.stat(dir);
   if (st?.kind !== 'directory') {
-    throw new Error(
+    throw new FileStoreError(
+      st === undefined ? 'ENOENT' : 'ENOTDIR',
+      dir,
       `exportFiles: expected a directory in the ${store.kind} store, got ${st === undefined ? 'nothing' : 'a file'} at ${dir}. Pass the directory you trained or saved into.`,
+      { operation: 'exportFiles' },
     );
   }
   const out: ExportedFile[] = [];

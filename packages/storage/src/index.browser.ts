@@ -8,5 +8,11 @@ export { defaultFileStore } from './default-browser.js';
 export { writeFileAtomic, tempNameFor } from './atomic.js';
 export { exportFiles } from './export.js';
 export type { ExportedFile } from './export.js';
-export { FileStoreError, asFileStoreError, errorCode, explainErrorCode } from './errors.js';
+export {
+  FileStoreError,
+  StoreUnavailableError,
+  asFileStoreError,
+  errorCode,
+  explainErrorCode,
+} from './errors.js';
 export { posixPath } from './posix-path.js';

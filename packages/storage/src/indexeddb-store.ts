@@ -1,7 +1,6 @@
-// A FileStore in the browser's IndexedDB: checkpoints and event files that survive a reload.
-// Each file is one record (its whole content); an open handle works on a copy in memory and
-// writes it back on sync() and close(), so a file is replaced whole, never half-written.
-import { FileStoreError } from './errors.js';
+// A FileStore in the browser's IndexedDB (what a page saved survives a reload); each file is one
+// record, written back whole on sync() and close().
+import { FileStoreError, StoreUnavailableError } from './errors.js';
 import { posixPath } from './posix-path.js';
 import type { FileStat, FileStore, StoreFileHandle } from './types.js';
 
@@ -37,7 +36,7 @@ export class IndexedDbFileStore implements FileStore {
 
   constructor(readonly name = 'tfslim') {
     if (typeof indexedDB === 'undefined') {
-      throw new Error(
+      throw new StoreUnavailableError(
         'IndexedDbFileStore: expected a browser with IndexedDB, got none. Use MemoryFileStore (or NodeFileStore in Node).',
       );
     }

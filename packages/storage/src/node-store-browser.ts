@@ -1,8 +1,9 @@
 // NodeFileStore in a browser build: the same name, refusing to be made.
 import type { FileStat, FileStore, StorePath, StoreFileHandle } from './types.js';
+import { StoreUnavailableError } from './errors.js';
 
 const fail = (): never => {
-  throw new Error(
+  throw new StoreUnavailableError(
     'NodeFileStore: expected Node.js, got a browser. Use new MemoryFileStore() (or defaultFileStore()) in a page.',
   );
 };

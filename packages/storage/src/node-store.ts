@@ -66,6 +66,7 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array, position: number | nu
   while (done < bytes.length) {
     const at = position === null ? null : position + done;
     const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, at);
+    // eslint-disable-next-line no-restricted-syntax -- internal assert: Node writes at least a byte or throws
     if (bytesWritten <= 0) throw new Error('write returned 0 bytes');
     done += bytesWritten;
   }

@@ -1,3 +1,4 @@
+// posixPath and the stores (memory, Node): the FileStore contract.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,3 +1,4 @@
+// tfslim-events: summaries of event files and runs, as tables and JSON.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

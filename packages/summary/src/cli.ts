@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// tfslim-events: prints the tags, steps and last values of the event files under a log
-// directory (or of one event file), for users without TensorBoard; `summary` groups them by run.
+// tfslim-events: the tags, steps and last values of event files, for users without TensorBoard.
 // Usage: tfslim-events [summary] <logdir|file> [--json]
 import { dirname, relative } from 'node:path';
 import { EventFileCorruptError, type EventFileTruncatedError } from './errors.js';
 import { listEventFiles, readEvents } from './readEvents.js';
 import { formatSummary, formatValue, summarizeEvents, type FileSummary } from './summarize.js';
 import type { EventRecord } from './types.js';
+import { TfslimError } from '@tfslim/errors';
 
 const USAGE = `Usage: tfslim-events <logdir|event file> [--json]
        tfslim-events summary <logdir> [--json]
@@ -20,7 +20,11 @@ Options:
   --json       print JSON instead of tables
   -h, --help   print this help`;
 
-class CliError extends Error {}
+class CliError extends TfslimError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
 
 function jsonTags(s: FileSummary): unknown[] {
   return s.tags.map((t) => ({

@@ -1,6 +1,5 @@
-// A plain `node` process writing in a loop is killed (SIGKILL) mid-run: every complete record
-// of its file must read back, in order, with the values it logged. Uses the built package
-// (`npx tsup`; the root `npm test` builds first).
+// A `node` process writing in a loop is SIGKILLed mid-run: every complete record of its file
+// reads back in order (uses the built package).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

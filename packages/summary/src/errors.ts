@@ -1,3 +1,6 @@
+// The typed errors of @tfslim/summary; each carries a stable `code` (see the README).
+import { TfslimError } from '@tfslim/errors';
+
 /**
  * Thrown by the event readers when a record's length or payload CRC does not match: the
  * file was damaged after it was written. A file ending inside a record is the subclass
@@ -7,7 +10,7 @@
  * try { for await (const e of readEvents(path)) use(e); }
  * catch (err) { if (err instanceof EventFileCorruptError) console.log(err.file, err.offset); }
  */
-export class EventFileCorruptError extends Error {
+export class EventFileCorruptError extends TfslimError {
   override readonly name: string = 'EventFileCorruptError';
   constructor(
     /** The file read, or `<bytes>` for in-memory input. */
@@ -18,6 +21,7 @@ export class EventFileCorruptError extends Error {
     readonly reason: string,
   ) {
     super(
+      'CORRUPT',
       `readEvents: expected a valid record at byte ${offset} of ${file}, got ${reason}. ` +
         `The file is damaged; records before this offset are intact (copy them out, or delete the file).`,
     );
@@ -38,6 +42,7 @@ export class EventFileCorruptError extends Error {
  */
 export class EventFileTruncatedError extends EventFileCorruptError {
   override readonly name = 'EventFileTruncatedError';
+  override readonly code: string = 'TRUNCATED';
   constructor(
     file: string,
     offset: number,
@@ -60,12 +65,27 @@ export class EventFileTruncatedError extends EventFileCorruptError {
  * @example
  * await writer.close(); writer.scalar('loss', 1, 0); // throws SummaryWriterClosedError
  */
-export class SummaryWriterClosedError extends Error {
+export class SummaryWriterClosedError extends TfslimError {
   override readonly name = 'SummaryWriterClosedError';
   constructor(method: string, file: string) {
     super(
+      'WRITER_CLOSED',
       `SummaryWriter.${method}: expected an open writer, got one closed (${file}). ` +
         `Create a new SummaryWriter to keep logging.`,
     );
+  }
+}
+
+/**
+ * Bad arguments to a {@link SummaryWriter} method or its constructor (a non-integer step, an
+ * empty tag, NaN values, an image of the wrong shape). Code `INVALID_ARGUMENT`.
+ *
+ * @example
+ * try { writer.scalar('', 1, 0); } catch (e) { if (e instanceof SummaryArgumentError) console.error(e.message); }
+ */
+export class SummaryArgumentError extends TfslimError {
+  override readonly name = 'SummaryArgumentError';
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
   }
 }

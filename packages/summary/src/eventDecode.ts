@@ -1,6 +1,5 @@
-// Event (tensorflow/core/util/event.proto) -> EventRecord, normalising legacy summary values
-// (simple_value, HistogramProto, Summary.Image) and TF2 tensor summaries to one shape, the
-// way TensorBoard's data_compat.py does.
+// Event (event.proto) -> EventRecord: legacy summary values and TF2 tensor summaries normalised
+// to one shape, the way TensorBoard's data_compat.py does.
 import type { HistogramBucket } from './histogram.js';
 import { ProtoReader } from '@tfslim/wire-formats';
 import { decodeTensorProto, type DecodedTensor } from './tensorProto.js';

@@ -1,3 +1,4 @@
+// histogramBuckets: TensorBoard's summary_v2 bucketing.
 import { histogramBuckets } from './histogram';
 
 describe('histogramBuckets (TensorBoard summary_v2 bucketing)', () => {

@@ -17,6 +17,7 @@ export {
   EventFileCorruptError,
   EventFileTruncatedError,
   SummaryWriterClosedError,
+  SummaryArgumentError,
 } from './errors.js';
 export type { DecodedTensor } from './tensorProto.js';
 export type {

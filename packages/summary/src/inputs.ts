@@ -1,5 +1,6 @@
 // Validation and conversion of what users pass to SummaryWriter: numbers, arrays, typed
 // arrays, pixel objects and tensor-likes (anything with `shape` and async `data()`).
+import { SummaryArgumentError } from './errors.js';
 import type { NumericArray, PixelData, TensorLike } from './types.js';
 
 /**
@@ -39,7 +40,7 @@ export function finiteValues(method: string, values: ArrayLike<unknown>): Float6
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.${method}: expected finite numbers, got ${typeof v === 'number' ? String(v) : describeValue(v)} at index ${i}. ` +
           `Filter or replace NaN and infinite values before logging (e.g. log their count as a scalar).`,
       );
@@ -70,7 +71,7 @@ export function checkImageShape(shape: readonly number[]): void {
     shape.every((d) => Number.isInteger(d) && d > 0) &&
     [1, 3, 4].includes(shape[shape.length - 1]!);
   if (!ok) {
-    throw new Error(
+    throw new SummaryArgumentError(
       `SummaryWriter.image: expected shape [height, width, channels] (or [n, height, width, channels]) ` +
         `with channels 1, 3 or 4, got [${shape.join(', ')}]. Reshape the image, e.g. add a channel axis to a 2-D array.`,
     );
@@ -87,7 +88,7 @@ export function toUint8Pixels(
   expected: number,
 ): Uint8Array {
   if (data.length !== expected) {
-    throw new Error(
+    throw new SummaryArgumentError(
       `SummaryWriter.image: expected ${expected} pixel values for the given shape, got ${data.length}. ` +
         `Make the shape match the data.`,
     );
@@ -101,13 +102,13 @@ export function toUint8Pixels(
   for (let i = 0; i < expected; i++) {
     const v = data[i];
     if (typeof v !== 'number' || Number.isNaN(v)) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.image: expected numeric pixels, got ${describeValue(v)} at index ${i}. Replace NaN pixels.`,
       );
     }
     if (integer) {
       if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
-        throw new Error(
+        throw new SummaryArgumentError(
           `SummaryWriter.image: expected integer pixels in 0..255, got ${v} at index ${i}. ` +
             `Clip the image, or pass floats in [0, 1].`,
         );
@@ -115,7 +116,7 @@ export function toUint8Pixels(
       out[i] = v;
     } else {
       if (!(v >= 0 && v <= 1)) {
-        throw new Error(
+        throw new SummaryArgumentError(
           `SummaryWriter.image: expected float pixels in [0, 1], got ${v} at index ${i}. ` +
             `Scale the image into [0, 1] (e.g. divide 0..255 data by 255), or pass a Uint8Array.`,
         );

@@ -1,3 +1,4 @@
+// readEvents: records, damaged and truncated files.
 import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, fixturesRoot, haveFixtures, tempDir } from '../test/helpers';

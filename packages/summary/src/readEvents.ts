@@ -1,6 +1,6 @@
 // Streaming reader of event files from a FileStore (the disk in Node).
 import type { FileStore, StoreFileHandle } from '@tfslim/storage';
-import { defaultFileStore } from '@tfslim/storage';
+import { defaultFileStore, FileStoreError } from '@tfslim/storage';
 import type { TagPlugins } from './eventDecode.js';
 import type { OnTruncated } from './eventFile.js';
 import { decodePayload, truncatedAt } from './eventFile.js';
@@ -50,17 +50,20 @@ export async function* readEvents(
   const store = options.store ?? defaultFileStore();
   const info = await store.stat(path);
   if (info === undefined) {
-    throw Object.assign(
-      new Error(
-        `readEvents: expected an event file, got no such file (ENOENT) ${path} in the ${store.kind} store. Check the path (listEventFiles(dir) finds them).`,
-      ),
-      { code: 'ENOENT' },
+    throw new FileStoreError(
+      'ENOENT',
+      path,
+      `readEvents: expected an event file, got no such file (ENOENT) ${path} in the ${store.kind} store. Check the path (listEventFiles(dir) finds them).`,
+      { operation: 'readEvents' },
     );
   }
   if (info.kind === 'directory') {
-    throw new Error(
+    throw new FileStoreError(
+      'EISDIR',
+      path,
       `readEvents: expected an event file, got the directory ${path}. ` +
         `Use listEventFiles(dir) to find its event files.`,
+      { operation: 'readEvents' },
     );
   }
   const handle = await store.open(path, 'r');
@@ -140,11 +143,11 @@ export async function listEventFiles(
   };
   const info = await store.stat(logdir);
   if (info === undefined) {
-    throw Object.assign(
-      new Error(
-        `listEventFiles: expected a log directory, got no such path (ENOENT) ${logdir} in the ${store.kind} store. Pass the logdir the SummaryWriter wrote to.`,
-      ),
-      { code: 'ENOENT' },
+    throw new FileStoreError(
+      'ENOENT',
+      logdir,
+      `listEventFiles: expected a log directory, got no such path (ENOENT) ${logdir} in the ${store.kind} store. Pass the logdir the SummaryWriter wrote to.`,
+      { operation: 'listEventFiles' },
     );
   }
   if (info.kind === 'file') return [logdir];

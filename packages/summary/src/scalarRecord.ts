@@ -1,6 +1,5 @@
-// Fast path for the most frequent event: a TF2 scalar. The summary part of the payload is the
-// same for every event of a tag except for its 4 value bytes, so it is built once per tag and
-// each record is assembled straight into the writer's output buffer.
+// Fast path for TF2 scalar events: a tag's summary bytes built once, each record assembled
+// straight into the writer's output buffer.
 import { crc32c, maskCrc } from './crc32c.js';
 import { encodeTensorEvent } from './eventEncode.js';
 import { DT_FLOAT } from './tensorProto.js';

@@ -1,6 +1,7 @@
 // TensorProto (tensorflow/core/framework/tensor.proto): encode the few tensors summaries
 // write, decode any numeric or string tensor TF writes into an event file.
 import {
+  ProtoDecodeError,
   WIRE_BYTES,
   bfloat16ToFloat,
   halfToFloat,
@@ -201,7 +202,7 @@ export function decodeTensorProto(r: ProtoReader): DecodedTensor {
   const size = CONTENT_SIZE[dtype];
   if (content !== undefined && content.length > 0 && size !== undefined) {
     if (content.length !== count * size) {
-      throw new Error(
+      throw new ProtoDecodeError(
         `TensorProto: expected ${count * size} bytes of tensor_content for ${name}[${shape.join(',')}], got ${content.length}`,
       );
     }

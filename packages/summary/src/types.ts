@@ -1,3 +1,4 @@
+// The public types of @tfslim/summary: what the writer accepts and what the readers return.
 import type { HistogramBucket } from './histogram.js';
 import type { DecodedTensor } from './tensorProto.js';
 

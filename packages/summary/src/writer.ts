@@ -1,10 +1,9 @@
-// SummaryWriter: TensorBoard event files, on disk in Node or in any FileStore (in memory in a
-// page). Calls encode (or start reading a tensor) and return at once; a background drain
-// appends whole records to the file in call order.
+// SummaryWriter: TensorBoard event files in any FileStore. Calls encode and return at once; a
+// background drain appends whole records to the file in call order.
 import type { FileStore, StoreFileHandle, SyncFileStore } from '@tfslim/storage';
 import { defaultFileStore, errorCode, hostName } from '@tfslim/storage';
 import { zlibDeflate } from './png/deflate.js';
-import { SummaryWriterClosedError } from './errors.js';
+import { SummaryArgumentError, SummaryWriterClosedError } from './errors.js';
 import {
   encodeFileVersionEvent,
   encodeHistogramEvent,
@@ -154,7 +153,7 @@ function startRead(
   t: TensorLike,
 ): Promise<ArrayLike<number> | ArrayLike<string>> {
   if ((t as { isDisposed?: unknown }).isDisposed === true) {
-    throw new Error(
+    throw new SummaryArgumentError(
       `SummaryWriter.${method}: expected a live tensor for '${tag}', got a disposed one. ` +
         `Log the tensor before disposing it (the writer reads it at once, so disposing right after the call is fine).`,
     );
@@ -203,22 +202,22 @@ export class SummaryWriter {
   constructor(logdir: string, options: SummaryWriterOptions = {}) {
     const { flushMillis = 120_000, maxQueue = 10, filenameSuffix = '' } = options;
     if (typeof logdir !== 'string' || logdir === '') {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter: expected a log directory path, got ${describeValue(logdir)}. Pass e.g. 'logs/run1'.`,
       );
     }
     if (!(flushMillis > 0) || !Number.isFinite(flushMillis)) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter: expected flushMillis > 0, got ${flushMillis}. Use e.g. 5000.`,
       );
     }
     if (!Number.isInteger(maxQueue) || maxQueue < 1) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter: expected maxQueue to be an integer >= 1, got ${maxQueue}. Use e.g. 10.`,
       );
     }
     if (/[/\\]/.test(filenameSuffix)) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter: expected a filenameSuffix without path separators, got '${filenameSuffix}'.`,
       );
     }
@@ -267,7 +266,7 @@ export class SummaryWriter {
       return;
     }
     if (!isTensorLike(value) || sizeOf(value.shape) !== 1) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.scalar: expected a number or a one-element tensor for '${tag}', got ` +
           `${isTensorLike(value) ? `a tensor of shape [${value.shape.join(', ')}]` : describeValue(value)}. ` +
           `Reduce the tensor first (e.g. tf.mean), or log a histogram.`,
@@ -278,7 +277,7 @@ export class SummaryWriter {
       data.then((d) => {
         const v = d[0];
         if (typeof v !== 'number')
-          throw new Error(
+          throw new SummaryArgumentError(
             `SummaryWriter.scalar: expected a numeric tensor for '${tag}', got ${describeValue(v)}.`,
           );
         const t = this.template(tag);
@@ -306,7 +305,7 @@ export class SummaryWriter {
     this.check('histogram', tag, step);
     const { buckets = DEFAULT_BUCKET_COUNT } = options;
     if (!Number.isInteger(buckets) || buckets < 1) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.histogram: expected buckets to be an integer >= 1, got ${buckets}. Use e.g. 30.`,
       );
     }
@@ -327,7 +326,7 @@ export class SummaryWriter {
       return;
     }
     if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.histogram: expected an array, typed array or tensor for '${tag}', got ${describeValue(values)}.`,
       );
     }
@@ -359,7 +358,7 @@ export class SummaryWriter {
     this.check('image', tag, step);
     const { maxOutputs = 3 } = options;
     if (!Number.isInteger(maxOutputs) || maxOutputs < 1) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.image: expected maxOutputs to be an integer >= 1, got ${maxOutputs}.`,
       );
     }
@@ -368,7 +367,7 @@ export class SummaryWriter {
       typeof image !== 'object' ||
       !Array.isArray((image as { shape?: unknown }).shape)
     ) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.image: expected a tensor or {shape, data} for '${tag}', got ${describeValue(image)}. ` +
           `Wrap raw pixels as {shape: [h, w, c], data}.`,
       );
@@ -401,7 +400,7 @@ export class SummaryWriter {
     }
     const data = image.data;
     if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.image: expected {shape, data} with an array or typed array, got data = ${describeValue(data)}.`,
       );
     }
@@ -420,7 +419,7 @@ export class SummaryWriter {
   text(tag: string, text: string, step: number): void {
     this.check('text', tag, step);
     if (typeof text !== 'string') {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.text: expected a string for '${tag}', got ${describeValue(text)}. Convert it with String() or JSON.stringify().`,
       );
     }
@@ -484,12 +483,12 @@ export class SummaryWriter {
     if (this.closing) throw new SummaryWriterClosedError(method, this.file);
     if (this.writeError !== undefined) throw this.writeError;
     if (typeof tag !== 'string' || tag === '') {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.${method}: expected a non-empty tag string, got ${describeValue(tag)}. Name the value, e.g. 'loss'.`,
       );
     }
     if (!Number.isSafeInteger(step)) {
-      throw new Error(
+      throw new SummaryArgumentError(
         `SummaryWriter.${method}: expected an integer step, got ${describeValue(step)} for '${tag}'. Pass the training step number.`,
       );
     }

@@ -1,3 +1,4 @@
+// argScope and addArgScope: defaults, nesting, snapshots and errors.
 import {
   ArgScopeError,
   addArgScope,

@@ -1,3 +1,4 @@
+// argScope and addArgScope: slim's arg_scope and add_arg_scope.
 import { ArgScopeError } from './errors.js';
 import { shared } from './shared.js';
 
@@ -62,7 +63,7 @@ function describe(fn: unknown): string {
 
 function mergeDefined(defaults: Defaults | undefined, explicit: unknown, info: ArgScopeInfo) {
   if (explicit !== undefined && (explicit === null || typeof explicit !== 'object')) {
-    throw new TypeError(
+    throw new ArgScopeError(
       `${info.name}: expected an options object as argument ${info.optionsIndex + 1}, got ` +
         `${explicit === null ? 'null' : typeof explicit}. Pass options as {key: value}.`,
     );
@@ -91,10 +92,10 @@ export function addArgScope<F extends AnyFunction, I extends number>(
   info: { name?: string; optionsIndex: I; keys?: readonly string[] },
 ): ArgScopable<F, OptionsAt<F, I>> {
   if (typeof fn !== 'function') {
-    throw new TypeError(`addArgScope: expected a function, got ${typeof fn}.`);
+    throw new ArgScopeError(`addArgScope: expected a function, got ${typeof fn}.`);
   }
   if (!Number.isInteger(info?.optionsIndex) || info.optionsIndex < 0) {
-    throw new TypeError(
+    throw new ArgScopeError(
       `addArgScope: expected info.optionsIndex to be a non-negative integer, got ${String(info?.optionsIndex)}.`,
     );
   }
@@ -165,7 +166,7 @@ export function argScope<T>(
     next = extend(fnsOrSnapshot, defaultsOrBody);
   }
   if (typeof body !== 'function') {
-    throw new TypeError(`argScope: expected a body function to run, got ${typeof body}.`);
+    throw new ArgScopeError(`argScope: expected a body function to run, got ${typeof body}.`);
   }
   const saved = state.current;
   state.current = next;

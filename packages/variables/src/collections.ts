@@ -1,3 +1,4 @@
+// GraphKeys: the standard collection names (TF1's tf.GraphKeys).
 /**
  * Names of the standard collections, TF1's `tf.GraphKeys` values. A variable belongs to any
  * number of collections; `getVariables({collection})` and `store.getCollection(name)` read

@@ -1,3 +1,6 @@
+// The typed errors of @tfslim/variables; each carries a stable `code` (see the README).
+import { TfslimError } from '@tfslim/errors';
+
 /**
  * Base class of the errors @tfslim/variables throws on purpose, so callers can tell a
  * variable-store conflict from any other failure.
@@ -5,8 +8,11 @@
  * @example
  * try { model(x); } catch (e) { if (e instanceof VariableError) console.error(e.message); }
  */
-export class VariableError extends Error {
+export class VariableError extends TfslimError {
   override name = 'VariableError';
+  constructor(message: string) {
+    super('VARIABLE_CONFLICT', message);
+  }
 }
 
 /**
@@ -20,6 +26,7 @@ export class VariableError extends Error {
  */
 export class VariableReuseError extends VariableError {
   override name = 'VariableReuseError';
+  override readonly code: string = 'VARIABLE_REUSE';
   constructor(
     readonly variableName: string,
     message: string,
@@ -37,6 +44,7 @@ export class VariableReuseError extends VariableError {
  */
 export class VariableShapeError extends VariableError {
   override name = 'VariableShapeError';
+  override readonly code: string = 'VARIABLE_SHAPE_MISMATCH';
   constructor(
     readonly variableName: string,
     readonly expected: { shape: readonly number[]; dtype: string },
@@ -54,8 +62,26 @@ export class VariableShapeError extends VariableError {
  * @example
  * expect(() => argScope([Math.max as never], {}, () => 0)).toThrow(ArgScopeError);
  */
-export class ArgScopeError extends Error {
+export class ArgScopeError extends TfslimError {
   override name = 'ArgScopeError';
+  constructor(message: string) {
+    super('INVALID_ARG_SCOPE', message);
+  }
+}
+
+/**
+ * Bad arguments to a variables function: a malformed name or shape, an unknown dtype or
+ * initializer mode, a non-finite scale, an initializer that returns no tensor. Code
+ * `INVALID_ARGUMENT`.
+ *
+ * @example
+ * expect(() => l2Regularizer(-1)).toThrow(VariableArgumentError);
+ */
+export class VariableArgumentError extends TfslimError {
+  override name = 'VariableArgumentError';
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
 }
 
 /** `[3,3,64]` style, as in every message of this package. */

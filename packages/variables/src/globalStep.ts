@@ -1,3 +1,4 @@
+// getGlobalStep and getOrCreateGlobalStep: TF1's global step.
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
 import { VariableError, formatShape } from './errors.js';

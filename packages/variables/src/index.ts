@@ -2,7 +2,13 @@
 export { withLossSink, activeLossSink, registerRegularizationLoss } from './lossSink.js';
 export type { LossSink } from './lossSink.js';
 
-export { VariableError, VariableReuseError, VariableShapeError, ArgScopeError } from './errors.js';
+export {
+  VariableError,
+  VariableReuseError,
+  VariableShapeError,
+  ArgScopeError,
+  VariableArgumentError,
+} from './errors.js';
 export { GraphKeys } from './collections.js';
 export type { VariableFilter } from './names.js';
 

@@ -1,3 +1,4 @@
+// The initializers: TF's fans, distributions and argument errors, on every backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,4 +1,6 @@
+// Initializers: slim's and TF1's variable initializers.
 import * as tf from '@tensorflow/tfjs-core';
+import { VariableArgumentError } from './errors.js';
 
 /**
  * Makes a variable's initial value. Called once, when the variable is created, inside
@@ -11,14 +13,16 @@ export type Initializer = (shape: readonly number[], dtype: tf.DataType) => tf.T
 
 function checkFinite(fn: string, what: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`${fn}: expected ${what} to be a finite number, got ${String(value)}.`);
+    throw new VariableArgumentError(
+      `${fn}: expected ${what} to be a finite number, got ${String(value)}.`,
+    );
   }
   return value;
 }
 
 function checkPositive(fn: string, what: string, value: number): number {
   checkFinite(fn, what, value);
-  if (value <= 0) throw new RangeError(`${fn}: expected ${what} > 0, got ${value}.`);
+  if (value <= 0) throw new VariableArgumentError(`${fn}: expected ${what} > 0, got ${value}.`);
   return value;
 }
 
@@ -57,7 +61,7 @@ export function constantInitializer(value: number | tf.TensorLike): Initializer 
       const t = tf.tensor(value, undefined, dtype);
       const size = shape.reduce((a, b) => a * b, 1);
       if (t.size !== size) {
-        throw new RangeError(
+        throw new VariableArgumentError(
           `constantInitializer: expected ${size} values for shape [${shape.join(',')}], got ${t.size}. ` +
             'Give a number, or an array with one value per element.',
         );
@@ -110,7 +114,7 @@ export function randomUniformInitializer(
   const minval = checkFinite('randomUniformInitializer', 'minval', options.minval ?? -0.05);
   const maxval = checkFinite('randomUniformInitializer', 'maxval', options.maxval ?? 0.05);
   if (!(maxval > minval)) {
-    throw new RangeError(
+    throw new VariableArgumentError(
       `randomUniformInitializer: expected maxval > minval, got minval ${minval}, maxval ${maxval}.`,
     );
   }
@@ -153,7 +157,7 @@ export function varianceScalingInitializer(options: VarianceScalingOptions = {})
   const factor = checkPositive('varianceScalingInitializer', 'factor', options.factor ?? 2.0);
   const mode = options.mode ?? 'FAN_IN';
   if (!MODES.includes(mode)) {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `varianceScalingInitializer: expected mode to be one of ${MODES.join(', ')}, got '${String(mode)}'.`,
     );
   }
@@ -200,7 +204,7 @@ export function glorotUniformInitializer(options: { seed?: number } = {}): Initi
 
 function floatDtype(dtype: tf.DataType): 'float32' {
   if (dtype !== 'float32') {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `initializer: expected a float32 variable for a random initializer, got ${dtype}. ` +
         'Use zerosInitializer() or constantInitializer() for integer variables.',
     );

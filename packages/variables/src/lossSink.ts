@@ -1,3 +1,4 @@
+// Where regularization losses go while a model function runs (the active loss sink).
 import type * as tf from '@tensorflow/tfjs-core';
 import { shared } from './shared.js';
 

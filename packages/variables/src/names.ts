@@ -1,11 +1,12 @@
 // Name rules and name filters shared by the store, scopes and queries.
+import { VariableArgumentError } from './errors.js';
 
 const VALID_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /** Throws unless `name` is a slim-style name: segments of [A-Za-z0-9_.-] joined by '/'. */
 export function checkName(fn: string, what: string, name: unknown): string {
   if (typeof name !== 'string' || !VALID_NAME.test(name)) {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `${fn}: expected ${what} made of letters, digits, '_', '.', '-' in segments joined by '/', ` +
         `got ${JSON.stringify(name)}. Pick a name such as 'conv1' or 'vgg_16/fc8'.`,
     );

@@ -1,6 +1,5 @@
-// A model trained in its own store, then called outside it: slim/Keras users expect the trained
-// weights, not a silent fresh copy in the default store, so the call fails and names
-// withVariableStore.
+// A model trained in its own store, called outside it, fails naming withVariableStore instead of
+// silently making fresh weights in the default store.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { testBackends } from '@tfslim-internal/testing';

@@ -1,3 +1,4 @@
+// The variable queries and the global step.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

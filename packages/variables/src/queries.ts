@@ -1,3 +1,4 @@
+// Variable queries: slim's get_variables, get_model_variables, get_unique_variable and friends.
 import type * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
 import { VariableError } from './errors.js';

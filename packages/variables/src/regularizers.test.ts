@@ -1,3 +1,4 @@
+// The regularizers: values by hand, gradients, argument errors.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

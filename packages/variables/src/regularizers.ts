@@ -1,4 +1,6 @@
+// Regularizers (slim's l1, l2, l1_l2, sum) and applyRegularization.
 import * as tf from '@tensorflow/tfjs-core';
+import { VariableArgumentError } from './errors.js';
 
 /**
  * Maps a weight tensor to a scalar loss, or null for "no loss" (slim's regularizers with
@@ -12,10 +14,12 @@ export type Regularizer = (weights: tf.Tensor) => tf.Scalar | null;
 
 function checkScale(fn: string, scale: number): number {
   if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new TypeError(`${fn}: expected scale to be a finite number, got ${String(scale)}.`);
+    throw new VariableArgumentError(
+      `${fn}: expected scale to be a finite number, got ${String(scale)}.`,
+    );
   }
   if (scale < 0) {
-    throw new RangeError(
+    throw new VariableArgumentError(
       `${fn}: expected scale >= 0, got ${scale}. A negative weight decay rewards large weights.`,
     );
   }
@@ -37,9 +41,9 @@ export function l1Regularizer(scale: number): Regularizer {
 /**
  * sum(w^2) as batched dot products of w's rows with themselves, then a sum of the row results:
  * one pass over w and no weight-sized temporary, where tf.sum(tf.square(w)) writes and reads a
- * copy (411 MB for VGG's fc6, ~13x slower on tfjs-node). Rows are w's trailing dims (>= 1024
- * values when w has them): one dot product over all of w (a [1,n] x [n,1] matMul) accumulates
- * in float32 one value at a time on tfjs-cpu and was 3e-5 off on fc6; rows keep it at 4e-8.
+ * copy as large as w (timings: the README). Rows are w's trailing dims (>= 1024 values when w
+ * has them): one dot product over all of w (a [1,n] x [n,1] matMul) accumulates in float32 one
+ * value at a time on tfjs-cpu and drifts on large weights; per-row sums stay accurate.
  * Empty or non-float32 tensors take the plain path.
  */
 function sumOfSquares(w: tf.Tensor): tf.Scalar {

@@ -1,3 +1,4 @@
+// variableScope: naming, reuse and variable options.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

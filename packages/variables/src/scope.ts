@@ -1,7 +1,9 @@
+// variableScope: TF1's variable_scope (names, reuse, default names).
 import { rootScopeCounts } from './internal.js';
 import { shared } from './shared.js';
 import { checkName, joinName } from './names.js';
 import { defaultStore, type VariableStore } from './store.js';
+import { VariableArgumentError } from './errors.js';
 
 /**
  * How a scope treats variables that already exist:
@@ -126,7 +128,7 @@ export function variableScope<T>(
   let relative: string;
   if (name === null || name === undefined) {
     if (options.defaultName === undefined) {
-      throw new TypeError(
+      throw new VariableArgumentError(
         'variableScope: expected a scope name or options.defaultName, got neither. ' +
           "Pass a name such as 'conv1'.",
       );

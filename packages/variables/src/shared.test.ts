@@ -1,3 +1,4 @@
+// A second copy of the package shares scopes, arg scopes, sinks and the default store.
 import type * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import * as first from './index.js';

@@ -1,3 +1,4 @@
+// VariableStore: creation, collections, update ops and disposal.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import {

@@ -1,6 +1,7 @@
+// VariableStore: the variables, collections and update ops of a model.
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
-import { VariableReuseError, VariableError } from './errors.js';
+import { VariableArgumentError, VariableError, VariableReuseError } from './errors.js';
 import { publishedFullNames } from './full-names.js';
 import { forgetStore } from './internal.js';
 import { shared } from './shared.js';
@@ -107,7 +108,7 @@ export class VariableStore {
     const v = tf.tidy(() => {
       const value = typeof initialValue === 'function' ? initialValue() : initialValue;
       if (!(value instanceof tf.Tensor)) {
-        throw new TypeError(
+        throw new VariableArgumentError(
           `createVariable: expected the initial value of '${fullName}' to be a tf.Tensor, got ` +
             `${typeof value}. Return a tensor from the initializer.`,
         );
@@ -198,7 +199,7 @@ export class VariableStore {
    */
   addUpdateOp(op: UpdateOp, collection: string = GraphKeys.UPDATE_OPS): void {
     if (typeof op?.run !== 'function' || typeof op.name !== 'string') {
-      throw new TypeError(
+      throw new VariableArgumentError(
         `addUpdateOp: expected {name: string, run(): void}, got ${typeof op}. ` +
           'Pass an object with a name and a run function.',
       );

@@ -1,6 +1,13 @@
+// variable, modelVariable and localVariable: slim's variable functions.
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
-import { VariableError, VariableReuseError, VariableShapeError, formatShape } from './errors.js';
+import {
+  VariableArgumentError,
+  VariableError,
+  VariableReuseError,
+  VariableShapeError,
+  formatShape,
+} from './errors.js';
 import { xavierInitializer, zerosInitializer, type Initializer } from './initializers.js';
 import { lastPass, regularizedIn } from './internal.js';
 import { activeLossSink, registerRegularizationLoss } from './lossSink.js';
@@ -49,7 +56,7 @@ function checkShape(fn: string, fullName: string, shape: unknown): number[] {
     !Array.isArray(shape) ||
     !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)
   ) {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `${fn}: expected options.shape of '${fullName}' to be an array of non-negative integers, ` +
         `got ${JSON.stringify(shape)}. Give the full shape, e.g. [3, 3, 64, 128].`,
     );
@@ -74,7 +81,7 @@ function makeInitialValue(
   } else if (typeof initializer === 'function') {
     value = initializer(shape, dtype);
   } else {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `${fn}: expected options.initializer of '${fullName}' to be a function, number or tensor, ` +
         `got ${typeof initializer}.`,
     );
@@ -102,14 +109,14 @@ function getOrCreate(
   checkName(fn, 'a variable name', name);
   const fullName = joinName(currentScopeName(), name);
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `${fn}: expected an options object with at least {shape} for '${fullName}', got ${String(options)}.`,
     );
   }
   const shape = checkShape(fn, fullName, options.shape);
   const dtype = options.dtype ?? 'float32';
   if (!DTYPES.includes(dtype)) {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `${fn}: expected options.dtype of '${fullName}' to be one of ${DTYPES.join(', ')}, got '${String(dtype)}'.`,
     );
   }
@@ -192,7 +199,7 @@ function applyRegularizer(
   if (!sinks) byName.set(fullName, (sinks = new WeakSet()));
   if (sinks.has(sink)) return;
   if (typeof regularizer !== 'function') {
-    throw new TypeError(
+    throw new VariableArgumentError(
       `${fn}: expected options.regularizer of '${fullName}' to be a function tensor -> scalar, got ${typeof regularizer}.`,
     );
   }
@@ -204,7 +211,7 @@ function applyRegularizer(
   if (loss.rank !== 0) {
     const shape = loss.shape;
     loss.dispose();
-    throw new TypeError(
+    throw new VariableArgumentError(
       `${fn}: expected the regularizer of '${fullName}' to return a scalar, got shape ${formatShape(shape)}. ` +
         'Reduce it with tf.sum.',
     );

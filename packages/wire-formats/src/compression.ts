@@ -1,6 +1,8 @@
 // TFRecord compression ('GZIP', 'ZLIB') through the platform's CompressionStream and
 // DecompressionStream (Node >= 18 and every current browser): no zlib import, so it bundles.
 
+import { WireFormatArgumentError } from './errors.js';
+
 /** TFRecord compression, as `tf.io.TFRecordOptions(compression_type=...)` names it. */
 export type TFRecordCompression = 'GZIP' | 'ZLIB' | 'NONE' | '' | undefined;
 
@@ -11,7 +13,7 @@ export function streamFormat(compression: TFRecordCompression, fn: string): Stre
   if (compression === undefined || compression === '' || compression === 'NONE') return null;
   if (compression === 'GZIP') return 'gzip';
   if (compression === 'ZLIB') return 'deflate';
-  throw new TypeError(
+  throw new WireFormatArgumentError(
     `${fn}: expected compression 'GZIP', 'ZLIB' or 'NONE', got ${JSON.stringify(compression)}. Pass the compression_type TF wrote the file with.`,
   );
 }

@@ -1,3 +1,4 @@
+// crc32c and crc32cRange against check values, RFC 3720 vectors and a bit-by-bit reference.
 import { crc32c, crc32cRange, maskCrc, unmaskCrc } from './crc32c.js';
 import { refCrc32c, refMask } from '@tfslim-internal/testing';
 

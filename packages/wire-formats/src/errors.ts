@@ -1,4 +1,5 @@
 // Typed errors of @tfslim/wire-formats: bytes that are not the format they claim to be.
+import { TfslimError } from '@tfslim/errors';
 
 /**
  * Bytes that are not a well-formed protobuf message (a truncated varint, a field running past
@@ -7,8 +8,11 @@
  * @example
  * try { decodeExample(bytes); } catch (e) { if (e instanceof ProtoDecodeError) skip(); }
  */
-export class ProtoDecodeError extends Error {
+export class ProtoDecodeError extends TfslimError {
   override readonly name = 'ProtoDecodeError';
+  constructor(message: string) {
+    super('BAD_PROTO', message);
+  }
 }
 
 /** What is wrong with a TFRecord: see {@link TFRecordCorruptError}. */
@@ -24,12 +28,13 @@ export type TFRecordErrorCode = 'TRUNCATED' | 'LENGTH_CRC' | 'DATA_CRC' | 'DECOM
  * try { for await (const r of readTFRecords(bytes)) use(r); }
  * catch (e) { if (e instanceof TFRecordCorruptError) console.log(e.file, e.recordIndex, e.code); }
  */
-export class TFRecordCorruptError extends Error {
+export class TFRecordCorruptError extends TfslimError {
   override readonly name = 'TFRecordCorruptError';
+  declare readonly code: TFRecordErrorCode;
   constructor(
     /** The function that read the record, e.g. `readTFRecords`. */
     readonly fn: string,
-    readonly code: TFRecordErrorCode,
+    code: TFRecordErrorCode,
     /** The file read, or `<bytes>` for in-memory input. */
     readonly file: string,
     /** Byte offset of the damaged record's start (in the decompressed stream). */
@@ -41,6 +46,7 @@ export class TFRecordCorruptError extends Error {
   ) {
     const where = recordIndex >= 0 ? `record ${recordIndex} (byte ${offset})` : `byte ${offset}`;
     super(
+      code,
       `${fn}: expected a valid TFRecord at ${where} of ${file}, got ${reason}. ` +
         'The file is damaged or not a TFRecord file (is it compressed? pass compression: "GZIP" or "ZLIB"); records before it are intact.',
     );
@@ -54,6 +60,23 @@ export class TFRecordCorruptError extends Error {
  * @example
  * try { encodeExample({ x: { kind: 'int64', values: [1.5] } }); } catch (e) { e instanceof ExampleError; }
  */
-export class ExampleError extends Error {
+export class ExampleError extends TfslimError {
   override readonly name = 'ExampleError';
+  constructor(message: string) {
+    super('BAD_EXAMPLE', message);
+  }
+}
+
+/**
+ * Bad arguments to a wire-format function (an unknown TFRecord compression, a negative or
+ * unsafe integer to encode). Code `INVALID_ARGUMENT`.
+ *
+ * @example
+ * try { pushVarint([], -1); } catch (e) { e instanceof WireFormatArgumentError; } // true
+ */
+export class WireFormatArgumentError extends TfslimError {
+  override readonly name = 'WireFormatArgumentError';
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
 }

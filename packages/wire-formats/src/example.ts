@@ -1,6 +1,5 @@
-// tf.Example (tensorflow/core/example/example.proto, feature.proto) decode and encode:
-// Example{features=1} Features{map<string,Feature> feature=1} Feature{oneof bytes_list=1,
-// float_list=2, int64_list=3} and each list's `repeated value = 1` (numbers packed or not).
+// tf.Example (example.proto, feature.proto) decode and encode: bytes, float and int64 lists,
+// numbers packed or not.
 import { ExampleError, ProtoDecodeError } from './errors.js';
 import { ProtoReader } from './proto-reader.js';
 import { ProtoWriter, WIRE_BYTES } from './proto-writer.js';

@@ -1,3 +1,4 @@
+// half and bfloat16 conversions, rounding to nearest even as TF casts.
 import {
   bfloat16sToFloat32,
   bfloat16ToFloat,

@@ -39,5 +39,10 @@ export {
 } from './half.js';
 export { decodeExample, encodeExample } from './example.js';
 export type { Example, ExampleFeature, ExampleFeatureInput } from './example.js';
-export { ProtoDecodeError, TFRecordCorruptError, ExampleError } from './errors.js';
+export {
+  ProtoDecodeError,
+  TFRecordCorruptError,
+  ExampleError,
+  WireFormatArgumentError,
+} from './errors.js';
 export type { TFRecordErrorCode } from './errors.js';

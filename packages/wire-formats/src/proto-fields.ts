@@ -1,6 +1,6 @@
 // Function-style protobuf helpers over plain arrays: one varint at a position, a varint pushed
 // onto a byte list, and every field of a message at once (checkpoint tables and bundle headers).
-import { ProtoDecodeError } from './errors.js';
+import { ProtoDecodeError, WireFormatArgumentError } from './errors.js';
 
 const TWO_32 = 2 ** 32;
 
@@ -44,7 +44,7 @@ export function readVarint(buf: Uint8Array, pos: number, end = buf.length): [num
  */
 export function pushVarint(out: number[], value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(
+    throw new WireFormatArgumentError(
       `pushVarint: expected a non-negative safe integer, got ${value}. Pass an integer in [0, 2^53).`,
     );
   }

@@ -1,3 +1,4 @@
+// ProtoWriter and ProtoReader round trips, and malformed messages.
 import { ProtoDecodeError, ProtoReader, ProtoWriter } from './index';
 
 function bytes(f: (w: ProtoWriter) => void): number[] {

@@ -2,7 +2,13 @@
 // It trains a tiny model, logs summaries, evaluates, saves and restores a checkpoint.
 const tf = require('@tensorflow/tfjs-core');
 const { selectBackend } = require('@tfslim/backend-selector');
-const { latestCheckpoint, restore, saveCheckpoint } = require('@tfslim/checkpoint');
+const {
+  CheckpointNotFoundError,
+  latestCheckpoint,
+  restore,
+  saveCheckpoint,
+} = require('@tfslim/checkpoint');
+const { TfslimError, isTfslimError } = require('@tfslim/errors');
 const { fullyConnected } = require('@tfslim/layers');
 const { createTrainOp, evaluateOnce, train } = require('@tfslim/learning');
 const { meanSquaredError } = require('@tfslim/losses');
@@ -97,6 +103,15 @@ async function main() {
       const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(v, fresh[name]))).dataSync()[0]);
       check(diff === 0, `${name} restored exactly`);
     }
+    // One copy of @tfslim/errors: a package's error is a TfslimError by instanceof too.
+    const missing = await restore(join(logdir, 'none'), fresh).catch((e) => e);
+    check(
+      missing instanceof CheckpointNotFoundError &&
+        missing instanceof TfslimError &&
+        isTfslimError(missing) &&
+        missing.code === 'NOT_FOUND',
+      `a missing checkpoint is a TfslimError with code NOT_FOUND, got ${String(missing)}`,
+    );
     console.log(
       `cjs consumer ok: loss ${result.finalLoss.toFixed(5)}, eval mse ${values.mse.toFixed(5)}`,
     );

@@ -3,7 +3,13 @@
 // node. It trains a tiny model, logs summaries, evaluates, saves and restores a checkpoint.
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import { latestCheckpoint, restore, saveCheckpoint } from '@tfslim/checkpoint';
+import {
+  CheckpointNotFoundError,
+  latestCheckpoint,
+  restore,
+  saveCheckpoint,
+} from '@tfslim/checkpoint';
+import { TfslimError, isTfslimError } from '@tfslim/errors';
 import { fullyConnected } from '@tfslim/layers';
 import { createTrainOp, evaluateOnce, train } from '@tfslim/learning';
 import { meanSquaredError } from '@tfslim/losses';
@@ -105,6 +111,15 @@ try {
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(v, fresh[name] ?? v))).dataSync()[0]);
     check(diff === 0, `${name} restored exactly`);
   }
+  // One copy of @tfslim/errors: a package's error is a TfslimError by instanceof too.
+  const missing = await restore(join(logdir, 'none'), fresh).catch((e: unknown) => e);
+  check(
+    missing instanceof CheckpointNotFoundError &&
+      missing instanceof TfslimError &&
+      isTfslimError(missing) &&
+      missing.code === 'NOT_FOUND',
+    `a missing checkpoint is a TfslimError with code NOT_FOUND, got ${String(missing)}`,
+  );
   console.log(
     `esm consumer ok: loss ${result.finalLoss.toFixed(5)}, eval mse ${evalMse.toFixed(5)}`,
   );

@@ -203,7 +203,7 @@ describe('enableWasmThreads (plain node children)', () => {
     expect(one).toMatchObject({ enabled: false, threads: 1 });
     expect(one.reason).toMatch(/threads: 1/);
     expect(out['badInput']).toMatch(
-      /^WasmThreadsOptionError \(WASM_THREADS_OPTION, TypeError: true\): enableWasmThreads: expected options.threads to be an integer >= 1, got 0\./,
+      /^WasmThreadsOptionError \(WASM_THREADS_OPTION\): enableWasmThreads: expected options.threads to be an integer >= 1, got 0\./,
     );
     const late = out['late'] as ThreadsResult;
     expect(late).toMatchObject({ enabled: false, threads: 1 });

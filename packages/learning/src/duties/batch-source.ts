@@ -1,3 +1,4 @@
+// BatchSource: the batches train feeds its steps, and the tensors a batch holds (to dispose).
 import * as tf from '@tensorflow/tfjs-core';
 
 function* repeatEmpty<A extends unknown[]>(): Iterator<A> {

@@ -1,3 +1,4 @@
+// The checkpoint duty of train: saves variables, global step, slots and averages periodically.
 import type * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint } from '@tfslim/checkpoint';
 import { GLOBAL_STEP_NAME } from '@tfslim/variables';

@@ -1,3 +1,4 @@
+// Interval: when a periodic duty of train is due, by steps or by seconds.
 /**
  * When a periodic duty is due: every `steps` global steps when set (0 = never), else every
  * `secs` seconds.

@@ -1,3 +1,4 @@
+// The progress duty of train: log lines or a progress bar.
 import type { TrainHook } from '../hooks.js';
 import { defaultLogEveryNSteps, formatStepTime, type LogFn } from '../log.js';
 import {

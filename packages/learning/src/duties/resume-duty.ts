@@ -1,3 +1,4 @@
+// The resume duty of train: restores the latest checkpoint of the logdir before the first step.
 import { latestCheckpoint, restore } from '@tfslim/checkpoint';
 import { GLOBAL_STEP_NAME } from '@tfslim/variables';
 import type * as tf from '@tensorflow/tfjs-core';

@@ -1,3 +1,4 @@
+// The train op's moving-average shadows, by checkpoint name.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TrainOp } from '../createTrainOp.js';
 

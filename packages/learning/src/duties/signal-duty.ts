@@ -1,3 +1,4 @@
+// The signal duty of train: SIGINT/SIGTERM stop after the current step, with a checkpoint.
 import type { TrainHook } from '../hooks.js';
 import type { TrainRun } from '../train-run.js';
 

@@ -1,3 +1,4 @@
+// runStep: one training step on the current batch (the train op or a custom step).
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepEnd } from '../hooks.js';
 import { nowSecs } from '../log.js';

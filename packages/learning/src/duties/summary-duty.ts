@@ -1,3 +1,4 @@
+// The summary duty of train: writes the loss, learning rate and summaries periodically.
 import * as tf from '@tensorflow/tfjs-core';
 import type { SummaryWriter } from '@tfslim/summary';
 import type { TrainHook } from '../hooks.js';

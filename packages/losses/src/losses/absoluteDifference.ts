@@ -1,3 +1,4 @@
+// absoluteDifference: slim's absolute_difference.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import { checkSameShape, oneHotFix, toFloat } from '../inputs.js';

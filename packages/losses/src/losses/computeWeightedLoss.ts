@@ -1,3 +1,4 @@
+// computeWeightedLoss: slim's compute_weighted_loss.
 import type * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import { toFloat } from '../inputs.js';

@@ -1,3 +1,4 @@
+// contrastiveLoss: TF-Slim's metric-learning contrastive_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkEmbeddings,

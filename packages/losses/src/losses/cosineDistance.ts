@@ -1,3 +1,4 @@
+// cosineDistance: slim's cosine_distance.
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError } from '../errors.js';
 import { finishLoss } from '../finish.js';

@@ -1,3 +1,4 @@
+// Softmax and sigmoid cross entropy with stable custom gradients, shared by the cross-entropy losses.
 import * as tf from '@tensorflow/tfjs-core';
 
 type Saved = (tensors: tf.Tensor[]) => void;

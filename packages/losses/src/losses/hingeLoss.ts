@@ -1,3 +1,4 @@
+// hingeLoss: slim's hinge_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import { checkSameShape, checkUnitLabels, toFloat } from '../inputs.js';
 import type { LabelCheckOptions } from '../options.js';

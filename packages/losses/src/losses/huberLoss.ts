@@ -1,3 +1,4 @@
+// huberLoss: TF's huber_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import { checkNumberOption, checkSameShape, oneHotFix, toFloat } from '../inputs.js';

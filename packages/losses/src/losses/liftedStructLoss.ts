@@ -1,3 +1,4 @@
+// liftedStructLoss: TF-Slim's metric-learning lifted_struct_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkEmbeddings,

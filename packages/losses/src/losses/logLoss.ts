@@ -1,3 +1,4 @@
+// logLoss: slim's log_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import {

@@ -1,3 +1,4 @@
+// meanPairwiseSquaredError: TF's mean_pairwise_squared_error.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import { checkMinRank, checkSameShape, oneHotFix, toFloat } from '../inputs.js';

@@ -1,3 +1,4 @@
+// meanSquaredError and sumOfSquares: slim's mean_squared_error.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossSpec } from '../finish.js';
 import { finishLoss } from '../finish.js';

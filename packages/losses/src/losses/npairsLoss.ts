@@ -1,3 +1,4 @@
+// npairsLoss: TF-Slim's metric-learning npairs_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkEmbeddings,

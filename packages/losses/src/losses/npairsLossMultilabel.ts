@@ -1,3 +1,4 @@
+// npairsLossMultilabel: TF-Slim's npairs_loss_multilabel.
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError, formatShape } from '../errors.js';
 import { checkTensor } from '../inputs.js';

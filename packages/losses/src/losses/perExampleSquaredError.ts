@@ -1,3 +1,4 @@
+// perExampleSquaredError: squared error summed per example, then averaged.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import { checkMinRank, checkSameShape, oneHotFix, toFloat } from '../inputs.js';

@@ -1,3 +1,4 @@
+// sigmoidCrossEntropy: slim's sigmoid_cross_entropy.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
 import { checkNumberOption, checkSameShape, checkUnitLabels, toFloat } from '../inputs.js';

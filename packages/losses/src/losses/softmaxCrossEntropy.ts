@@ -1,3 +1,4 @@
+// softmaxCrossEntropy: slim's softmax_cross_entropy, and the logits check the cross entropies share.
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError, formatShape } from '../errors.js';
 import { finishLoss } from '../finish.js';

@@ -1,3 +1,4 @@
+// sparseSoftmaxCrossEntropy: slim's sparse_softmax_cross_entropy.
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError, formatShape } from '../errors.js';
 import { finishLoss } from '../finish.js';

@@ -1,3 +1,4 @@
+// tripletSemihardLoss: TF-Slim's metric-learning triplet_semihard_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkEmbeddings,

@@ -1,3 +1,4 @@
+// aggregateMetrics and aggregateMetricMap: slim's aggregate_metrics and aggregate_metric_map.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { StreamingPair } from './streaming.js';
 import type { Metric, PredictionArgs } from './types.js';

@@ -1,8 +1,5 @@
-// Bad input gives one style of error: `<function>: expected <what>, got <what>. <fix>.`
-// Shapes, dtypes and options fail in update (or at creation); value checks that would need a
-// host read (labels >= numClasses, logits fed to AUC) poison the result with NaN and make
-// resultNumber()/resultArray() throw, so update never syncs; class ids of the accuracy family
-// are recorded on device and raised by result() itself with the id and the update call.
+// Bad input gives one style of error: shapes, dtypes and options fail in update or at creation;
+// value checks needing a host read make result() throw, so update never syncs.
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, useBackend } from '../../test/helpers.js';
 import * as M from '../index.js';

@@ -1,6 +1,5 @@
-// Class ids out of range, recorded on device and raised by result(): the count of bad ids, the
-// number of update calls, and the first offence (id, update call, numClasses, row). Update never
-// reads anything back; result() reads these 7 numbers once.
+// Class ids out of range, counted on device by update and raised by result() with the first
+// offence (update never reads anything back).
 import * as tf from '@tensorflow/tfjs-core';
 import { idsInRange } from './inputs.js';
 import type { StateSpec, StateTensors } from './types.js';

@@ -1,3 +1,4 @@
+// MetricCollection: metrics fed from one set of update arguments, through adapters (withInputs).
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricStateError } from './errors.js';
 import type { Metric, PredictionArgs } from './types.js';

@@ -1,3 +1,6 @@
+// The typed errors of @tfslim/metrics; each carries a stable `code` (see the README).
+import { TfslimError } from '@tfslim/errors';
+
 /**
  * Bad input to a metric: a shape, dtype or rank that does not fit, or values outside the
  * allowed range (labels >= numClasses). Thrown by `update` (shapes, dtypes) or, for value
@@ -6,8 +9,11 @@
  * @example
  * try { await miou.resultNumber(); } catch (e) { if (e instanceof MetricInputError) fixData(); }
  */
-export class MetricInputError extends Error {
+export class MetricInputError extends TfslimError {
   override readonly name: string = 'MetricInputError';
+  constructor(message: string) {
+    super('INVALID_INPUT', message);
+  }
 }
 
 /**
@@ -20,6 +26,7 @@ export class MetricInputError extends Error {
  */
 export class AccuracyMismatchError extends MetricInputError {
   override readonly name: string = 'AccuracyMismatchError';
+  override readonly code: string = 'ACCURACY_MISMATCH';
   constructor(
     message: string,
     /** The metric (factory name) that fits the inputs given. */
@@ -36,6 +43,9 @@ export class AccuracyMismatchError extends MetricInputError {
  * @example
  * try { a.merge(b); } catch (e) { if (e instanceof MetricStateError) console.error(e.message); }
  */
-export class MetricStateError extends Error {
+export class MetricStateError extends TfslimError {
   override readonly name: string = 'MetricStateError';
+  constructor(message: string) {
+    super('STATE_MISMATCH', message);
+  }
 }

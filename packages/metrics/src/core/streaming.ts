@@ -1,3 +1,4 @@
+// Slim's (value, update_op) pairs over the metric objects.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Metric } from './types.js';
 

@@ -1,7 +1,5 @@
-// Confusion counts at many thresholds at once, for AUC, F1 and the *AtThresholds metrics.
-// TF compares every prediction with every threshold ([N, T]); here each prediction is
-// bucketed by binary search over the sorted thresholds, the weighted buckets are counted with
-// one bincount and summed with cumulative sums: O(N log T + T) instead of O(N T), same counts.
+// Confusion counts at many thresholds at once (AUC, F1, *AtThresholds): predictions bucketed by
+// binary search and counted with one bincount, O(N log T + T) instead of TF's O(N T).
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from './errors.js';
 import { alignPair, prepareWeights, toBool, toFloat, toTensor } from './inputs.js';

@@ -1,3 +1,4 @@
+// The argument types of metric updates.
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** What `update` accepts: a tensor, or anything `tf.tensor()` accepts (`[0, 2, 1]`, `0.5`). */

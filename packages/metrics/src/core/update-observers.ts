@@ -1,8 +1,5 @@
-// Who is told that a metric is about to accumulate a batch. An evaluation (slim's
-// evaluate_once resets every local variable first) listens so that each metric it updates
-// starts from zero and is read at the end, whether or not it was handed the metric.
-// Process-wide (shared by the ESM and CJS copies of this package): listeners see every
-// metric's updates while they are registered.
+// Who is told that a metric is about to accumulate a batch (evaluations reset their metrics
+// this way); process-wide, so the ESM and CJS copies of this package share it.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Metric } from './types.js';
 

@@ -60,6 +60,7 @@ export function meanOf<A extends unknown[]>(
       const out = { total, count } as Record<MeanState, tf.Tensor>;
       if (options.check) out.invalid = invalid ?? tf.scalar(0);
       if (classIds) {
+        // eslint-disable-next-line no-restricted-syntax -- internal assert: classIds metrics return ids
         if (!ids) throw new Error(`${options.kind}: perElement returned no ids`);
         Object.assign(out, classIdBatch(ids.ids, ids.numClasses));
       }

@@ -1,6 +1,5 @@
-// The seed experiment's second trap: 'accuracy' meaning different metrics for different shapes.
-// Here a mismatched pairing is an error naming the right metric, and resolveAccuracy says which
-// metric applies and why.
+// The accuracy trap: a mismatched pairing is an error naming the right metric, and
+// resolveAccuracy says which metric applies and why.
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, rng, times, useBackend } from '../../test/helpers.js';
 import {

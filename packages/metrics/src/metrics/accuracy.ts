@@ -1,3 +1,4 @@
+// accuracy: slim's streaming_accuracy.
 import * as tf from '@tensorflow/tfjs-core';
 import { prepareWeights, sameShape, toBool, toTensor } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,6 +1,5 @@
-// Every metric against its independent reference (test/reference.ts) over several weighted
-// batches, on every backend; plus the contract each must keep: streaming == one-shot,
-// merge of shards == one stream, reset, state round trip, no host sync in update, no leaks.
+// Every metric against its independent reference (test/reference.ts) on every backend, and the
+// contract: streaming == one-shot, merges, reset, state round trip, no sync in update, no leaks.
 import * as tf from '@tensorflow/tfjs-core';
 import { CASES, type Args, type Case, type Expected } from '../../test/catalog.js';
 import {

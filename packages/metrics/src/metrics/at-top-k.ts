@@ -1,3 +1,4 @@
+// precisionAtTopK and recallAtTopK: TF's precision_at_top_k and recall_at_top_k.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { positiveInt, prepareWeights, shapeStr, toClassIds, toTensor } from '../core/inputs.js';

@@ -1,3 +1,4 @@
+// auc: TF's streaming AUC over thresholds (ROC or PR, four summations).
 import * as tf from '@tensorflow/tfjs-core';
 import { oneOf } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

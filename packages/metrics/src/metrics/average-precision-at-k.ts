@@ -1,3 +1,4 @@
+// averagePrecisionAtK: TF's average_precision_at_k.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { idsInRange, positiveInt, prepareWeights, toFloat } from '../core/inputs.js';

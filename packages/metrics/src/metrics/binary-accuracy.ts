@@ -1,3 +1,4 @@
+// binaryAccuracy: Keras' binary_accuracy.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { prepareWeights, sameShape, toFloat } from '../core/inputs.js';

@@ -1,3 +1,4 @@
+// truePositives, falsePositives, trueNegatives, falseNegatives: weighted counts.
 import * as tf from '@tensorflow/tfjs-core';
 import { binaryInputs, checkThreshold, weightedCount, type BinaryOptions } from '../core/binary.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,3 +1,4 @@
+// categoricalAccuracy: argmax of one-hot labels against argmax of predictions.
 import * as tf from '@tensorflow/tfjs-core';
 import { prepareWeights, sameShape, toFloat } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,3 +1,4 @@
+// cohenKappa: TF-Slim's cohen_kappa.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { positiveInt } from '../core/inputs.js';

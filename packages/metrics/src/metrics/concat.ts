@@ -1,3 +1,4 @@
+// concat: TF-Slim's streaming_concat.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { positiveInt, shapeStr, toTensor } from '../core/inputs.js';

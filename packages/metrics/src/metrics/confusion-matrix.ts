@@ -1,3 +1,4 @@
+// confusionMatrix, and the class-id checks and pairs it shares with the per-class metrics.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   alignPair,

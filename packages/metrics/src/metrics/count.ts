@@ -1,3 +1,4 @@
+// count: TF-Slim's count.
 import * as tf from '@tensorflow/tfjs-core';
 import { prepareWeights, toTensor } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,3 +1,4 @@
+// Weighted tp, fp, tn, fn at each threshold (TF's *_at_thresholds).
 import type * as tf from '@tensorflow/tfjs-core';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import {

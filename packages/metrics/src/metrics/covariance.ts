@@ -1,3 +1,4 @@
+// covariance: TF-Slim's streaming_covariance, and the co-moments it shares.
 import * as tf from '@tensorflow/tfjs-core';
 import { alignPair, prepareWeights, toFloat } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

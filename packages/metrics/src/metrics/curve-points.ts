@@ -1,3 +1,4 @@
+// curvePoints: TF-Slim's streaming_curve_points.
 import * as tf from '@tensorflow/tfjs-core';
 import { oneOf } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

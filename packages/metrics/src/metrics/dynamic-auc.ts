@@ -1,3 +1,4 @@
+// dynamicAuc: TF-Slim's streaming_dynamic_auc.
 import * as tf from '@tensorflow/tfjs-core';
 import { alignPair, oneOf, prepareWeights, toFloat } from '../core/inputs.js';
 import { countBelow, hasSearchSorted } from '../core/search.js';

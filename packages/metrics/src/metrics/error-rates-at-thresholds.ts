@@ -1,3 +1,4 @@
+// falsePositiveRateAtThresholds and falseNegativeRateAtThresholds.
 import * as tf from '@tensorflow/tfjs-core';
 import { StreamingMetric } from '../core/streaming-metric.js';
 import {

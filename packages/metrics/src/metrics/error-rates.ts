@@ -1,3 +1,4 @@
+// falsePositiveRate and falseNegativeRate.
 import * as tf from '@tensorflow/tfjs-core';
 import { binaryInputs, checkThreshold, weightedCount, type BinaryOptions } from '../core/binary.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,3 +1,4 @@
+// f1Score: TF's tf.contrib.metrics.f1_score.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

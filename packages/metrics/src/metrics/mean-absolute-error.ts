@@ -1,3 +1,4 @@
+// meanAbsoluteError: TF-Slim's streaming_mean_absolute_error.
 import * as tf from '@tensorflow/tfjs-core';
 import { alignPair, prepareWeights, toFloat } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

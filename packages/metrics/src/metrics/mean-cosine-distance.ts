@@ -1,3 +1,4 @@
+// meanCosineDistance: TF-Slim's streaming_mean_cosine_distance.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { alignPair, prepareWeights, shapeStr, toFloat } from '../core/inputs.js';

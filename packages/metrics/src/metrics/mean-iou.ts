@@ -1,3 +1,4 @@
+// meanIou: TF-Slim's streaming_mean_iou.
 import * as tf from '@tensorflow/tfjs-core';
 import { positiveInt } from '../core/inputs.js';
 import { StreamingMetric } from '../core/streaming-metric.js';

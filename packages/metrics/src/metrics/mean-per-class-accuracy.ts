@@ -1,3 +1,4 @@
+// meanPerClassAccuracy: TF's mean_per_class_accuracy.
 import * as tf from '@tensorflow/tfjs-core';
 import { positiveInt } from '../core/inputs.js';
 import { StreamingMetric } from '../core/streaming-metric.js';

@@ -1,3 +1,4 @@
+// meanTensor: TF-Slim's streaming_mean_tensor.
 import * as tf from '@tensorflow/tfjs-core';
 import { prepareWeights, toFloat } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

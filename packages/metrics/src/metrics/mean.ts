@@ -1,3 +1,4 @@
+// mean: TF-Slim's streaming_mean.
 import type * as tf from '@tensorflow/tfjs-core';
 import { prepareWeights, toFloat } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

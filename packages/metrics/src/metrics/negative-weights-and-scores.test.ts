@@ -1,8 +1,5 @@
-// What the AUC family does with inputs TF gives no sensible answer for. Negative weights: TF
-// does not check them and returns a number outside [0, 1] (a negative weight makes the counts
-// meaningless); here result() is NaN and resultNumber() throws naming them, with no host read
-// in update. Scores outside [0, 1] in dynamicAuc: slim accepts them and the area depends only
-// on their order, so they are kept (auc, with fixed thresholds in [0, 1], refuses them as TF).
+// The AUC family on inputs TF answers senselessly: negative weights make result() NaN and
+// resultNumber() throw; dynamicAuc keeps scores outside [0, 1], auc refuses them as TF does.
 import * as tf from '@tensorflow/tfjs-core';
 import { itWith, runPython } from '@tfslim-internal/testing';
 import { BACKENDS, useBackend } from '../../test/helpers.js';

@@ -1,3 +1,4 @@
+// pearsonCorrelation: TF-Slim's streaming_pearson_correlation.
 import * as tf from '@tensorflow/tfjs-core';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs, StateTensors } from '../core/types.js';

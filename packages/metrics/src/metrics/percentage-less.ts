@@ -1,3 +1,4 @@
+// percentageLess: TF-Slim's streaming_percentage_less.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { prepareWeights, toFloat } from '../core/inputs.js';

@@ -1,3 +1,4 @@
+// precisionAtRecall and recallAtPrecision: TF-Slim's streaming_*_at_* metrics.
 import * as tf from '@tensorflow/tfjs-core';
 import { at, firstArgMax, firstArgMin } from '../core/pick.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

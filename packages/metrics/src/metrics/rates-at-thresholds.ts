@@ -1,3 +1,4 @@
+// precisionAtThresholds and recallAtThresholds.
 import * as tf from '@tensorflow/tfjs-core';
 import { StreamingMetric } from '../core/streaming-metric.js';
 import {

@@ -1,3 +1,4 @@
+// recall: TF-Slim's streaming_recall.
 import * as tf from '@tensorflow/tfjs-core';
 import { binaryInputs, checkThreshold, weightedCount, type BinaryOptions } from '../core/binary.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,7 +1,5 @@
-// Which accuracy fits which shapes. Keras resolves the string 'accuracy' from shapes and
-// silently picks categorical accuracy for [B] labels with [B] predictions, which then compares
-// the whole batch as one vector (the seed experiment's ~91.8% instead of ~96%). Here the rules
-// are explicit, return their reason, and the accuracy metrics refuse a pairing they don't fit.
+// Which accuracy fits which shapes, with the reason: the accuracy metrics refuse a pairing they
+// do not fit, where Keras silently picks one (see the README).
 import { AccuracyMismatchError, MetricInputError } from '../core/errors.js';
 import { sameShape, shapeStr } from '../core/inputs.js';
 

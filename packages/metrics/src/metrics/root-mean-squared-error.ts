@@ -1,3 +1,4 @@
+// rootMeanSquaredError: TF-Slim's streaming_root_mean_squared_error.
 import * as tf from '@tensorflow/tfjs-core';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';

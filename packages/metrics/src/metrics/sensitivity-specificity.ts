@@ -1,3 +1,4 @@
+// sensitivityAtSpecificity and specificityAtSensitivity.
 import * as tf from '@tensorflow/tfjs-core';
 import { at, firstArgMin, lastArgMin } from '../core/pick.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,3 +1,4 @@
+// sparsePrecisionAtK and sparseRecallAtK: TF's precision_at_k and recall_at_k on label sets.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import {

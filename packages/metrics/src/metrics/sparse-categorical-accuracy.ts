@@ -1,3 +1,4 @@
+// sparseCategoricalAccuracy: integer labels against argmax of predictions.
 import * as tf from '@tensorflow/tfjs-core';
 import { prepareWeights, sameShape, toClassIds, toFloat, toTensor } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';

@@ -1,9 +1,5 @@
-// The metrics added for issue 12 against TensorFlow 2.21 itself, over three weighted batches
-// of seeded random inputs. Where tf.compat.v1.metrics has the metric, it runs in graph mode
-// (local variables initialised, update_op per batch, then the value). TF-Slim-only metrics are
-// computed in the script from slim's definitions: TF's own confusion counts
-// (tf.compat.v1.metrics.*_at_thresholds, false_positives, ...) fed into slim's formulas, or
-// NumPy where slim has no TF building block (count, dynamic AUC, concat's max_size).
+// Metrics against TensorFlow 2.21 over three weighted batches: tf.compat.v1.metrics in graph
+// mode where TF has them, else slim's formulas over TF's confusion counts (or NumPy).
 import { describeWith, runPython } from '@tfslim-internal/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import {

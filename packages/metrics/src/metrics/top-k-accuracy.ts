@@ -1,3 +1,4 @@
+// topKAccuracy and recallAtK: TF's in_top_k.
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import {

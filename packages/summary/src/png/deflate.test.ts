@@ -1,3 +1,4 @@
+// zlib without node:zlib: what it writes inflates back.
 import { inflateSync } from 'node:zlib';
 import { adler32, zlibDeflate, zlibStored } from './deflate.js';
 

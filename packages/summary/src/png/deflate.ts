@@ -1,6 +1,5 @@
-// zlib (RFC 1950) compression of PNG scanlines without Node's zlib: the platform's
-// CompressionStream('deflate') where there is one (browsers, Node 18+), else stored (level 0)
-// deflate blocks, which every inflater reads.
+// zlib compression of PNG scanlines without Node's zlib: CompressionStream('deflate') where
+// there is one, else stored deflate blocks, which every inflater reads.
 
 /** Adler-32 of `bytes` (the zlib trailer). */
 export function adler32(bytes: Uint8Array): number {

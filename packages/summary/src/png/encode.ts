@@ -1,6 +1,6 @@
-// PNG encoder for 8-bit grey, RGB and RGBA images. Pure TypeScript: compression is a
-// pluggable zlib function; the default stores deflate blocks uncompressed (valid everywhere,
-// larger files). The Node writer passes node:zlib's deflate instead.
+// PNG encoder for 8-bit grey, RGB and RGBA images, with a pluggable zlib function (stored
+// blocks by default; the Node writer passes node:zlib's deflate).
+import { SummaryArgumentError } from '../errors.js';
 import { adler32, crc32 } from './crc32.js';
 
 /**
@@ -90,7 +90,7 @@ export function pngFromZlib(
 ): Uint8Array {
   const colorType = COLOR_TYPE[channels];
   if (colorType === undefined) {
-    throw new Error(`encodePng: expected 1, 3 or 4 channels, got ${channels}.`);
+    throw new SummaryArgumentError(`encodePng: expected 1, 3 or 4 channels, got ${channels}.`);
   }
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
@@ -128,7 +128,7 @@ export function encodePng(
   compress: ZlibCompress = zlibStored,
 ): Uint8Array {
   if (pixels.length !== height * width * channels) {
-    throw new Error(
+    throw new SummaryArgumentError(
       `encodePng: expected ${height * width * channels} bytes for [${height}, ${width}, ${channels}], got ${pixels.length}.`,
     );
   }

@@ -1,3 +1,4 @@
+// PNG encoding: checksums, zlib streams and pixels round-tripped through node:zlib.
 import * as zlib from 'node:zlib';
 import { adler32, crc32 } from './crc32';
 import { encodePng, zlibStored } from './encode';

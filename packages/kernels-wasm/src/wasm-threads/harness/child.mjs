@@ -72,7 +72,7 @@ if (scenario === 'threads') {
   try {
     await enableWasmThreads({ threads: 0 });
   } catch (error) {
-    out.badInput = `${error.name} (${error.code}, TypeError: ${error instanceof TypeError}): ${error.message}`;
+    out.badInput = `${error.name} (${error.code}): ${error.message}`;
   }
   await tf.setBackend('wasm');
   out.late = await enableWasmThreads({ threads: 2 });
