@@ -15,3 +15,4 @@ export type { Requirement } from '../required.cjs';
 export { codeBlocks, promisedOutput, readReadme, runExample } from './readme.js';
 export { refCrc32c, refMask } from './crc-reference.js';
 export { rng } from './random.js';
+export { perTest, tempDirs } from './lifecycle.js';
