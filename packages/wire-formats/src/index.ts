@@ -19,6 +19,7 @@ export type { ReadTFRecordsOptions, TFRecordSource } from './tfrecord-reader.js'
 export { encodeTFRecords, writeTFRecordFile } from './tfrecord-writer.js';
 export type { WriteTFRecordsOptions } from './tfrecord-writer.js';
 export type { TFRecordCompression } from './compression.js';
+export { concatBytes } from './concat-bytes.js';
 export { ProtoReader } from './proto-reader.js';
 export {
   ProtoWriter,

@@ -1,6 +1,7 @@
 // zlib (RFC 1950) compression of PNG scanlines without Node's zlib: the platform's
 // CompressionStream('deflate') where there is one (browsers, Node 18+), else stored (level 0)
 // deflate blocks, which every inflater reads.
+import { concatBytes } from '@tfslim/wire-formats';
 
 /** Adler-32 of `bytes` (the zlib trailer). */
 export function adler32(bytes: Uint8Array): number {
@@ -52,19 +53,11 @@ export async function zlibDeflate(raw: Uint8Array): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
   void writer.write(raw).then(() => writer.close());
   const chunks: Uint8Array[] = [];
-  let total = 0;
   const reader = stream.readable.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
-    total += value.length;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
