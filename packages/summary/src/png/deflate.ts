@@ -2,23 +2,7 @@
 // CompressionStream('deflate') where there is one (browsers, Node 18+), else stored (level 0)
 // deflate blocks, which every inflater reads.
 import { concatBytes } from '@tfslim/wire-formats';
-
-/** Adler-32 of `bytes` (the zlib trailer). */
-export function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  const NMAX = 5552; // largest run before the sums can overflow 2^32
-  for (let i = 0; i < bytes.length;) {
-    const end = Math.min(bytes.length, i + NMAX);
-    for (; i < end; i++) {
-      a += bytes[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
+import { adler32 } from './crc32.js';
 
 /** A zlib stream of stored (uncompressed) deflate blocks. */
 export function zlibStored(raw: Uint8Array): Uint8Array {
