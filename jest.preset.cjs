@@ -12,6 +12,8 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@tfslim/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+    // A subpath entry ('@tfslim/metrics/slim') is src/<subpath>.ts.
+    '^@tfslim/([a-z0-9-]+)/([a-z0-9-]+)$': path.join(__dirname, 'packages/$1/src/$2.ts'),
     '^@tfslim-internal/testing$': path.join(__dirname, 'tools/testing/src/index.ts'),
     // Sources import siblings as './x.js' (ESM rule); jest resolves the .ts file.
     '^(\\.{1,2}/.*)\\.js$': '$1',

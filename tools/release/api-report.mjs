@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // API reports: packages/<name>/etc/<name>.api.md, written by API Extractor from each public
-// package's built dist/index.d.ts (its whole public surface, as users' TypeScript sees it).
+// package's built dist/index.d.ts (its whole public surface, as users' TypeScript sees it), and
+// etc/<name>-<subpath>.api.md for each other entry of its exports map (`./slim`: dist/slim.d.ts).
 //
 //   npm run api:update                     build, then rewrite every report (commit them)
 //   node tools/release/api-report.mjs      check: fails when a report is stale or missing
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import { packageEntries } from './entries.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -28,9 +30,19 @@ function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-function report(dir) {
+/** Each entry's report: '.' is <name>.api.md, './slim' is <name>-slim.api.md. */
+function entries(dir) {
+  return packageEntries(readJson(path.join(root, 'packages', dir, 'package.json'))).map(
+    ({ subpath, types }) => ({
+      types,
+      name: subpath === '.' ? dir : `${dir}-${subpath.slice(2).replaceAll('/', '-')}`,
+    }),
+  );
+}
+
+function report(dir, { types, name }) {
   const folder = path.join(root, 'packages', dir);
-  const entry = path.join(folder, 'dist', 'index.d.ts');
+  const entry = path.join(folder, types);
   if (!fs.existsSync(entry)) {
     throw new Error(
       `api-report: expected ${path.relative(root, entry)}, got none. Run \`npm run build\` first.`,
@@ -57,9 +69,9 @@ function report(dir) {
       },
       apiReport: {
         enabled: true,
-        reportFileName: `${dir}.api.md`,
+        reportFileName: `${name}.api.md`,
         reportFolder: path.join(folder, 'etc'),
-        reportTempFolder: path.join(temp, dir),
+        reportTempFolder: path.join(temp, name),
       },
       docModel: { enabled: false },
       dtsRollup: { enabled: false },
@@ -95,19 +107,21 @@ const stale = [];
 const failed = [];
 try {
   for (const dir of packages) {
-    let outcome;
-    try {
-      outcome = report(dir);
-    } catch (error) {
-      // A missing build, or a dist rewritten by a build running at the same time.
-      failed.push(`${dir} (${error.message})`);
-      continue;
+    for (const entry of entries(dir)) {
+      let outcome;
+      try {
+        outcome = report(dir, entry);
+      } catch (error) {
+        // A missing build, or a dist rewritten by a build running at the same time.
+        failed.push(`${entry.name} (${error.message})`);
+        continue;
+      }
+      const { changed, ok, errors } = outcome;
+      const file = `packages/${dir}/etc/${entry.name}.api.md`;
+      if (changed && !update) stale.push(file);
+      else if (!ok) failed.push(`${entry.name} (${errors} errors)`);
+      console.log(`${file}: ${changed ? (update ? 'updated' : 'STALE') : 'up to date'}`);
     }
-    const { changed, ok, errors } = outcome;
-    const file = `packages/${dir}/etc/${dir}.api.md`;
-    if (changed && !update) stale.push(file);
-    else if (!ok) failed.push(`${dir} (${errors} errors)`);
-    console.log(`${file}: ${changed ? (update ? 'updated' : 'STALE') : 'up to date'}`);
   }
 } finally {
   fs.rmSync(temp, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { packageEntries } from './entries.mjs';
 import { tscErrorCount, tscErrors } from './tsc-errors.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -55,10 +56,14 @@ const nodeTypes = {
     path.join(root, 'node_modules/types-node-latest'),
 };
 
-// Every package by name: the check files import each one's whole public surface.
+// Every entry of every package by name ('@tfslim/metrics', '@tfslim/metrics/slim'): the check
+// files import each one's whole public surface.
+const specifiers = packages.flatMap(({ pkg }) =>
+  packageEntries(pkg).map(({ specifier }) => specifier),
+);
 const imports = (kind) =>
-  packages
-    .map(({ pkg }, i) => `import type * as p${i} from '${pkg.name}';\nexport type { p${i} };`)
+  specifiers
+    .map((name, i) => `import type * as p${i} from '${name}';\nexport type { p${i} };`)
     .join('\n') + `\n// ${kind}\n`;
 
 const common = {

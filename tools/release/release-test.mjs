@@ -14,7 +14,7 @@
 //     provenance statement needs CI's OIDC identity, see CONTRIBUTING.md, RELEASING);
 //  3. fresh projects in temp dirs install the packages BY NAME (@tfslim from the local registry
 //     via a scoped .npmrc, third-party packages from npm's cache or the default registry):
-//     each package alone with @tensorflow/tfjs-core, imported by ESM and by CJS; then all
+//     each package alone with @tensorflow/tfjs-core, each entry imported by ESM and by CJS; then all
 //     together, with a strict nodenext TypeScript consumer (tsc 5.x and 7.x, each with
 //     @types/node 20 and the latest, no skipLibCheck; then node) and a CommonJS consumer, both
 //     training, summarising, evaluating and checkpointing a tiny model.
@@ -27,6 +27,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { packageEntries } from './entries.mjs';
 import { tscErrorCount, tscErrors } from './tsc-errors.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -372,30 +373,32 @@ async function alone(reg, versions, tfjsCore) {
     const short = name.replace('@tfslim/', '');
     const dir = project(`alone-${short}`, reg);
     await npmInstall(dir, [`${name}@${versions.get(name)}`, `@tensorflow/tfjs-core@${tfjsCore}`]);
-    const deps = Object.keys(
-      readJson(path.join(dir, 'node_modules', name, 'package.json')).dependencies ?? {},
-    );
+    const installed = readJson(path.join(dir, 'node_modules', name, 'package.json'));
+    const deps = Object.keys(installed.dependencies ?? {});
     checkInstalled(dir, versions, [name, ...deps.filter((d) => versions.has(d))]);
-    const esm = run(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(name)}); console.log(Object.keys(m).sort().join(','));`,
-      ],
-      { cwd: dir },
-    ).trim();
-    const cjs = run(
-      process.execPath,
-      ['-e', `console.log(Object.keys(require(${JSON.stringify(name)})).sort().join(','));`],
-      { cwd: dir },
-    ).trim();
-    if (!esm) fail(`${name}: the ESM import has no exports`);
-    if (esm !== cjs) fail(`${name}: ESM exports ${esm}\ndiffer from CJS exports ${cjs}`);
+    const counts = packageEntries(installed).map(({ specifier }) => {
+      const esm = run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).sort().join(','));`,
+        ],
+        { cwd: dir },
+      ).trim();
+      const cjs = run(
+        process.execPath,
+        ['-e', `console.log(Object.keys(require(${JSON.stringify(specifier)})).sort().join(','));`],
+        { cwd: dir },
+      ).trim();
+      if (!esm) fail(`${specifier}: the ESM import has no exports`);
+      if (esm !== cjs) fail(`${specifier}: ESM exports ${esm}\ndiffer from CJS exports ${cjs}`);
+      return esm.split(',').length;
+    });
     rows.push([
       name,
       versions.get(name),
-      `alone: ${esm.split(',').length} exports, esm = cjs`,
+      `alone: ${counts.join(' + ')} exports, esm = cjs`,
       Date.now() - t,
     ]);
   });

@@ -14,13 +14,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { evaluateOnce } from '@tfslim/learning';
-import {
-  aggregateMetricMap,
-  metricOf,
-  streamingAccuracy,
-  streamingPrecision,
-  streamingRecall,
-} from '@tfslim/metrics';
+import { aggregateMetricMap, metricOf } from '@tfslim/metrics';
+import { streamingAccuracy, streamingPrecision, streamingRecall } from '@tfslim/metrics/slim';
 import { MemoryFileStore } from '@tfslim/storage';
 import { VariableStore, withVariableStore } from '@tfslim/variables';
 import { expectClose, num } from './_check.js';

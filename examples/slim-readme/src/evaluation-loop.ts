@@ -20,13 +20,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { evaluationLoop } from '@tfslim/learning';
-import {
-  aggregateMetricMap,
-  metricOf,
-  streamingAccuracy,
-  streamingPrecision,
-  streamingRecall,
-} from '@tfslim/metrics';
+import { aggregateMetricMap, metricOf } from '@tfslim/metrics';
+import { streamingAccuracy, streamingPrecision, streamingRecall } from '@tfslim/metrics/slim';
 import { MemoryFileStore } from '@tfslim/storage';
 import { listEventFiles, readEvents } from '@tfslim/summary';
 import { VariableStore, getOrCreateGlobalStep, withVariableStore } from '@tfslim/variables';

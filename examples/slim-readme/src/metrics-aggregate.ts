@@ -10,13 +10,8 @@
 //   })
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import {
-  aggregateMetricMap,
-  aggregateMetrics,
-  metricOf,
-  streamingMeanAbsoluteError,
-  streamingMeanSquaredError,
-} from '@tfslim/metrics';
+import { aggregateMetricMap, aggregateMetrics, metricOf } from '@tfslim/metrics';
+import { streamingMeanAbsoluteError, streamingMeanSquaredError } from '@tfslim/metrics/slim';
 import { expectClose, num } from './_check.js';
 
 const PREDICTIONS = [1, 2, 4];

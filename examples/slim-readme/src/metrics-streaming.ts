@@ -9,7 +9,7 @@ import {
   streamingMeanAbsoluteError,
   streamingMeanRelativeError,
   streamingPercentageLess,
-} from '@tfslim/metrics';
+} from '@tfslim/metrics/slim';
 import { expectClose, num } from './_check.js';
 
 // Two test batches (predictions, labels).

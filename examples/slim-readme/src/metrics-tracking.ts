@@ -15,12 +15,8 @@
 //       print('Metric %s has value: %f' % (metric, value))
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import {
-  aggregateMetricMap,
-  metricOf,
-  streamingMeanAbsoluteError,
-  streamingMeanSquaredError,
-} from '@tfslim/metrics';
+import { aggregateMetricMap, metricOf } from '@tfslim/metrics';
+import { streamingMeanAbsoluteError, streamingMeanSquaredError } from '@tfslim/metrics/slim';
 import { VariableStore, withVariableStore } from '@tfslim/variables';
 import { expectClose, num } from './_check.js';
 import { syntheticBatch, tinyVgg16 } from './_tiny-vgg.js';

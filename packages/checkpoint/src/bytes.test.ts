@@ -98,6 +98,18 @@ describe('byte layout', () => {
   });
 });
 
+/** Reads a fixture bundle and writes its tensors, in its order, to `<tmp dir>/<prefix>`. */
+async function rewriteFixture(name: string, prefix: string) {
+  const src = await CheckpointReader.open(fixture(name, prefix));
+  const tensors: NamedRawTensor[] = [];
+  for (const v of src.listVariables())
+    tensors.push({ ...(await src.getRaw(v.name)), name: v.name } as NamedRawTensor);
+  const dir = tmpDir();
+  const out = path.join(dir, prefix);
+  await writeBundle(out, tensors);
+  return { src, dir, out };
+}
+
 describeFixtures('rewriting TensorFlow bundles', () => {
   // Bundles whose data TF wrote in key order with uncompressed blocks: our writer, fed the
   // same tensors in the same order, must produce the same bytes.
@@ -107,13 +119,7 @@ describeFixtures('rewriting TensorFlow bundles', () => {
     ['tf1_half_plus_two_mkl_conv', 'variables'],
     ['tf1_saver_houseprices', 'model.ckpt'],
   ])('%s: byte-identical index and data', async (name, prefix) => {
-    const src = await CheckpointReader.open(fixture(name, prefix));
-    const tensors: NamedRawTensor[] = [];
-    for (const v of src.listVariables())
-      tensors.push({ ...(await src.getRaw(v.name)), name: v.name } as NamedRawTensor);
-    const dir = tmpDir();
-    const out = path.join(dir, prefix);
-    await writeBundle(out, tensors);
+    const { dir, out } = await rewriteFixture(name, prefix);
     expect(
       Buffer.compare(
         fs.readFileSync(`${out}.index`),
@@ -138,13 +144,7 @@ describeFixtures('rewriting TensorFlow bundles', () => {
   ])(
     '%s: rewritten, every tensor reads back identical (string tensor CRC included)',
     async (name, prefix) => {
-      const src = await CheckpointReader.open(fixture(name, prefix));
-      const tensors: NamedRawTensor[] = [];
-      for (const v of src.listVariables())
-        tensors.push({ ...(await src.getRaw(v.name)), name: v.name } as NamedRawTensor);
-      const dir = tmpDir();
-      const out = path.join(dir, prefix);
-      await writeBundle(out, tensors);
+      const { src, dir, out } = await rewriteFixture(name, prefix);
       const back = await CheckpointReader.open(out);
       expect(back.listVariables()).toEqual(src.listVariables());
       for (const v of src.listVariables()) {

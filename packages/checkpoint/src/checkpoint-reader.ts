@@ -23,7 +23,13 @@ import { isTableFile } from './v1.js';
 import { V1Checkpoint } from './v1-reader.js';
 import type { SliceEntries } from './partitioned.js';
 import { readPartitioned, sliceEntryKey } from './partitioned.js';
-import { dataFilename, indexFilename, normalizePrefix } from './paths.js';
+import {
+  dataFilename,
+  indexFilename,
+  noCheckpointInDirectory,
+  noIndexFile,
+  normalizePrefix,
+} from './paths.js';
 import { ProtoError, readVarint } from './proto.js';
 import { OBJECT_GRAPH_KEY } from './object-graph.js';
 import { readTable } from './table.js';
@@ -78,13 +84,7 @@ export class CheckpointReader implements TensorSource {
     if (st?.kind === 'directory') {
       const latest = await latestCheckpoint(prefix, { store });
       if (latest === null) {
-        throw new CheckpointNotFoundError({
-          fn,
-          file: prefix,
-          expected: 'a directory with a "checkpoint" file naming an existing checkpoint',
-          got: 'none',
-          fix: 'Pass a checkpoint prefix such as dir/model.ckpt-1000',
-        });
+        throw noCheckpointInDirectory(fn, prefix);
       }
       prefix = latest;
     }
@@ -99,13 +99,7 @@ export class CheckpointReader implements TensorSource {
         return new CheckpointReader(prefix, 1, new Map(), store, new Map(), v1);
       }
       if (await isV1Checkpoint(store, prefix)) throw new V1FormatError(fn, prefix);
-      throw new CheckpointNotFoundError({
-        fn,
-        file: indexPath,
-        expected: 'an existing checkpoint index file',
-        got: 'no such file',
-        fix: 'Check the prefix (latestCheckpoint(dir) finds the newest one)',
-      });
+      throw noIndexFile(fn, indexPath);
     }
     return CheckpointReader.fromIndexBytes(prefix, indexPath, bytes, fn, store);
   }

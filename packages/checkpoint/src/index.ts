@@ -1,12 +1,22 @@
 // Public surface of @tfslim/checkpoint: everything users may import is listed here.
 
 // Slim-named API.
-export { saveCheckpoint } from './save.js';
-export type { SaveCheckpointOptions } from './save.js';
-export { restore, assignFromCheckpointFn, RestoreError } from './restore.js';
-export type { RestoreOptions, RestoreReport, ShapeMismatch, DtypeMismatch } from './restore.js';
-export { mapVariableNames } from './variables-input.js';
-export type { RestorableVariables, SaveableVariables, Saveable } from './variables-input.js';
+export { saveCheckpoint, type SaveCheckpointOptions } from './save.js';
+export {
+  restore,
+  assignFromCheckpointFn,
+  RestoreError,
+  type RestoreOptions,
+  type RestoreReport,
+  type ShapeMismatch,
+  type DtypeMismatch,
+} from './restore.js';
+export {
+  mapVariableNames,
+  type RestorableVariables,
+  type SaveableVariables,
+  type Saveable,
+} from './variables-input.js';
 export { CheckpointReader } from './checkpoint-reader.js';
 export { openTensorSource } from './open.js';
 export type { TensorSource, VariableInfo } from './tensor-source.js';
@@ -18,8 +28,9 @@ export {
   writeCheckpointState,
   parseCheckpointState,
   formatCheckpointState,
+  type CheckpointState,
+  type CheckpointStateOptions,
 } from './checkpoint-state.js';
-export type { CheckpointState, CheckpointStateOptions } from './checkpoint-state.js';
 
 // TF2 object-based keys.
 export {
@@ -30,13 +41,10 @@ export {
 } from './object-graph.js';
 
 // Low level: bundles of raw tensors, other formats.
-export { writeBundle } from './bundle-writer.js';
-export type { NamedRawTensor, WriteBundleOptions } from './bundle-writer.js';
+export { writeBundle, type NamedRawTensor, type WriteBundleOptions } from './bundle-writer.js';
 export type { RawTensor, TfDtype, RawDataByDtype } from './dtypes.js';
-export { SafetensorsReader, saveSafetensors } from './safetensors.js';
-export type { SaveSafetensorsOptions } from './safetensors.js';
-export { TfjsWeightsReader, saveTfjsWeights } from './tfjs-weights.js';
-export type { SaveTfjsWeightsOptions } from './tfjs-weights.js';
+export { SafetensorsReader, saveSafetensors, type SaveSafetensorsOptions } from './safetensors.js';
+export { TfjsWeightsReader, saveTfjsWeights, type SaveTfjsWeightsOptions } from './tfjs-weights.js';
 export { crc32c, maskCrc, unmaskCrc } from './crc32c.js';
 export { crc32cImplementation } from './crc-fast.js';
 
@@ -49,5 +57,5 @@ export {
   V1FormatError,
   CheckpointWriteError,
   CheckpointArgumentError,
+  type CheckpointErrorCode,
 } from './errors.js';
-export type { CheckpointErrorCode } from './errors.js';

@@ -2,8 +2,7 @@
 
 import type { FileStore, SyncFileStore } from '@tfslim/storage';
 import { CheckpointReader } from './checkpoint-reader.js';
-import { CheckpointNotFoundError } from './errors.js';
-import { indexFilename, normalizePrefix } from './paths.js';
+import { indexFilename, noCheckpointInDirectory, noIndexFile, normalizePrefix } from './paths.js';
 import { SafetensorsReader } from './safetensors.js';
 import type { TensorSource } from './tensor-source.js';
 import { TfjsWeightsReader } from './tfjs-weights.js';
@@ -72,13 +71,7 @@ export function openTensorSourceSync(
   if (fs.stat(prefix)?.kind === 'directory') {
     const latest = latestSync(store, fs, prefix);
     if (latest === null) {
-      throw new CheckpointNotFoundError({
-        fn,
-        file: prefix,
-        expected: 'a directory with a "checkpoint" file naming an existing checkpoint',
-        got: 'none',
-        fix: 'Pass a checkpoint prefix such as dir/model.ckpt-1000',
-      });
+      throw noCheckpointInDirectory(fn, prefix);
     }
     prefix = latest;
   }
@@ -89,13 +82,7 @@ export function openTensorSourceSync(
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
     if (isTableFileSync(fs, prefix)) return V1Checkpoint.namesSync(fs, prefix, fn);
-    throw new CheckpointNotFoundError({
-      fn,
-      file: indexPath,
-      expected: 'an existing checkpoint index file',
-      got: 'no such file',
-      fix: 'Check the prefix (latestCheckpoint(dir) finds the newest one)',
-    });
+    throw noIndexFile(fn, indexPath);
   }
   return CheckpointReader.fromIndexBytes(prefix, indexPath, bytes, fn, store);
 }

@@ -5,6 +5,7 @@ import { crc32c, maskCrc, unmaskCrc } from './crc32c.js';
 import { corrupt, hex32 } from './errors.js';
 import { ProtoError, pushVarint, readVarint } from './proto.js';
 import { SnappyError, snappyUncompress } from './snappy.js';
+import { concatBytes } from '@tfslim/wire-formats';
 
 /** Footer magic 0xdb4775248b80fb57, as it sits in the file (little-endian). */
 export const TABLE_MAGIC = Uint8Array.of(0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb);
@@ -446,11 +447,5 @@ export function buildTable(entries: readonly TableEntry[], options: TableOptions
   footer.set(h, 0);
   footer.set(TABLE_MAGIC, FOOTER_SIZE - 8);
   parts.push(footer);
-  const out = new Uint8Array(offset + FOOTER_SIZE);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

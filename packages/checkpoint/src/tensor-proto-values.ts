@@ -5,6 +5,7 @@ import type { TfDtype } from './dtypes.js';
 import { dtypeSize } from './dtypes.js';
 import { decodeFields, ProtoError } from './proto.js';
 import type { SliceData } from './tensor-slice.js';
+import { concatBytes } from '@tfslim/wire-formats';
 
 const TENSOR_CONTENT = 4;
 
@@ -40,7 +41,8 @@ export function tensorProtoValues(proto: Uint8Array, dtype: TfDtype, n: number):
   const size = dtypeSize(dtype);
   const content = fields.filter((f) => f.field === TENSOR_CONTENT && f.wire === 2);
   if (content.length > 0) {
-    const bytes = content.length === 1 ? content[0]!.bytes : concat(content.map((f) => f.bytes));
+    const bytes =
+      content.length === 1 ? content[0]!.bytes : concatBytes(content.map((f) => f.bytes));
     if (bytes.length !== n * size) {
       throw new ProtoError(`tensor_content of ${bytes.length} bytes for ${n} ${dtype} values`);
     }
@@ -50,16 +52,6 @@ export function tensorProtoValues(proto: Uint8Array, dtype: TfDtype, n: number):
   if (spec === undefined) throw new ProtoError(`no value field for ${dtype}`);
   const mine = fields.filter((f) => f.field === spec.field);
   return spec.fixed ? fixedValues(mine, size, n, dtype) : varintValues(mine, dtype, n);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Packed (wire 2) or one-at-a-time (wire 5 / 1) fixed-width values, as raw LE bytes. */
@@ -78,7 +70,7 @@ function fixedValues(
     else if (f.wire === 1 && width === 8) parts.push(f.bytes);
     else throw new ProtoError(`wire type ${f.wire} for ${dtype} values`);
   }
-  const bytes = parts.length === 1 ? parts[0]! : concat(parts);
+  const bytes = parts.length === 1 ? parts[0]! : concatBytes(parts);
   if (bytes.length !== n * size) {
     throw new ProtoError(`${bytes.length / width} values for ${n} ${dtype} elements`);
   }

@@ -339,6 +339,18 @@ async function stringWeightEnd(
   return p;
 }
 
+/** A failed read of model.json as thrown: a missing file is a CheckpointNotFoundError. */
+function notFoundAsManifestError(e: unknown, fn: string, file: string): unknown {
+  if ((e as { code?: unknown }).code !== 'ENOENT') return e;
+  return new CheckpointNotFoundError({
+    fn,
+    file,
+    expected: 'an existing model.json',
+    got: 'no such file',
+    fix: 'Check the path',
+  });
+}
+
 /**
  * Reads tfjs weights from a `model.json` (a Layers or Graph model, or weights only): lists
  * the manifest's weights and reads them one at a time from the shard files beside it.
@@ -367,16 +379,7 @@ export class TfjsWeightsReader implements TensorSource {
     try {
       text = new TextDecoder().decode(await store.readFile(file));
     } catch (e) {
-      if ((e as { code?: unknown }).code === 'ENOENT') {
-        throw new CheckpointNotFoundError({
-          fn,
-          file,
-          expected: 'an existing model.json',
-          got: 'no such file',
-          fix: 'Check the path',
-        });
-      }
-      throw e;
+      throw notFoundAsManifestError(e, fn, file);
     }
     const manifest = parseManifest(text, file, fn);
     const dir = path.dirname(file);
@@ -423,16 +426,7 @@ export class TfjsWeightsReader implements TensorSource {
     try {
       text = new TextDecoder().decode(sync.readFile(file));
     } catch (e) {
-      if ((e as { code?: unknown }).code === 'ENOENT') {
-        throw new CheckpointNotFoundError({
-          fn,
-          file,
-          expected: 'an existing model.json',
-          got: 'no such file',
-          fix: 'Check the path',
-        });
-      }
-      throw e;
+      throw notFoundAsManifestError(e, fn, file);
     }
     const names = new Set<string>();
     for (const g of parseManifest(text, file, fn))

@@ -10,7 +10,7 @@ import {
   variableScope,
 } from '@tfslim/variables';
 import { batchNorm } from './index.js';
-import { testBackends } from '@tfslim-internal/testing';
+import { perTest, testBackends } from '@tfslim-internal/testing';
 
 /** Per-channel (last axis) mean and biased variance of a row-major array. */
 function channelStats(values: number[], channels: number) {
@@ -31,15 +31,9 @@ function channelStats(values: number[], channels: number) {
 const X = [1, 10, 3, 20, 5, 60, 7, 30];
 
 describe.each(testBackends())('batchNorm on %s', (backend) => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  beforeEach(() => {
-    store = new VariableStore();
-  });
-  afterEach(() => store.dispose());
-  const run = <T>(f: () => T) => variableScope('net', f, { store });
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const store = perTest(() => new VariableStore());
+  const run = <T>(f: () => T) => variableScope('net', f, { store: store() });
 
   it('training: batch statistics, gamma/beta, and an update op moving the averages by decay', () => {
     const x = tf.tensor2d(X, [4, 2]);
@@ -57,23 +51,27 @@ describe.each(testBackends())('batchNorm on %s', (backend) => {
       const c = i % 2;
       expect(got[i]).toBeCloseTo((2 * (v - mean[c]!)) / Math.sqrt(variance[c]! + 0.001) + 1, 4);
     });
-    expect(Object.keys(store.namedVariables())).toEqual([
+    expect(Object.keys(store().namedVariables())).toEqual([
       'net/bn/beta',
       'net/bn/gamma',
       'net/bn/moving_mean',
       'net/bn/moving_variance',
     ]);
-    expect(getTrainableVariables({ store }).map((v) => store.nameOf(v))).toEqual([
+    expect(getTrainableVariables({ store: store() }).map((v) => store().nameOf(v))).toEqual([
       'net/bn/beta',
       'net/bn/gamma',
     ]);
-    expect(getModelVariables({ store })).toHaveLength(4);
-    expect(store.getUpdateOps().map((o) => o.name)).toEqual(['net/bn/AssignMovingAvg']);
+    expect(getModelVariables({ store: store() })).toHaveLength(4);
+    expect(
+      store()
+        .getUpdateOps()
+        .map((o) => o.name),
+    ).toEqual(['net/bn/AssignMovingAvg']);
     // nothing moved yet: the train loop runs the op after the optimizer step
-    expect(Array.from(store.get('net/bn/moving_mean')!.dataSync())).toEqual([0, 0]);
-    expect(store.runUpdateOps()).toEqual(['net/bn/AssignMovingAvg']);
-    const mm = store.get('net/bn/moving_mean')!.dataSync();
-    const mv = store.get('net/bn/moving_variance')!.dataSync();
+    expect(Array.from(store().get('net/bn/moving_mean')!.dataSync())).toEqual([0, 0]);
+    expect(store().runUpdateOps()).toEqual(['net/bn/AssignMovingAvg']);
+    const mm = store().get('net/bn/moving_mean')!.dataSync();
+    const mv = store().get('net/bn/moving_variance')!.dataSync();
     mean.forEach((m, c) => expect(mm[c]).toBeCloseTo(0.9 * 0 + 0.1 * m, 4));
     variance.forEach((v, c) => expect(mv[c]).toBeCloseTo(0.9 * 1 + 0.1 * v, 3));
     tf.dispose([x, y]);
@@ -95,8 +93,8 @@ describe.each(testBackends())('batchNorm on %s', (backend) => {
       const [m, s] = i % 2 === 0 ? [2, 4] : [20, 100];
       expect(got[i]).toBeCloseTo((v - m) / Math.sqrt(s + 0.001), 4);
     });
-    expect(store.getUpdateOps()).toEqual([]);
-    expect(Object.keys(store.namedVariables())).toEqual([
+    expect(store().getUpdateOps()).toEqual([]);
+    expect(Object.keys(store().namedVariables())).toEqual([
       'net/BatchNorm/beta',
       'net/BatchNorm/moving_mean',
       'net/BatchNorm/moving_variance',
@@ -114,10 +112,10 @@ describe.each(testBackends())('batchNorm on %s', (backend) => {
       expect(got[i]).toBeCloseTo((v - mean[i % 3]!) / Math.sqrt(variance[i % 3]! + 0.001), 4),
     );
     // updatesCollections: null moves the averages during the forward pass
-    expect(store.getUpdateOps()).toEqual([]);
-    const mm = store.get('net/BatchNorm/moving_mean')!.dataSync();
+    expect(store().getUpdateOps()).toEqual([]);
+    const mm = store().get('net/BatchNorm/moving_mean')!.dataSync();
     mean.forEach((m, c) => expect(mm[c]).toBeCloseTo(0.5 * m, 4));
-    expect(store.has('net/BatchNorm/beta')).toBe(false);
+    expect(store().has('net/BatchNorm/beta')).toBe(false);
     tf.dispose([x, y]);
   });
 
@@ -127,15 +125,15 @@ describe.each(testBackends())('batchNorm on %s', (backend) => {
     pass().dispose();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 100; i++) pass().dispose();
-    expect(store.getUpdateOps()).toHaveLength(1);
+    expect(store().getUpdateOps()).toHaveLength(1);
     expect(tf.memory().numTensors).toBe(before);
     for (let i = 0; i < 100; i++) {
       pass().dispose();
-      store.runUpdateOps();
+      store().runUpdateOps();
     }
     // the held batch statistics (2 tensors) were released by runUpdateOps
     expect(tf.memory().numTensors).toBe(before - 2);
-    expect(store.getCollection(GraphKeys.MODEL_VARIABLES)).toHaveLength(3);
+    expect(store().getCollection(GraphKeys.MODEL_VARIABLES)).toHaveLength(3);
     x.dispose();
   });
 
@@ -145,8 +143,8 @@ describe.each(testBackends())('batchNorm on %s', (backend) => {
     const loss = () =>
       tf.tidy(() => tf.sum(run(() => batchNorm(x, { isTraining: true }))) as tf.Scalar);
     tf.dispose(loss());
-    const beta = getTrainableVariables({ store }).find(
-      (v) => store.nameOf(v) === 'net/BatchNorm/beta',
+    const beta = getTrainableVariables({ store: store() }).find(
+      (v) => store().nameOf(v) === 'net/BatchNorm/beta',
     );
     expect(beta).toBeDefined();
     const before = tf.memory().numTensors;

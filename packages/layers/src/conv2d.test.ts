@@ -9,7 +9,7 @@ import {
   withVariableStore,
 } from '@tfslim/variables';
 import { LayerInputError, batchNorm, conv2d } from './index.js';
-import { testBackends } from '@tfslim-internal/testing';
+import { perTest, testBackends } from '@tfslim-internal/testing';
 
 /** Plain-JS NHWC convolution, TF padding rules: the reference the layer is checked against. */
 function referenceConv(
@@ -53,21 +53,15 @@ function referenceConv(
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
 describe.each(testBackends())('conv2d on %s', (backend) => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  beforeEach(() => {
-    store = new VariableStore();
-  });
-  afterEach(() => store.dispose());
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const store = perTest(() => new VariableStore());
 
   it('constant weights give the hand-computed output (VALID, 2x2 ones, bias 0.5)', () => {
     const x = tf.tensor4d(
       seq(9, (i) => i + 1),
       [1, 3, 3, 1],
     );
-    const y = withVariableStore(store, () =>
+    const y = withVariableStore(store(), () =>
       conv2d(x, 1, [2, 2], {
         padding: 'VALID',
         activation: null,
@@ -79,7 +73,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
     expect(y.shape).toEqual([1, 2, 2, 1]);
     expect(Array.from(y.dataSync())).toEqual([12.5, 16.5, 24.5, 28.5]);
     // SAME, 3x3 ones: the centre sees all 9 values (45), a corner 4 of them (1+2+4+5)
-    const same = withVariableStore(store, () =>
+    const same = withVariableStore(store(), () =>
       conv2d(x, 1, 3, {
         activation: null,
         weightsInitializer: constantInitializer(1),
@@ -104,7 +98,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
     const bv = [0.1, -0.2, 0.3, -0.4];
     const ref = referenceConv(xv, xs, kv, ks, bv, stride, rate, padding);
     const x = tf.tensor4d(xv, xs);
-    const y = withVariableStore(store, () =>
+    const y = withVariableStore(store(), () =>
       conv2d(x, 4, [3, 3], {
         stride,
         rate,
@@ -118,7 +112,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
     const got = y.dataSync();
     ref.values.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
     // ReLU (the default) zeroes exactly the negative reference values
-    const r = withVariableStore(store, () =>
+    const r = withVariableStore(store(), () =>
       variableScope('relu', () =>
         conv2d(x, 4, [3, 3], {
           stride,
@@ -149,7 +143,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
       const ref = referenceConv(xv, xs, kv, ks, bv, stride, 1, padding);
       const x = tf.tensor4d(xv, xs);
       const before = tf.memory().numTensors;
-      const y = withVariableStore(store, () =>
+      const y = withVariableStore(store(), () =>
         conv2d(x, 4, kernel, {
           stride,
           padding,
@@ -161,15 +155,15 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
       const got = y.dataSync();
       ref.values.forEach((v, i) => expect(got[i]).toBeCloseTo(Math.max(v, 0), 4));
       // Gradients for x, weights and biases against the same layer spelled with tf.conv2d.
-      const w = store.get('Conv/weights') as tf.Variable;
-      const b = store.get('Conv/biases') as tf.Variable;
+      const w = store().get('Conv/weights') as tf.Variable;
+      const b = store().get('Conv/biases') as tf.Variable;
       const dy = tf.tensor(
         seq(y.size, (i) => ((i * 3) % 7) / 3 - 1),
         y.shape,
       );
       const xVar = tf.variable(x);
       const layerGrads = tf.variableGrads(() => {
-        const out = withVariableStore(store, () =>
+        const out = withVariableStore(store(), () =>
           conv2d(xVar, 4, kernel, { stride, padding, reuse: true, scope: 'Conv' }),
         );
         return tf.sum(tf.mul(out, dy));
@@ -205,7 +199,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
 
   it('creates weights [kh,kw,in,out] and biases [out] under Conv, Conv_1, ...', () => {
     const x = tf.zeros([1, 5, 5, 3]);
-    withVariableStore(store, () =>
+    withVariableStore(store(), () =>
       variableScope('net', () => {
         const a = conv2d(x, 8, 3);
         conv2d(a, 16, [1, 5]);
@@ -213,7 +207,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
       }),
     );
     const shapes = Object.fromEntries(
-      Object.entries(store.namedVariables()).map(([n, v]) => [n, v.shape]),
+      Object.entries(store().namedVariables()).map(([n, v]) => [n, v.shape]),
     );
     expect(shapes).toEqual({
       'net/Conv/weights': [3, 3, 3, 8],
@@ -230,7 +224,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
       seq(2 * 2 * 2 * 1, (i) => i - 3),
       [2, 2, 2, 1],
     );
-    const y = withVariableStore(store, () =>
+    const y = withVariableStore(store(), () =>
       conv2d(x, 1, 1, {
         scope: 'conv1',
         weightsInitializer: constantInitializer(2),
@@ -238,7 +232,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
         normalizerParams: { isTraining: true },
       }),
     );
-    expect(Object.keys(store.namedVariables())).toEqual([
+    expect(Object.keys(store().namedVariables())).toEqual([
       'conv1/weights',
       'conv1/BatchNorm/beta',
       'conv1/BatchNorm/moving_mean',
@@ -252,7 +246,7 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
     xs.forEach((v, i) =>
       expect(got[i]).toBeCloseTo(Math.max((v - mean) / Math.sqrt(variance + 0.001), 0), 4),
     );
-    store.clearUpdateOps();
+    store().clearUpdateOps();
     tf.dispose([x, y]);
   });
 
@@ -263,20 +257,21 @@ describe.each(testBackends())('conv2d on %s', (backend) => {
         variableScope(
           'net',
           () => conv2d(conv2d(x, 4, 3, { scope: 'c1' }), 2, 3, { scope: 'c2', stride: 2 }),
-          { store },
+          { store: store() },
         ),
       );
     model().dispose();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 100; i++) model().dispose();
     expect(tf.memory().numTensors).toBe(before);
-    expect(store.size).toBe(4);
+    expect(store().size).toBe(4);
     x.dispose();
   });
 
   it('bad input: errors name the expected and received values', () => {
     const x = tf.zeros([1, 4, 4, 3]);
-    const at = (f: () => unknown) => () => withVariableStore(store, () => variableScope('net', f));
+    const at = (f: () => unknown) => () =>
+      withVariableStore(store(), () => variableScope('net', f));
     expect(at(() => conv2d(tf.zeros([4, 4, 3]), 8, 3))).toThrow(LayerInputError);
     expect(at(() => conv2d(tf.zeros([4, 4, 3]), 8, 3))).toThrow(
       /conv2d: expected inputs of rank 4 \[batch, height, width, channels\] \(NHWC\), got rank 3 with shape \[4,4,3\]/,

@@ -15,20 +15,14 @@ import {
   fullyConnected,
   maxPool2d,
 } from './index.js';
-import { testBackends } from '@tfslim-internal/testing';
+import { perTest, testBackends } from '@tfslim-internal/testing';
 
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
 describe.each(testBackends())('layers on %s', (backend) => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  beforeEach(() => {
-    store = new VariableStore();
-  });
-  afterEach(() => store.dispose());
-  const inStore = <T>(f: () => T) => withVariableStore(store, () => variableScope('net', f));
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const store = perTest(() => new VariableStore());
+  const inStore = <T>(f: () => T) => withVariableStore(store(), () => variableScope('net', f));
 
   describe('fullyConnected', () => {
     it('computes activation(x·W + b) by hand, with weights [in, out]', () => {
@@ -50,7 +44,7 @@ describe.each(testBackends())('layers on %s', (backend) => {
         fullyConnected(x, 3, { ...opts, scope: 'tanh', activation: 'tanh' }),
       );
       expect(tanh.dataSync()[0]).toBeCloseTo(Math.tanh(5.5), 5);
-      expect(Object.keys(store.namedVariables())).toEqual([
+      expect(Object.keys(store().namedVariables())).toEqual([
         'net/fully_connected/weights',
         'net/fully_connected/biases',
         'net/relu/weights',
@@ -58,7 +52,7 @@ describe.each(testBackends())('layers on %s', (backend) => {
         'net/tanh/weights',
         'net/tanh/biases',
       ]);
-      expect(store.get('net/fully_connected/weights')?.shape).toEqual([2, 3]);
+      expect(store().get('net/fully_connected/weights')?.shape).toEqual([2, 3]);
       tf.dispose([x, lin, relu, tanh]);
     });
 

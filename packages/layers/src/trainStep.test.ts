@@ -10,19 +10,13 @@ import {
   type LossSink,
 } from '@tfslim/variables';
 import { batchNorm, conv2d, flatten, fullyConnected } from './index.js';
-import { testBackends } from '@tfslim-internal/testing';
+import { perTest, testBackends } from '@tfslim-internal/testing';
 
 // The train loop's flow (architecture.md): forward pass under a loss sink inside
 // tf.variableGrads, apply gradients, run the store's update ops. Checked over several steps.
 describe.each(testBackends())('a training step on %s', (backend) => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  beforeEach(() => {
-    store = new VariableStore();
-  });
-  afterEach(() => store.dispose());
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const store = perTest(() => new VariableStore());
 
   it('conv + batchNorm + fc: loss falls, moving averages move, nothing leaks', () => {
     const images = tf.randomNormal([8, 6, 6, 2], 3, 2, 'float32', 11);
@@ -40,7 +34,7 @@ describe.each(testBackends())('a training step on %s', (backend) => {
           net = flatten(net);
           return fullyConnected(net, 3, { activation: null, scope: 'fc' });
         },
-        { store },
+        { store: store() },
       );
     const lossFn = () => {
       const losses: tf.Scalar[] = [];
@@ -54,20 +48,20 @@ describe.each(testBackends())('a training step on %s', (backend) => {
     tf.tidy(() => {
       model(false);
     });
-    const vars = getTrainableVariables({ store });
-    expect(vars.map((v) => store.nameOf(v))).toEqual([
+    const vars = getTrainableVariables({ store: store() });
+    expect(vars.map((v) => store().nameOf(v))).toEqual([
       'net/conv1/weights',
       'net/conv1/BatchNorm/beta',
       'net/conv1/BatchNorm/gamma',
       'net/fc/weights',
       'net/fc/biases',
     ]);
-    const movingMean = store.get('net/conv1/BatchNorm/moving_mean')!;
+    const movingMean = store().get('net/conv1/BatchNorm/moving_mean')!;
     const step = () =>
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(lossFn, vars);
         for (const v of vars) v.assign(tf.sub(v, tf.mul(0.1, grads[v.name]!)));
-        store.runUpdateOps();
+        store().runUpdateOps();
         return value;
       });
     const first = step();
@@ -82,7 +76,7 @@ describe.each(testBackends())('a training step on %s', (backend) => {
       l.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
-    expect(store.getUpdateOps()).toEqual([]);
+    expect(store().getUpdateOps()).toEqual([]);
     expect(last).toBeLessThan(firstLoss);
     tf.dispose([images, targets]);
   });

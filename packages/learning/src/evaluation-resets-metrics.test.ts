@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { saveCheckpoint } from '@tfslim/checkpoint';
-import { aggregateMetricMap, streamingAccuracy, streamingPrecision } from '@tfslim/metrics';
+import { aggregateMetricMap } from '@tfslim/metrics';
+import { streamingAccuracy, streamingPrecision } from '@tfslim/metrics/slim';
 import { MemoryFileStore } from '@tfslim/storage';
 import { VariableStore, variable } from '@tfslim/variables';
 import { LearningError, evaluateOnce } from './index.js';

@@ -4,23 +4,11 @@ import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { latestCheckpoint } from '@tfslim/checkpoint';
-import { fullyConnected } from '@tfslim/layers';
-import { meanSquaredError } from '@tfslim/losses';
 import { MemoryFileStore } from '@tfslim/storage';
 import { listEventFiles, readEvents } from '@tfslim/summary';
-import { VariableStore, variableScope, withVariableStore } from '@tfslim/variables';
-import { createTrainOp, evaluateOnce, train } from './index.js';
-
-// y = 2a - 3b + 1: the least-squares fit is exact, so the loss falls towards 0.
-const XS = [
-  [0, 0],
-  [1, 0],
-  [0, 1],
-  [1, 1],
-  [2, 1],
-  [-1, 2],
-];
-const YS = XS.map(([a, b]) => [2 * a! - 3 * b! + 1]);
+import { VariableStore, withVariableStore } from '@tfslim/variables';
+import { evaluateOnce, train } from './index.js';
+import { XS, YS, linearTrainOp } from './linear-fit.test-helpers.js';
 
 describe.each(['cpu', 'wasm'] as const)('train into a MemoryFileStore on %s', (backend) => {
   beforeAll(async () => {
@@ -33,15 +21,7 @@ describe.each(['cpu', 'wasm'] as const)('train into a MemoryFileStore on %s', (b
     const vars = new VariableStore();
     const x = tf.tensor2d(XS);
     const y = tf.tensor2d(YS);
-    const op = createTrainOp(
-      (_l, a: tf.Tensor, b: tf.Tensor) =>
-        meanSquaredError(
-          variableScope('net', () => fullyConnected(a, 1, { scope: 'fc', activation: null })),
-          b,
-        ),
-      tf.train.sgd(0.05),
-      { store: vars },
-    );
+    const op = linearTrainOp(vars);
     const losses: number[] = [];
     const batches = function* (): Generator<[tf.Tensor, tf.Tensor]> {
       for (;;) yield [x, y];

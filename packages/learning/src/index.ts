@@ -1,29 +1,40 @@
 // Public surface of @tfslim/learning: everything users may import is listed here.
-export { createTrainOp } from './createTrainOp.js';
-export type {
-  TrainOp,
-  TrainOpOptions,
-  TotalLossFn,
-  TotalLossResult,
-  TrainOutputs,
+export {
+  createTrainOp,
+  type TrainOp,
+  type TrainOpOptions,
+  type TotalLossFn,
+  type TotalLossResult,
+  type TrainOutputs,
 } from './createTrainOp.js';
-export { initFromCheckpoint, resolveAssignmentMap } from './init-from-checkpoint.js';
-export type { AssignmentMap, InitFromCheckpointOptions } from './init-from-checkpoint.js';
-export { multiplyGradients, clipGradientNorms } from './gradients.js';
-export type { GradientEntry, GradientMultipliers } from './gradients.js';
-export { train } from './train.js';
-export type { TrainOptions, TrainResult, TrainStepFn, TrainStepResult } from './train.js';
+export {
+  initFromCheckpoint,
+  resolveAssignmentMap,
+  type AssignmentMap,
+  type InitFromCheckpointOptions,
+} from './init-from-checkpoint.js';
+export {
+  multiplyGradients,
+  clipGradientNorms,
+  type GradientEntry,
+  type GradientMultipliers,
+} from './gradients.js';
+export {
+  train,
+  type TrainOptions,
+  type TrainResult,
+  type TrainStepFn,
+  type TrainStepResult,
+} from './train.js';
 export {
   evaluateOnce,
   evaluationLoop,
   checkpointsIterator,
   checkpointGlobalStep,
-} from './evaluation.js';
-export type {
-  EvalMetrics,
-  EvaluateOnceOptions,
-  EvaluationLoopOptions,
-  CheckpointsIteratorOptions,
+  type EvalMetrics,
+  type EvaluateOnceOptions,
+  type EvaluationLoopOptions,
+  type CheckpointsIteratorOptions,
 } from './evaluation.js';
 export {
   exponentialDecay,
@@ -31,23 +42,23 @@ export {
   polynomialDecay,
   piecewiseConstant,
   cosineDecay,
-} from './schedules.js';
-export type {
-  LearningRateSchedule,
-  ExponentialDecayOptions,
-  InverseTimeDecayOptions,
-  PolynomialDecayOptions,
-  CosineDecayOptions,
+  type LearningRateSchedule,
+  type ExponentialDecayOptions,
+  type InverseTimeDecayOptions,
+  type PolynomialDecayOptions,
+  type CosineDecayOptions,
 } from './schedules.js';
 export type { LearningRate, LearningRateControl } from './learning-rate.js';
 export type { TrainOpExtraOptions } from './train-op-extras.js';
 export { MovingAverages, movingAverageName } from './moving-averages.js';
-export { earlyStopping, learningRateOnPlateau } from './early-stopping.js';
-export type { LearningRateOnPlateauOptions } from './early-stopping.js';
+export {
+  earlyStopping,
+  learningRateOnPlateau,
+  type LearningRateOnPlateauOptions,
+} from './early-stopping.js';
 export type { PlateauOptions } from './plateau.js';
 export type { TrainHook, TrainContext, StepEnd, ReportedValue } from './hooks.js';
 export { NonFiniteLossError, LearningError } from './errors.js';
-export { LogdirLockedError } from './logdir-lock.js';
-export type { LogdirLockHolder } from './logdir-lock.js';
+export { LogdirLockedError, type LogdirLockHolder } from './logdir-lock.js';
 export type { LogFn } from './log.js';
 export type { ProgressMode, ProgressStream } from './progress.js';

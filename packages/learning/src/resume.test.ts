@@ -1,26 +1,16 @@
 // Resuming: a run cut in two ends where the uninterrupted run ends (slots and counters
 // included), and resuming again and again in one process does not leak tensors.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { CheckpointReader } from '@tfslim/checkpoint';
 import { fullyConnected } from '@tfslim/layers';
 import { meanSquaredError } from '@tfslim/losses';
-import { testBackends } from '@tfslim-internal/testing';
+import { tempDirs, testBackends } from '@tfslim-internal/testing';
 import { VariableStore, constantInitializer, variableScope } from '@tfslim/variables';
 import { createTrainOp, train, type TrainOp } from './index.js';
+import { XS, YS } from './linear-fit.test-helpers.js';
 
-const XS = [
-  [0, 0],
-  [1, 0],
-  [0, 1],
-  [1, 1],
-  [2, 1],
-  [-1, 2],
-];
-const YS = XS.map(([a, b]) => [2 * a! - 3 * b! + 1]);
 const quiet = { log: null } as const;
 
 const optimizers: Record<string, () => tf.Optimizer> = {
@@ -29,15 +19,7 @@ const optimizers: Record<string, () => tf.Optimizer> = {
   Adam: () => tf.train.adam(0.05, 0.9, 0.999, 1e-7),
 };
 
-const tmpDirs: string[] = [];
-const tmp = (): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tfslim-resume-'));
-  tmpDirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('tfslim-resume-');
 
 /** Everything a run leaves behind to compare: variables, slots, and the step counters. */
 interface RunState {

@@ -5,7 +5,7 @@ import { sparseSoftmaxCrossEntropy } from '@tfslim/losses';
 import { sparseCategoricalAccuracy } from '@tfslim/metrics';
 import { MemoryFileStore } from '@tfslim/storage';
 import { VariableStore, variable, variableScope } from '@tfslim/variables';
-import { testBackends } from '@tfslim-internal/testing';
+import { perTest, testBackends } from '@tfslim-internal/testing';
 import { createTrainOp, train } from './index.js';
 
 // Keras' custom train_step:
@@ -18,14 +18,8 @@ import { createTrainOp, train } from './index.js';
 //     for metric in self.metrics: metric.update_state(y, y_pred)
 // Ported: totalLossFn returns { loss, outputs }; the step reads trainOp.lastOutputs.
 describe.each(testBackends())('a custom train step sees the model outputs on %s', (backend) => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  beforeEach(() => {
-    store = new VariableStore();
-  });
-  afterEach(() => store.dispose());
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const store = perTest(() => new VariableStore());
 
   it('updates a metric with the logits of each step, without leaking them', async () => {
     // Bias-only classifier over 3 classes starting at [0, 0, 1]: argmax is class 2 on step 1.
@@ -40,7 +34,7 @@ describe.each(testBackends())('a custom train step sees the model outputs on %s'
         return { loss: sparseSoftmaxCrossEntropy(logits, y), outputs: { logits } };
       },
       tf.train.sgd(0),
-      { store },
+      { store: store() },
     );
     const acc = sparseCategoricalAccuracy();
     const x = tf.zeros([4, 3]);

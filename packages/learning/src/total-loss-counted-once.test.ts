@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { softmaxCrossEntropy } from '@tfslim/losses';
 import { VariableStore, l2Regularizer, variable, variableScope } from '@tfslim/variables';
-import { testBackends } from '@tfslim-internal/testing';
+import { perTest, testBackends } from '@tfslim-internal/testing';
 import { createTrainOp } from './index.js';
 
 // A linear classifier with zero weights: logits 0 over 4 classes, so the cross-entropy is ln 4
@@ -31,14 +31,8 @@ function logits(x: tf.Tensor, wd = 0): tf.Tensor {
 }
 
 describe.each(testBackends())('createTrainOp counts the total loss once on %s', (backend) => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  beforeEach(() => {
-    store = new VariableStore();
-  });
-  afterEach(() => store.dispose());
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const store = perTest(() => new VariableStore());
 
   // slim README:
   //   slim.losses.softmax_cross_entropy(predictions, labels)
@@ -53,12 +47,12 @@ describe.each(testBackends())('createTrainOp counts the total loss once on %s', 
         return losses.getTotalLoss();
       },
       tf.train.sgd(1),
-      { store },
+      { store: store() },
     );
     const loss = trainOp(x, y);
     expect((await loss.data())[0]).toBeCloseTo(Math.log(4), 5); // was 2.7726
     loss.dispose();
-    const biases = await store.get('net/biases')!.data();
+    const biases = await store().get('net/biases')!.data();
     Array.from(biases).forEach((b, i) => expect(b).toBeCloseTo(-(BIAS_GRAD[i] as number), 5));
     const before = tf.memory().numTensors;
     trainOp(x, y).dispose();
@@ -75,15 +69,15 @@ describe.each(testBackends())('createTrainOp counts the total loss once on %s', 
     const trainOp = createTrainOp(
       (_losses, xb: tf.Tensor, yb: tf.Tensor) => softmaxCrossEntropy(logits(xb, wd), yb),
       tf.train.sgd(1),
-      { store },
+      { store: store() },
     );
     trainOp(x, y).dispose(); // weights move away from 0, so the L2 term is non-zero
-    const w = await store.get('net/weights')!.data();
+    const w = await store().get('net/weights')!.data();
     const l2 = (wd * Array.from(w).reduce((s, v) => s + v * v, 0)) / 2;
     const xent = tf.tidy(() =>
       tf.losses.softmaxCrossEntropy(
         y,
-        tf.add(tf.matMul(x, store.get('net/weights')!), store.get('net/biases')!),
+        tf.add(tf.matMul(x, store().get('net/weights')!), store().get('net/biases')!),
       ),
     );
     const expected = (await xent.data())[0]! + l2;

@@ -1,6 +1,5 @@
 // train and the evaluation functions, end to end.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
@@ -9,6 +8,7 @@ import { fullyConnected } from '@tfslim/layers';
 import { meanSquaredError } from '@tfslim/losses';
 import { sparseCategoricalAccuracy } from '@tfslim/metrics';
 import { listEventFiles, readEvents } from '@tfslim/summary';
+import { tempDirs } from '@tfslim-internal/testing';
 import { VariableStore, variableScope, withVariableStore } from '@tfslim/variables';
 import {
   checkpointsIterator,
@@ -18,30 +18,16 @@ import {
   train,
   type TrainOp,
 } from './index.js';
+import {
+  XS as SIX_XS,
+  linearModel,
+  linearTargets,
+  linearTrainOp,
+} from './linear-fit.test-helpers.js';
 
-const XS = [
-  [0, 0],
-  [1, 0],
-  [0, 1],
-  [1, 1],
-  [2, 1],
-  [-1, 2],
-  [0.5, -1],
-  [-2, -0.5],
-];
-const YS = XS.map(([a, b]) => [2 * (a as number) - 3 * (b as number) + 1]);
-
-function model(x: tf.Tensor): tf.Tensor {
-  return variableScope('net', () => fullyConnected(x, 1, { scope: 'fc', activation: null }));
-}
-
-function makeOp(store: VariableStore, optimizer: tf.Optimizer = tf.train.sgd(0.05)) {
-  return createTrainOp(
-    (_l, x: tf.Tensor, y: tf.Tensor) => meanSquaredError(model(x), y),
-    optimizer,
-    { store },
-  );
-}
+// The six shared points and two more.
+const XS = [...SIX_XS, [0.5, -1], [-2, -0.5]];
+const YS = linearTargets(XS);
 
 function* batches(x: tf.Tensor, y: tf.Tensor, n = Infinity): Generator<[tf.Tensor, tf.Tensor]> {
   for (let i = 0; i < n; i++) yield [x, y];
@@ -62,15 +48,7 @@ async function scalars(dir: string): Promise<Map<string, Array<[number, number]>
   return out;
 }
 
-const tmpDirs: string[] = [];
-const tmp = (): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tfslim-learning-'));
-  tmpDirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('tfslim-learning-');
 const quiet = { log: null } as const;
 
 describe('train', () => {
@@ -97,7 +75,7 @@ describe('train', () => {
     const dir = tmp();
     const lines: string[] = [];
     let inits = 0;
-    const r1 = await train(makeOp(newStore()), dir, {
+    const r1 = await train(linearTrainOp(newStore()), dir, {
       data: batches(x, y),
       numberOfSteps: 5,
       logEveryNSteps: 2,
@@ -122,7 +100,7 @@ describe('train', () => {
 
     // A fresh process-like start: new store, new op; continues at step 5, initFn not called.
     const store2 = newStore();
-    const op2 = makeOp(store2);
+    const op2 = linearTrainOp(store2);
     let seenFirst: number[] | undefined;
     const r2 = await train(op2, dir, {
       data: batches(x, y),
@@ -149,7 +127,7 @@ describe('train', () => {
 
   it('step-based saves and summaries write the expected files and scalars', async () => {
     const dir = tmp();
-    const r = await train(makeOp(newStore()), dir, {
+    const r = await train(linearTrainOp(newStore()), dir, {
       data: batches(x, y),
       numberOfSteps: 5,
       saveIntervalSteps: 2,
@@ -178,7 +156,7 @@ describe('train', () => {
 
   it('stops when the data ends; saves Momentum slots TF1-style and restores them', async () => {
     const dir = tmp();
-    const r = await train(makeOp(newStore(), tf.train.momentum(0.01, 0.9)), dir, {
+    const r = await train(linearTrainOp(newStore(), tf.train.momentum(0.01, 0.9)), dir, {
       data: batches(x, y, 3),
       numberOfSteps: 100,
       ...quiet,
@@ -191,7 +169,7 @@ describe('train', () => {
     const slotValues = Array.from(await slot.data());
     slot.dispose();
     // Resume (no step left to run): the momentum accumulators hold the saved values.
-    const opB = makeOp(newStore(), tf.train.momentum(0.01, 0.9));
+    const opB = linearTrainOp(newStore(), tf.train.momentum(0.01, 0.9));
     const r2 = await train(opB, dir, { data: batches(x, y), numberOfSteps: 3, ...quiet });
     expect(r2.steps).toBe(0);
     const weights = await opB.optimizer.getWeights();
@@ -209,7 +187,7 @@ describe('train', () => {
     const dir = tmp();
     const store = newStore();
     const op = createTrainOp(
-      (_l, xb: tf.Tensor, yb: tf.Tensor) => meanSquaredError(model(xb), yb),
+      (_l, xb: tf.Tensor, yb: tf.Tensor) => meanSquaredError(linearModel(xb), yb),
       tf.train.sgd(0.05),
       { store, summarizeGradients: true },
     );
@@ -237,7 +215,7 @@ describe('train', () => {
 
   it('no tensor leaks across a train call (after the first)', async () => {
     const store = newStore();
-    const op = makeOp(store);
+    const op = linearTrainOp(store);
     await train(op, tmp(), { data: batches(x, y), numberOfSteps: 2, ...quiet });
     const counts: number[] = [];
     for (const n of [4, 6, 8]) {
@@ -249,7 +227,7 @@ describe('train', () => {
   });
 
   it('rejects bad options', async () => {
-    const op = makeOp(newStore());
+    const op = linearTrainOp(newStore());
     await expect(train(op, '', { numberOfSteps: 1 })).rejects.toThrow(/logdir/);
     await expect(train(op, tmp(), {})).rejects.toThrow(/numberOfSteps or data/);
     await expect(train(op, tmp(), { numberOfSteps: -1 })).rejects.toThrow(/numberOfSteps/);
@@ -397,7 +375,7 @@ describe('evaluation', () => {
     const evalStore = new VariableStore();
     const x = tf.tensor2d(XS);
     const y = tf.tensor2d(YS);
-    const op = makeOp(store);
+    const op = linearTrainOp(store);
     // The trainer writes a checkpoint every step. Its first round ends before the evaluator
     // starts, so the evaluator's first evaluation skips the older checkpoints whatever the
     // machine's speed; the later rounds run concurrently with the evaluator.
@@ -416,7 +394,7 @@ describe('evaluation', () => {
         await trainRound(round);
       }
     })();
-    tf.tidy(() => withVariableStore(evalStore, () => model(tf.zeros([1, 2]))));
+    tf.tidy(() => withVariableStore(evalStore, () => linearModel(tf.zeros([1, 2]))));
     const { mean } = await import('@tfslim/metrics');
     const mse = mean();
     const results = await evaluationLoop(trainDir, evalDir, {
@@ -428,7 +406,7 @@ describe('evaluation', () => {
             tf.mean(
               tf.square(
                 tf.sub(
-                  withVariableStore(evalStore, () => model(x)),
+                  withVariableStore(evalStore, () => linearModel(x)),
                   y,
                 ),
               ),

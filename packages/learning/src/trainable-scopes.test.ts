@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { meanSquaredError } from '@tfslim/losses';
 import { VariableError, VariableStore, variable, variableScope } from '@tfslim/variables';
-import { testBackends } from '@tfslim-internal/testing';
+import { perTest, testBackends } from '@tfslim-internal/testing';
 import { createTrainOp } from './index.js';
 
 // A two-layer linear net named like slim's: 'vgg_16/conv1/weights' then 'vgg_16/fc8/weights'.
@@ -16,14 +16,8 @@ function net(x: tf.Tensor): tf.Tensor {
 }
 
 describe.each(testBackends())('createTrainOp variablesToTrain scopes on %s', (backend) => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  beforeEach(() => {
-    store = new VariableStore();
-  });
-  afterEach(() => store.dispose());
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const store = perTest(() => new VariableStore());
 
   // slim's train_image_classifier --trainable_scopes=vgg_16/fc8:
   //   variables_to_train = get_variables_to_train()  # from the scopes
@@ -35,13 +29,13 @@ describe.each(testBackends())('createTrainOp variablesToTrain scopes on %s', (ba
     const trainOp = createTrainOp(
       (_l, xb: tf.Tensor, yb: tf.Tensor) => meanSquaredError(net(xb), yb),
       tf.train.sgd(0.01),
-      { store, variablesToTrain: ['vgg_16/fc8'] },
+      { store: store(), variablesToTrain: ['vgg_16/fc8'] },
     );
     trainOp(x, y).dispose();
-    expect(trainOp.variablesToTrain.map((v) => store.nameOf(v))).toEqual(['vgg_16/fc8/weights']);
+    expect(trainOp.variablesToTrain.map((v) => store().nameOf(v))).toEqual(['vgg_16/fc8/weights']);
     // By hand: h = x W1 = [3, 3], out = 6, d(out-0)^2/dW2 = 2 * 6 * h = [36, 36].
-    expect(Array.from(await store.get('vgg_16/conv1/weights')!.data())).toEqual([1, 1, 1, 1]);
-    const w2 = Array.from(await store.get('vgg_16/fc8/weights')!.data());
+    expect(Array.from(await store().get('vgg_16/conv1/weights')!.data())).toEqual([1, 1, 1, 1]);
+    const w2 = Array.from(await store().get('vgg_16/fc8/weights')!.data());
     w2.forEach((v) => expect(v).toBeCloseTo(1 - 0.01 * 36, 5));
     x.dispose();
     y.dispose();
@@ -53,7 +47,7 @@ describe.each(testBackends())('createTrainOp variablesToTrain scopes on %s', (ba
     const trainOp = createTrainOp(
       (_l, xb: tf.Tensor, yb: tf.Tensor) => meanSquaredError(net(xb), yb),
       tf.train.sgd(0.01),
-      { store, variablesToTrain: ['fc8'] },
+      { store: store(), variablesToTrain: ['fc8'] },
     );
     expect(() => trainOp.build(x, y)).toThrow(VariableError);
     expect(() => trainOp.build(x, y)).toThrow(

@@ -1,40 +1,16 @@
 // What a new user expects of train and evaluateOnce: batches disposed after their step, a
 // missing `data` named, progress as a bar on a TTY and as lines elsewhere.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import { fullyConnected } from '@tfslim/layers';
-import { meanSquaredError } from '@tfslim/losses';
 import { mean } from '@tfslim/metrics';
 import { listEventFiles, readEvents } from '@tfslim/summary';
-import { testBackends } from '@tfslim-internal/testing';
-import { VariableStore, variableScope, withVariableStore } from '@tfslim/variables';
-import { createTrainOp, evaluateOnce, train, type ProgressStream } from './index.js';
+import { tempDirs, testBackends } from '@tfslim-internal/testing';
+import { VariableStore, withVariableStore } from '@tfslim/variables';
+import { evaluateOnce, train, type ProgressStream } from './index.js';
+import { XS, YS, linearModel, linearTrainOps } from './linear-fit.test-helpers.js';
 
-const XS = [
-  [0, 0],
-  [1, 0],
-  [0, 1],
-  [1, 1],
-  [2, 1],
-  [-1, 2],
-];
-const YS = XS.map(([a, b]) => [2 * a! - 3 * b! + 1]);
-
-const model = (x: tf.Tensor): tf.Tensor =>
-  variableScope('net', () => fullyConnected(x, 1, { scope: 'fc', activation: null }));
-
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tfslim-learning-ux-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('tfslim-learning-ux-');
 
 /** Fresh tensors every step, as a tf.data pipeline or a batching generator makes them. */
 function* freshBatches(): Generator<[tf.Tensor, tf.Tensor]> {
@@ -54,22 +30,8 @@ class FakeStream implements ProgressStream {
 }
 
 describe.each(testBackends())('train owns its batches on %s', (backend) => {
-  const stores: VariableStore[] = [];
-  beforeAll(async () => {
-    await selectBackend({ require: backend, env: {} });
-  });
-  afterAll(() => {
-    for (const s of stores) s.dispose();
-  });
-  const makeOp = () => {
-    const store = new VariableStore();
-    stores.push(store);
-    return createTrainOp(
-      (_l, x: tf.Tensor, y: tf.Tensor) => meanSquaredError(model(x), y),
-      tf.train.sgd(0.05),
-      { store },
-    );
-  };
+  beforeAll(() => selectBackend({ require: backend, env: {} }));
+  const makeOp = linearTrainOps();
 
   it('keeps numTensors flat over 150 steps of fresh batches (disposeBatches default)', async () => {
     const op = makeOp();
@@ -132,22 +94,8 @@ describe.each(testBackends())('train owns its batches on %s', (backend) => {
 });
 
 describe('train and evaluateOnce for a new user (cpu)', () => {
-  const stores: VariableStore[] = [];
-  beforeAll(async () => {
-    await selectBackend({ require: 'cpu', env: {} });
-  });
-  afterAll(() => {
-    for (const s of stores) s.dispose();
-  });
-  const makeOp = () => {
-    const store = new VariableStore();
-    stores.push(store);
-    return createTrainOp(
-      (_l, x: tf.Tensor, y: tf.Tensor) => meanSquaredError(model(x), y),
-      tf.train.sgd(0.05),
-      { store },
-    );
-  };
+  beforeAll(() => selectBackend({ require: 'cpu', env: {} }));
+  const makeOp = linearTrainOps();
 
   it('a resumed run writes no second summary at the step it resumes from', async () => {
     const op = makeOp();
@@ -275,16 +223,15 @@ describe('train and evaluateOnce for a new user (cpu)', () => {
     const dir = tmp();
     const r = await train(op, dir, { data: freshBatches(), numberOfSteps: 3, log: null });
     const evalStore = new VariableStore();
-    stores.push(evalStore);
     const x = tf.tensor2d(XS);
-    tf.tidy(() => withVariableStore(evalStore, () => model(x)));
+    tf.tidy(() => withVariableStore(evalStore, () => linearModel(x)));
     const m = mean();
     const run = (progress: 'bar' | 'lines', out: FakeStream, lines: string[]) =>
       evaluateOnce(r.lastCheckpoint!, path.join(dir, 'eval'), {
         store: evalStore,
         metrics: { m },
         numEvals: 20,
-        evalOp: () => tf.tidy(() => m.update(withVariableStore(evalStore, () => model(x)))),
+        evalOp: () => tf.tidy(() => m.update(withVariableStore(evalStore, () => linearModel(x)))),
         log: (l) => lines.push(l),
         progress,
         progressStream: out,
@@ -302,5 +249,6 @@ describe('train and evaluateOnce for a new user (cpu)', () => {
     expect(lines[9]).toMatch(/^evaluateOnce batch 20\/20 \(100%\)/);
     m.dispose();
     x.dispose();
+    evalStore.dispose();
   });
 });

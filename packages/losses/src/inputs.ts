@@ -164,3 +164,29 @@ export function checkUnitLabels(functionName: string, role: string, labels: tf.T
     }
   }
 }
+
+/**
+ * The inputs of an elementwise loss: predictions and labels as float32, of the same shape (a
+ * class-id mix-up named), predictions of rank >= `batchAxis.rank` first when given.
+ */
+export function predictionsAndLabels(
+  functionName: string,
+  predictions: tf.Tensor,
+  labels: tf.Tensor,
+  batchAxis?: { rank: number; expected: string },
+): [predictions: tf.Tensor, labels: tf.Tensor] {
+  const p = toFloat(functionName, 'predictions', predictions);
+  const y = toFloat(functionName, 'labels', labels);
+  if (batchAxis) {
+    checkMinRank(
+      functionName,
+      'predictions',
+      p,
+      batchAxis.rank,
+      batchAxis.expected,
+      'Add a batch axis with predictions.expandDims(0).',
+    );
+  }
+  checkSameShape(functionName, 'predictions', p, 'labels', y, oneHotFix);
+  return [p, y];
+}

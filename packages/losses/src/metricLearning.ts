@@ -118,3 +118,21 @@ export function pairwiseDistance(x: tf.Tensor2D, squared: boolean): tf.Tensor2D 
 export function sameLabel(labels: tf.Tensor2D): tf.Tensor2D {
   return tf.cast(tf.equal(labels, tf.transpose(labels)), 'float32') as tf.Tensor2D;
 }
+
+/**
+ * What the batch losses (lifted structured, triplet semi-hard) start from: the checked
+ * embeddings [B, D], the same-label mask [B, B] of the class ids and its complement, and the
+ * (squared or plain) pairwise distances.
+ */
+export function labelledDistances(
+  fn: string,
+  labels: tf.Tensor,
+  embeddings: tf.Tensor,
+  squared: boolean,
+): { x: tf.Tensor2D; batch: number; same: tf.Tensor2D; different: tf.Tensor2D; d: tf.Tensor2D } {
+  const x = checkEmbeddings(fn, 'embeddings', embeddings);
+  const batch = x.shape[0];
+  const same = sameLabel(checkExampleLabels(fn, labels, batch, 'class'));
+  const different = tf.sub(1, same) as tf.Tensor2D;
+  return { x, batch, same, different, d: pairwiseDistance(x, squared) };
+}

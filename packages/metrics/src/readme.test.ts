@@ -5,11 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as backendSelector from '@tfslim/backend-selector';
 import ts from 'typescript';
 import * as metrics from './index.js';
+import * as slim from './slim.js';
 
 const MODULES: Record<string, unknown> = {
   '@tensorflow/tfjs-core': tf,
   '@tfslim/backend-selector': backendSelector,
   '@tfslim/metrics': metrics,
+  '@tfslim/metrics/slim': slim,
 };
 
 function blocks(): string[] {

@@ -80,3 +80,28 @@ export function tensors(args: readonly unknown[]): (tf.Tensor | undefined)[] {
     a === undefined ? undefined : a instanceof tf.Tensor ? a : tf.tensor(a as number[]),
   );
 }
+
+/** The one style of every error: `<function>: expected <what>, got <what>. <fix>.` */
+export const ERROR_STYLE = /^[A-Za-z0-9.]+: expected .+, got .+\. .+\.$/s;
+
+/** The error `fn` throws, checked for the style; fails when it throws none. */
+export function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    expect((e as Error).message).toMatch(ERROR_STYLE);
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+/** The error `p` rejects with, checked for the style; fails when it resolves. */
+export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    expect((e as Error).message).toMatch(ERROR_STYLE);
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}

@@ -204,23 +204,12 @@ export function sparseAtK(
   weights?: number[],
   classId?: number,
 ): { tp: number; fp: number; fn: number } {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  scores.forEach((row, b) => {
-    const w = weights ? (weights[b] as number) : 1;
-    let T = new Set(topK(row, k));
-    let S = new Set(labels[b]);
-    if (classId !== undefined) {
-      T = new Set([...T].filter((x) => x === classId));
-      S = new Set([...S].filter((x) => x === classId));
-    }
-    const inter = [...T].filter((x) => S.has(x)).length;
-    tp += w * inter;
-    fp += w * (T.size - inter);
-    fn += w * (S.size - inter);
-  });
-  return { tp, fp, fn };
+  return setCountsOf(
+    scores.map((row) => topK(row, k)),
+    labels,
+    weights,
+    classId,
+  );
 }
 
 /** Weighted unbiased covariance, two-pass: sum w (x - mx)(y - my) / (sum w - 1). */

@@ -9,11 +9,11 @@ import {
   curvePoints,
   falsePositiveRateAtThresholds,
   mean,
-  streamingAccuracy,
   withInputs,
   type Metric,
   type MetricInput,
 } from '../src/index.js';
+import { streamingAccuracy } from '../src/slim.js';
 
 // An adapter's return is checked against the metric's update arguments.
 export const adapted = withInputs(accuracy(), (logits, labels) => [
@@ -40,7 +40,7 @@ export async function ranks(): Promise<number> {
 export const [value, update] = streamingAccuracy();
 export const grouped = aggregateMetrics(accuracy(), streamingAccuracy());
 
-// The issue 12 metrics: ranks, and count's one-input update.
+// Ranks of the ranking and curve metrics, and count's one-input update.
 export async function moreRanks(): Promise<number> {
   const points: number[][] = await curvePoints({ curve: 'PR' }).resultArray();
   const rates: number[] = await falsePositiveRateAtThresholds({ thresholds: [0.5] }).resultArray();

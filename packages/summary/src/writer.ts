@@ -28,6 +28,7 @@ import {
   type ScalarTemplate,
 } from './scalarRecord.js';
 import type { PixelData, TensorLike } from './types.js';
+import { concatBytes } from '@tfslim/wire-formats';
 
 /**
  * Options of {@link SummaryWriter}.
@@ -583,23 +584,12 @@ export class SummaryWriter {
       this.queuedEvents = 0;
       const parts: Uint8Array[] = [];
       let events = 0;
-      let bytes = 0;
       for (const item of items) {
         const b = item.data instanceof Uint8Array ? item.data : await item.data;
-        if (b !== undefined) {
-          parts.push(b);
-          bytes += b.length;
-        }
+        if (b !== undefined) parts.push(b);
         events += item.events;
       }
-      const buf = parts.length === 1 ? parts[0]! : new Uint8Array(bytes);
-      if (parts.length > 1) {
-        let at = 0;
-        for (const p of parts) {
-          buf.set(p, at);
-          at += p.length;
-        }
-      }
+      const buf = parts.length === 1 ? parts[0]! : concatBytes(parts);
       try {
         await (await this.fd!).write(buf);
       } catch (err) {

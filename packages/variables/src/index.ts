@@ -1,6 +1,10 @@
 // Public surface of @tfslim/variables: everything users may import is listed here.
-export { withLossSink, activeLossSink, registerRegularizationLoss } from './lossSink.js';
-export type { LossSink } from './lossSink.js';
+export {
+  withLossSink,
+  activeLossSink,
+  registerRegularizationLoss,
+  type LossSink,
+} from './lossSink.js';
 
 export {
   VariableError,
@@ -12,8 +16,13 @@ export {
 export { GraphKeys } from './collections.js';
 export type { VariableFilter } from './names.js';
 
-export { VariableStore, defaultStore, getVariableFullName } from './store.js';
-export type { UpdateOp, CreateVariableOptions } from './store.js';
+export {
+  VariableStore,
+  defaultStore,
+  getVariableFullName,
+  type UpdateOp,
+  type CreateVariableOptions,
+} from './store.js';
 
 export {
   variableScope,
@@ -21,11 +30,18 @@ export {
   currentScopeName,
   currentStore,
   currentReuse,
+  type Reuse,
+  type VariableScopeInfo,
+  type VariableScopeOptions,
 } from './scope.js';
-export type { Reuse, VariableScopeInfo, VariableScopeOptions } from './scope.js';
 
-export { variable, modelVariable, localVariable } from './variable.js';
-export type { VariableOptions, VariableDtype } from './variable.js';
+export {
+  variable,
+  modelVariable,
+  localVariable,
+  type VariableOptions,
+  type VariableDtype,
+} from './variable.js';
 
 export { getGlobalStep, getOrCreateGlobalStep, GLOBAL_STEP_NAME } from './globalStep.js';
 
@@ -38,10 +54,10 @@ export {
   getVariablesBySuffix,
   getUniqueVariable,
   getVariablesToRestore,
+  type QueryOptions,
+  type VariablesToRestoreOptions,
 } from './queries.js';
-export type { QueryOptions, VariablesToRestoreOptions } from './queries.js';
-export { nearestScopes, selectByScopes } from './scope-patterns.js';
-export type { ScopePattern } from './scope-patterns.js';
+export { nearestScopes, selectByScopes, type ScopePattern } from './scope-patterns.js';
 
 export {
   zerosInitializer,
@@ -54,8 +70,9 @@ export {
   xavierInitializer,
   glorotUniformInitializer,
   computeFans,
+  type Initializer,
+  type VarianceScalingOptions,
 } from './initializers.js';
-export type { Initializer, VarianceScalingOptions } from './initializers.js';
 
 export {
   l1Regularizer,
@@ -63,8 +80,8 @@ export {
   l1l2Regularizer,
   sumRegularizer,
   applyRegularization,
+  type Regularizer,
 } from './regularizers.js';
-export type { Regularizer } from './regularizers.js';
 
 export {
   addArgScope,
@@ -73,12 +90,10 @@ export {
   argScopeInfo,
   currentArgScope,
   argScopeDefaults,
-} from './argScope.js';
-export type {
-  AnyFunction,
-  ArgScopable,
-  ArgScopeDefaults,
-  ArgScopeInfo,
-  ArgScopeSnapshot,
-  OptionsAt,
+  type AnyFunction,
+  type ArgScopable,
+  type ArgScopeDefaults,
+  type ArgScopeInfo,
+  type ArgScopeSnapshot,
+  type OptionsAt,
 } from './argScope.js';

@@ -1,5 +1,6 @@
 // TFRecord compression ('GZIP', 'ZLIB') through the platform's CompressionStream and
 // DecompressionStream (Node >= 18 and every current browser): no zlib import, so it bundles.
+import { concatBytes } from './concat-bytes.js';
 
 import { WireFormatArgumentError } from './errors.js';
 
@@ -65,19 +66,9 @@ export async function compress(bytes: Uint8Array, format: StreamFormat): Promise
     Uint8Array
   >;
   const parts: Uint8Array[] = [];
-  let total = 0;
   async function* one(): AsyncGenerator<Uint8Array> {
     yield bytes;
   }
-  for await (const c of fromStream(toStream(one()).pipeThrough(cs))) {
-    parts.push(c);
-    total += c.length;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  for await (const c of fromStream(toStream(one()).pipeThrough(cs))) parts.push(c);
+  return concatBytes(parts);
 }

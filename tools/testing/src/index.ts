@@ -16,3 +16,4 @@ export { codeBlocks, promisedOutput, readReadme, runExample } from './readme.js'
 export { refCrc32c, refMask } from './crc-reference.js';
 export { rng } from './random.js';
 export { thrownBy } from './thrown.js';
+export { perTest, tempDirs } from './lifecycle.js';

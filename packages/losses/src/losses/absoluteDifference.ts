@@ -1,7 +1,7 @@
 // absoluteDifference: slim's absolute_difference.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
-import { checkSameShape, oneHotFix, toFloat } from '../inputs.js';
+import { predictionsAndLabels } from '../inputs.js';
 import type { LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
 
@@ -25,9 +25,7 @@ export function absoluteDifference<O extends LossOptions = LossOptions>(
   options?: O,
 ): LossResult<O> {
   return finishLoss(SPEC, options ?? {}, () => {
-    const p = toFloat(SPEC.fn, 'predictions', predictions);
-    const y = toFloat(SPEC.fn, 'labels', labels);
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
+    const [p, y] = predictionsAndLabels(SPEC.fn, predictions, labels);
     return tf.abs(tf.sub(p, y));
   }) as LossResult<O>;
 }

@@ -1,7 +1,7 @@
 // huberLoss: TF's huber_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
-import { checkNumberOption, checkSameShape, oneHotFix, toFloat } from '../inputs.js';
+import { checkNumberOption, predictionsAndLabels } from '../inputs.js';
 import type { LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
 
@@ -36,9 +36,7 @@ export function huberLoss<O extends HuberLossOptions = HuberLossOptions>(
       ? 1
       : checkNumberOption(SPEC.fn, 'delta', opts.delta, 0, Infinity, true);
   return finishLoss(SPEC, opts, () => {
-    const p = toFloat(SPEC.fn, 'predictions', predictions);
-    const y = toFloat(SPEC.fn, 'labels', labels);
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
+    const [p, y] = predictionsAndLabels(SPEC.fn, predictions, labels);
     const error = tf.abs(tf.sub(p, y));
     const quadratic = tf.minimum(error, delta);
     const linear = tf.sub(error, quadratic);

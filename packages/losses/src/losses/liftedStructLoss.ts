@@ -1,12 +1,6 @@
 // liftedStructLoss: TF-Slim's metric-learning lifted_struct_loss.
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  checkEmbeddings,
-  checkExampleLabels,
-  numberOption,
-  pairwiseDistance,
-  sameLabel,
-} from '../metricLearning.js';
+import { labelledDistances, numberOption } from '../metricLearning.js';
 import { divNoNan } from '../reduce.js';
 
 /** Options of {@link liftedStructLoss}. */
@@ -36,11 +30,13 @@ export function liftedStructLoss(
   const fn = 'liftedStructLoss';
   const margin = numberOption(fn, 'margin', options.margin, 1);
   return tf.tidy(fn, () => {
-    const x = checkEmbeddings(fn, 'embeddings', embeddings);
-    const batch = x.shape[0];
-    const same = sameLabel(checkExampleLabels(fn, labels, batch, 'class'));
-    const negatives = tf.sub(1, same);
-    const d = pairwiseDistance(x, false);
+    const {
+      x,
+      batch,
+      same,
+      different: negatives,
+      d,
+    } = labelledDistances(fn, labels, embeddings, false);
     const diff = tf.sub(margin, d);
     // Row maximum over the negatives (the row minimum when there is none): the shift that keeps
     // every exponent <= 0.

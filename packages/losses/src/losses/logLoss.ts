@@ -1,13 +1,7 @@
 // logLoss: slim's log_loss.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
-import {
-  checkNumberOption,
-  checkSameShape,
-  checkUnitLabels,
-  oneHotFix,
-  toFloat,
-} from '../inputs.js';
+import { checkNumberOption, checkUnitLabels, predictionsAndLabels } from '../inputs.js';
 import type { LabelCheckOptions, LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
 
@@ -43,9 +37,7 @@ export function logLoss<O extends LogLossOptions = LogLossOptions>(
       ? 1e-7
       : checkNumberOption(SPEC.fn, 'epsilon', opts.epsilon, 0, Infinity);
   return finishLoss(SPEC, opts, () => {
-    const p = toFloat(SPEC.fn, 'predictions', predictions);
-    const y = toFloat(SPEC.fn, 'labels', labels);
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
+    const [p, y] = predictionsAndLabels(SPEC.fn, predictions, labels);
     if (opts.validateLabels === true) checkUnitLabels(SPEC.fn, 'labels', y);
     const positive = tf.mul(y, tf.log(tf.add(p, epsilon)));
     const negative = tf.mul(tf.sub(1, y), tf.log(tf.add(tf.sub(1, p), epsilon)));

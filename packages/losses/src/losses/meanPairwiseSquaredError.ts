@@ -1,7 +1,7 @@
 // meanPairwiseSquaredError: TF's mean_pairwise_squared_error.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
-import { checkMinRank, checkSameShape, oneHotFix, toFloat } from '../inputs.js';
+import { predictionsAndLabels } from '../inputs.js';
 import type { LossOptions, LossResult } from '../options.js';
 import { divNoNan } from '../reduce.js';
 import { Reduction } from '../reduction.js';
@@ -33,17 +33,10 @@ export function meanPairwiseSquaredError<O extends LossOptions = LossOptions>(
   options?: O,
 ): LossResult<O> {
   return finishLoss(SPEC, options ?? {}, (rawWeights) => {
-    const p = toFloat(SPEC.fn, 'predictions', predictions);
-    const y = toFloat(SPEC.fn, 'labels', labels);
-    checkMinRank(
-      SPEC.fn,
-      'predictions',
-      p,
-      2,
-      '[batch, ...values]',
-      'Add a batch axis with predictions.expandDims(0).',
-    );
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
+    const [p, y] = predictionsAndLabels(SPEC.fn, predictions, labels, {
+      rank: 2,
+      expected: '[batch, ...values]',
+    });
     const batch = p.shape[0] ?? 0;
     const n = batch === 0 ? 0 : p.size / batch;
     if (n === 0) return tf.zeros([batch]);

@@ -1,7 +1,7 @@
 // perExampleSquaredError: squared error summed per example, then averaged.
 import * as tf from '@tensorflow/tfjs-core';
 import { finishLoss } from '../finish.js';
-import { checkMinRank, checkSameShape, oneHotFix, toFloat } from '../inputs.js';
+import { predictionsAndLabels } from '../inputs.js';
 import type { LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
 
@@ -32,17 +32,10 @@ export function perExampleSquaredError<O extends LossOptions = LossOptions>(
   options?: O,
 ): LossResult<O> {
   return finishLoss(SPEC, options ?? {}, () => {
-    const p = toFloat(SPEC.fn, 'predictions', predictions);
-    const y = toFloat(SPEC.fn, 'labels', labels);
-    checkMinRank(
-      SPEC.fn,
-      'predictions',
-      p,
-      1,
-      'a batch axis first',
-      'Add a batch axis with predictions.expandDims(0).',
-    );
-    checkSameShape(SPEC.fn, 'predictions', p, 'labels', y, oneHotFix);
+    const [p, y] = predictionsAndLabels(SPEC.fn, predictions, labels, {
+      rank: 1,
+      expected: 'a batch axis first',
+    });
     const squared = tf.squaredDifference(p, y);
     if (p.rank === 1) return squared;
     const exampleAxes = Array.from({ length: p.rank - 1 }, (_, i) => i + 1);

@@ -1,12 +1,6 @@
 // tripletSemihardLoss: TF-Slim's metric-learning triplet_semihard_loss.
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  checkEmbeddings,
-  checkExampleLabels,
-  numberOption,
-  pairwiseDistance,
-  sameLabel,
-} from '../metricLearning.js';
+import { labelledDistances, numberOption } from '../metricLearning.js';
 import { divNoNan } from '../reduce.js';
 
 /** Options of {@link tripletSemihardLoss}. */
@@ -51,11 +45,7 @@ export function tripletSemihardLoss(
   const fn = 'tripletSemihardLoss';
   const margin = numberOption(fn, 'margin', options.margin, 1);
   return tf.tidy(fn, () => {
-    const x = checkEmbeddings(fn, 'embeddings', embeddings);
-    const batch = x.shape[0];
-    const same = sameLabel(checkExampleLabels(fn, labels, batch, 'class'));
-    const different = tf.sub(1, same);
-    const d = pairwiseDistance(x, true);
+    const { batch, same, different, d } = labelledDistances(fn, labels, embeddings, true);
     // [a, p, n]: n is a negative of a farther from a than p is.
     const dAn = tf.reshape(d, [batch, 1, batch]);
     const dAp = tf.reshape(d, [batch, batch, 1]);

@@ -58,6 +58,7 @@ export function aggregateMetrics<A extends unknown[] = PredictionArgs>(
  * metrics at the start of each evaluation (slim's local variables), under these names.
  *
  * @example
+ * // streamingAccuracy, streamingRecallAtK: from '@tfslim/metrics/slim'
  * const [namesToValues, namesToUpdates] = aggregateMetricMap({
  *   'eval/Accuracy': streamingAccuracy(),
  *   'eval/Recall@5': streamingRecallAtK({ k: 5 }),

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, useBackend, withoutHostSync } from '../../test/helpers.js';
 import * as M from '../index.js';
+import * as slim from '../slim.js';
 
 const logits = () =>
   tf.tensor2d([
@@ -82,12 +83,12 @@ describe.each(BACKENDS)('grouping metrics on %s', (backend) => {
   });
 
   it("slim's pair form: const [value, update] = streamingAccuracy()", async () => {
-    const [value, update, metric] = M.streamingAccuracy();
+    const [value, update, metric] = slim.streamingAccuracy();
     tf.tidy(() => update(tf.tensor1d([1, 2, 3]), tf.tensor1d([1, 2, 0])));
     const v = value();
     expect((await v.data())[0]).toBeCloseTo(2 / 3, 6);
     v.dispose();
-    const [auc, , aucMetric] = M.streamingAuc({ numThresholds: 10 });
+    const [auc, , aucMetric] = slim.streamingAuc({ numThresholds: 10 });
     const a = auc();
     expect(a.shape).toEqual([]);
     a.dispose();
@@ -97,7 +98,7 @@ describe.each(BACKENDS)('grouping metrics on %s', (backend) => {
 
   it('aggregateMetrics and aggregateMetricMap group values and updates (slim)', async () => {
     const acc = M.accuracy();
-    const prec = M.streamingPrecision();
+    const prec = slim.streamingPrecision();
     const [values, update] = M.aggregateMetrics(acc, prec);
     tf.tidy(() => update(tf.tensor1d([1, 0, 1, 1]), tf.tensor1d([1, 0, 0, 1])));
     const [a, p] = values();
@@ -106,8 +107,8 @@ describe.each(BACKENDS)('grouping metrics on %s', (backend) => {
     tf.dispose([a as tf.Tensor, p as tf.Tensor]);
 
     const pairs = {
-      'eval/Accuracy': M.streamingAccuracy(),
-      'eval/Recall@2': M.streamingRecallAtK({ k: 2 }),
+      'eval/Accuracy': slim.streamingAccuracy(),
+      'eval/Recall@2': slim.streamingRecallAtK({ k: 2 }),
     };
     const [namesToValues, namesToUpdates] = M.aggregateMetricMap(pairs);
     tf.tidy(() => namesToUpdates['eval/Accuracy']!(tf.argMax(logits(), -1), labels()));

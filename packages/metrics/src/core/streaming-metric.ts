@@ -102,31 +102,29 @@ export class StreamingMetric<
   }
 
   async resultNumber(): Promise<number> {
-    this.live('result');
-    const check = this.verifyRead();
-    if (check) check.finish(await check.flat.data());
-    const t = this.value();
-    try {
-      await this.throwDeferred();
+    return this.readResult(async (t) => {
       if (t.size !== 1) {
         throw new MetricStateError(
           `${this.kind}.resultNumber: expected a scalar result, got shape ${shapeStr(t.shape)}. Use resultArray() or result() for tensor-valued metrics.`,
         );
       }
       return (await t.data())[0] as number;
-    } finally {
-      t.dispose();
-    }
+    });
   }
 
   async resultArray(): Promise<ResultArray<R>> {
+    return this.readResult(async (t) => (await t.array()) as unknown as ResultArray<R>);
+  }
+
+  /** Reads the value on the host with `read`, after the deferred input checks; frees it. */
+  private async readResult<T>(read: (value: tf.Tensor<R>) => Promise<T>): Promise<T> {
     this.live('result');
     const check = this.verifyRead();
     if (check) check.finish(await check.flat.data());
     const t = this.value();
     try {
       await this.throwDeferred();
-      return (await t.array()) as unknown as ResultArray<R>;
+      return await read(t);
     } finally {
       t.dispose();
     }

@@ -1,10 +1,9 @@
 // averagePrecisionAtK: TF's average_precision_at_k.
 import * as tf from '@tensorflow/tfjs-core';
-import { MetricInputError } from '../core/errors.js';
-import { idsInRange, positiveInt, prepareWeights, toFloat } from '../core/inputs.js';
+import { idsInRange, positiveInt, prepareWeights } from '../core/inputs.js';
 import { StreamingMetric, type MetricOptions } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';
-import { labelsFor } from './sparse-at-k.js';
+import { scoresAtK } from './sparse-at-k.js';
 
 export interface AveragePrecisionAtKOptions extends MetricOptions {
   /** How many top-scored classes are ranked per row. Required. */
@@ -48,14 +47,7 @@ function averagePrecision(kind: string, options: AveragePrecisionAtKOptions): Me
       config: { k },
       states: { total: { shape: [], reduce: 'sum' }, count: { shape: [], reduce: 'sum' } },
       batch: (predictions, labels, weights) => {
-        const p = toFloat(fn, 'predictions', predictions);
-        const l = labelsFor(fn, 'scores', p, labels);
-        const numClasses = p.shape[p.rank - 1] ?? 0;
-        if (k > numClasses) {
-          throw new MetricInputError(
-            `${fn}: expected k <= numClasses (${numClasses}, the predictions' last dimension), got k = ${k}. Lower k.`,
-          );
-        }
+        const { p, l } = scoresAtK(fn, k, predictions, labels);
         const top = tf.topk(p, k).indices; // [..., k]
         // relevant[..., i]: the i-th ranked class is one of the row's labels.
         const relevant = tf.cast(
@@ -65,7 +57,7 @@ function averagePrecision(kind: string, options: AveragePrecisionAtKOptions): Me
         const ranks = tf.range(1, k + 1, 1, 'float32');
         const precisionAt = tf.div(tf.cumsum(relevant, relevant.rank - 1), ranks);
         const sum = tf.sum(tf.mul(precisionAt, relevant), -1);
-        const labelled = tf.sum(tf.cast(idsInRange(l, numClasses), 'float32'), -1);
+        const labelled = tf.sum(tf.cast(idsInRange(l, p.shape[p.rank - 1] ?? 0), 'float32'), -1);
         const ap = tf.div(sum, tf.minimum(labelled, k));
         const w = prepareWeights(fn, weights, ap.shape);
         return {

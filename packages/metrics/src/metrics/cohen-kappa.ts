@@ -2,9 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MetricInputError } from '../core/errors.js';
 import { positiveInt } from '../core/inputs.js';
-import { StreamingMetric } from '../core/streaming-metric.js';
-import type { Metric, PredictionArgs } from '../core/types.js';
-import { classIdCheck, confusionBatch, type NumClassesOptions } from './confusion-matrix.js';
+import type { Metric } from '../core/types.js';
+import { fromConfusionMatrix, type NumClassesOptions } from './confusion-matrix.js';
 
 /**
  * Cohen's kappa of predicted and true class ids (TF-Slim / `tf.contrib.metrics` `cohen_kappa`)
@@ -25,26 +24,13 @@ export function cohenKappa(options: NumClassesOptions): Metric {
       `${kind}: expected numClasses >= 2, got ${numClasses}. Kappa needs at least two classes.`,
     );
   }
-  return new StreamingMetric<tf.Rank.R0, PredictionArgs, 'matrix' | 'invalid'>(
-    {
-      kind,
-      config: { numClasses },
-      states: {
-        matrix: { shape: [numClasses, numClasses], reduce: 'sum' },
-        invalid: { shape: [], reduce: 'sum', check: classIdCheck(numClasses) },
-      },
-      batch: (predictions, labels, weights) =>
-        confusionBatch(`${kind}.update`, numClasses, predictions, labels, weights),
-      compute: ({ matrix }) => {
-        const po = tf.sum(tf.mul(matrix, tf.eye(numClasses)));
-        const rows = tf.sum(matrix, 1);
-        const cols = tf.sum(matrix, 0);
-        const total = tf.sum(rows);
-        const pe = tf.sum(tf.divNoNan(tf.mul(rows, cols), total));
-        const den = tf.sub(total, pe);
-        return tf.where(tf.equal(den, 0), tf.scalar(0), tf.div(tf.sub(po, pe), den)) as tf.Scalar;
-      },
-    },
-    options,
-  );
+  return fromConfusionMatrix(kind, numClasses, options, (matrix) => {
+    const po = tf.sum(tf.mul(matrix, tf.eye(numClasses)));
+    const rows = tf.sum(matrix, 1);
+    const cols = tf.sum(matrix, 0);
+    const total = tf.sum(rows);
+    const pe = tf.sum(tf.divNoNan(tf.mul(rows, cols), total));
+    const den = tf.sub(total, pe);
+    return tf.where(tf.equal(den, 0), tf.scalar(0), tf.div(tf.sub(po, pe), den)) as tf.Scalar;
+  });
 }

@@ -68,18 +68,26 @@ export function confusionBatch(
     weights: w,
     valid,
   } = classIdPairs(fn, numClasses, predictions, labels, weights);
-  const cells = numClasses * numClasses;
-  // Out-of-range pairs go to an extra bucket that is sliced off.
-  const index = tf.where(
-    valid,
-    tf.add(tf.mul(lid, tf.scalar(numClasses, 'int32')), pid),
-    tf.fill(pid.shape, cells, 'int32'),
-  );
-  const counts = tf.bincount(index as tf.Tensor1D, w ?? tf.tensor1d([]), cells + 1);
+  const index = tf.add(tf.mul(lid, tf.scalar(numClasses, 'int32')), pid);
   return {
-    matrix: tf.reshape(tf.slice(counts, [0], [cells]), [numClasses, numClasses]),
+    matrix: tf.reshape(countValid(index, valid, w, numClasses ** 2), [numClasses, numClasses]),
     invalid: tf.sum(tf.cast(tf.logicalNot(valid), 'float32')),
   };
+}
+
+/**
+ * Weighted counts (bincount) of `index` over [0, size), elements that are not `valid` left
+ * out: they go to an extra bucket that is sliced off. Unweighted when `weights` is null.
+ */
+export function countValid(
+  index: tf.Tensor,
+  valid: tf.Tensor,
+  weights: tf.Tensor | null,
+  size: number,
+): tf.Tensor1D {
+  const bucket = tf.where(valid, index, tf.fill(index.shape, size, 'int32')) as tf.Tensor1D;
+  const counts = tf.bincount(bucket, (weights ?? tf.tensor1d([])) as tf.Tensor1D, size + 1);
+  return tf.slice(counts, [0], [size]);
 }
 
 /**
@@ -95,7 +103,21 @@ export function confusionBatch(
 export function confusionMatrix(options: NumClassesOptions): Metric<tf.Rank.R2> {
   const kind = 'confusionMatrix';
   const numClasses = positiveInt(kind, 'numClasses', options?.numClasses);
-  return new StreamingMetric<tf.Rank.R2, PredictionArgs, 'matrix' | 'invalid'>(
+  return fromConfusionMatrix(kind, numClasses, options, (matrix) => matrix as tf.Tensor2D);
+}
+
+/**
+ * A metric whose state is the running weighted confusion matrix [C, C] (and the count of ids
+ * outside [0, C)), and whose value `compute` derives from it: the matrix itself, mean IoU,
+ * Cohen's kappa.
+ */
+export function fromConfusionMatrix<R extends tf.Rank>(
+  kind: string,
+  numClasses: number,
+  options: MetricOptions,
+  compute: (matrix: tf.Tensor) => tf.Tensor<R>,
+): Metric<R> {
+  return new StreamingMetric<R, PredictionArgs, 'matrix' | 'invalid'>(
     {
       kind,
       config: { numClasses },
@@ -105,7 +127,7 @@ export function confusionMatrix(options: NumClassesOptions): Metric<tf.Rank.R2> 
       },
       batch: (predictions, labels, weights) =>
         confusionBatch(`${kind}.update`, numClasses, predictions, labels, weights),
-      compute: (s) => s.matrix as tf.Tensor2D,
+      compute: ({ matrix }) => compute(matrix),
     },
     options,
   );

@@ -1,9 +1,8 @@
 // meanIou: TF-Slim's streaming_mean_iou.
 import * as tf from '@tensorflow/tfjs-core';
 import { positiveInt } from '../core/inputs.js';
-import { StreamingMetric } from '../core/streaming-metric.js';
-import type { Metric, PredictionArgs } from '../core/types.js';
-import { classIdCheck, confusionBatch, type NumClassesOptions } from './confusion-matrix.js';
+import type { Metric } from '../core/types.js';
+import { fromConfusionMatrix, type NumClassesOptions } from './confusion-matrix.js';
 
 /**
  * Mean intersection-over-union from the running confusion matrix (TF-Slim
@@ -19,31 +18,18 @@ import { classIdCheck, confusionBatch, type NumClassesOptions } from './confusio
 export function meanIou(options: NumClassesOptions): Metric {
   const kind = 'meanIou';
   const numClasses = positiveInt(kind, 'numClasses', options?.numClasses);
-  return new StreamingMetric<tf.Rank.R0, PredictionArgs, 'matrix' | 'invalid'>(
-    {
-      kind,
-      config: { numClasses },
-      states: {
-        matrix: { shape: [numClasses, numClasses], reduce: 'sum' },
-        invalid: { shape: [], reduce: 'sum', check: classIdCheck(numClasses) },
-      },
-      batch: (predictions, labels, weights) =>
-        confusionBatch(`${kind}.update`, numClasses, predictions, labels, weights),
-      compute: ({ matrix }) => {
-        const sumOverRow = tf.sum(matrix, 0);
-        const sumOverCol = tf.sum(matrix, 1);
-        const diag = tf.sum(tf.mul(matrix, tf.eye(numClasses)), 1);
-        const denominator = tf.sub(tf.add(sumOverRow, sumOverCol), diag);
-        const present = tf.sum(tf.cast(tf.notEqual(denominator, 0), 'float32'));
-        const safe = tf.where(tf.greater(denominator, 0), denominator, tf.onesLike(denominator));
-        const iou = tf.div(diag, safe);
-        return tf.where(
-          tf.greater(present, 0),
-          tf.div(tf.sum(iou), tf.maximum(present, 1)),
-          tf.scalar(0),
-        ) as tf.Scalar;
-      },
-    },
-    options,
-  );
+  return fromConfusionMatrix(kind, numClasses, options, (matrix) => {
+    const sumOverRow = tf.sum(matrix, 0);
+    const sumOverCol = tf.sum(matrix, 1);
+    const diag = tf.sum(tf.mul(matrix, tf.eye(numClasses)), 1);
+    const denominator = tf.sub(tf.add(sumOverRow, sumOverCol), diag);
+    const present = tf.sum(tf.cast(tf.notEqual(denominator, 0), 'float32'));
+    const safe = tf.where(tf.greater(denominator, 0), denominator, tf.onesLike(denominator));
+    const iou = tf.div(diag, safe);
+    return tf.where(
+      tf.greater(present, 0),
+      tf.div(tf.sum(iou), tf.maximum(present, 1)),
+      tf.scalar(0),
+    ) as tf.Scalar;
+  });
 }

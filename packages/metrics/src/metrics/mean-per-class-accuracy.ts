@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { positiveInt } from '../core/inputs.js';
 import { StreamingMetric } from '../core/streaming-metric.js';
 import type { Metric, PredictionArgs } from '../core/types.js';
-import { classIdCheck, classIdPairs, type NumClassesOptions } from './confusion-matrix.js';
+import {
+  classIdCheck,
+  classIdPairs,
+  countValid,
+  type NumClassesOptions,
+} from './confusion-matrix.js';
 
 /**
  * Mean over the C classes of the per-class accuracy (TF `mean_per_class_accuracy`, slim
@@ -36,15 +41,11 @@ export function meanPerClassAccuracy(options: NumClassesOptions): Metric {
           weights: w,
           valid,
         } = classIdPairs(fn, numClasses, predictions, labels, weights);
-        // Invalid elements go to an extra bucket that is sliced off.
-        const index = tf.where(valid, lid, tf.fill(lid.shape, numClasses, 'int32')) as tf.Tensor1D;
         const ones = w ?? tf.ones(lid.shape);
         const hits = tf.mul(ones, tf.cast(tf.equal(pid, lid), 'float32'));
-        const count = (x: tf.Tensor) =>
-          tf.slice(tf.bincount(index, x as tf.Tensor1D, numClasses + 1), [0], [numClasses]);
         return {
-          total: count(ones),
-          correct: count(hits),
+          total: countValid(lid, valid, ones, numClasses),
+          correct: countValid(lid, valid, hits, numClasses),
           invalid: tf.sum(tf.cast(tf.logicalNot(valid), 'float32')),
         };
       },

@@ -33,6 +33,18 @@ function topKSets(
   labels: MetricInput,
   weights: MetricInput | undefined,
 ): { tp: tf.Tensor; fp: tf.Tensor; fn: tf.Tensor } {
+  const { p, l } = scoresAtK(fn, k, predictions, labels);
+  const top = tf.topk(p, k).indices; // [..., k], distinct ids
+  return setCounts(top, l, prepareWeights(fn, weights, p.shape.slice(0, -1)), classId);
+}
+
+/** Scores [..., C] with k <= C, and their labels (`labelsFor`): the inputs of the @k metrics. */
+export function scoresAtK(
+  fn: string,
+  k: number,
+  predictions: MetricInput,
+  labels: MetricInput,
+): { p: tf.Tensor; l: tf.Tensor } {
   const p = toFloat(fn, 'predictions', predictions);
   const l = labelsFor(fn, 'scores', p, labels);
   const numClasses = p.shape[p.rank - 1] ?? 0;
@@ -41,8 +53,7 @@ function topKSets(
       `${fn}: expected k <= numClasses (${numClasses}, the predictions' last dimension), got k = ${k}. Lower k.`,
     );
   }
-  const top = tf.topk(p, k).indices; // [..., k], distinct ids
-  return setCounts(top, l, prepareWeights(fn, weights, p.shape.slice(0, -1)), classId);
+  return { p, l };
 }
 
 /**

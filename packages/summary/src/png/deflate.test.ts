@@ -1,6 +1,6 @@
 // zlib without node:zlib: what it writes inflates back.
 import { inflateSync } from 'node:zlib';
-import { adler32, zlibDeflate, zlibStored } from './deflate.js';
+import { zlibDeflate, zlibStored } from './deflate.js';
 
 describe('zlib without node:zlib', () => {
   const sizes = [0, 1, 1000, 65535, 65536, 200_000];
@@ -15,9 +15,5 @@ describe('zlib without node:zlib', () => {
   it.each(sizes)('zlibDeflate of %i bytes inflates back', async (n) => {
     const raw = data(n);
     expect(Buffer.from(inflateSync(await zlibDeflate(raw))).equals(Buffer.from(raw))).toBe(true);
-  });
-
-  it('adler32 matches the RFC 1950 value of "Wikipedia"', () => {
-    expect(adler32(new TextEncoder().encode('Wikipedia'))).toBe(0x11e60398);
   });
 });

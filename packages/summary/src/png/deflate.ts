@@ -1,22 +1,7 @@
 // zlib compression of PNG scanlines without Node's zlib: CompressionStream('deflate') where
 // there is one, else stored deflate blocks, which every inflater reads.
-
-/** Adler-32 of `bytes` (the zlib trailer). */
-export function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  const NMAX = 5552; // largest run before the sums can overflow 2^32
-  for (let i = 0; i < bytes.length;) {
-    const end = Math.min(bytes.length, i + NMAX);
-    for (; i < end; i++) {
-      a += bytes[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
+import { concatBytes } from '@tfslim/wire-formats';
+import { adler32 } from './crc32.js';
 
 /** A zlib stream of stored (uncompressed) deflate blocks. */
 export function zlibStored(raw: Uint8Array): Uint8Array {
@@ -51,19 +36,11 @@ export async function zlibDeflate(raw: Uint8Array): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
   void writer.write(raw).then(() => writer.close());
   const chunks: Uint8Array[] = [];
-  let total = 0;
   const reader = stream.readable.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
-    total += value.length;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

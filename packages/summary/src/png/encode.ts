@@ -2,6 +2,7 @@
 // blocks by default; the Node writer passes node:zlib's deflate).
 import { SummaryArgumentError } from '../errors.js';
 import { adler32, crc32 } from './crc32.js';
+import { concatBytes } from '@tfslim/wire-formats';
 
 /**
  * Compresses bytes into a zlib stream (RFC 1950), e.g. node:zlib's `deflateSync`.
@@ -105,13 +106,7 @@ export function pngFromZlib(
     chunk('IDAT', zlibData),
     chunk('IEND', new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**
