@@ -1,5 +1,10 @@
 // Public surface of @tfslim/variables: everything users may import is listed here.
-export { withLossSink, activeLossSink, registerRegularizationLoss } from './lossSink.js';
+export {
+  withLossSink,
+  activeLossSink,
+  registerRegularizationLoss,
+  flushRegularizationLosses,
+} from './lossSink.js';
 export type { LossSink } from './lossSink.js';
 
 export { VariableError, VariableReuseError, VariableShapeError, ArgScopeError } from './errors.js';
