@@ -72,6 +72,7 @@ const KERAS = [
   ['equal_eager', 'slim', 'eager'],
   ['equal_function', 'slim', 'function'],
 ];
+const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const times = { ours: [], plain: [] };
 const ratios = {};
 const addRatio = (key, ours, theirs) => (ratios[key] ??= []).push(median(ours) / median(theirs));
@@ -95,13 +96,17 @@ for (let r = 0; r < ROUNDS; r++) {
     addRatio('plain_vs_eager', p, k.eager);
     addRatio('plain_vs_function', p, k.function);
   }
-  console.log(`round ${r + 1}/${ROUNDS}: os.loadavg() ${loads()}`);
+  const last = (key) => fmt(ratios[key]?.at(-1) ?? NaN, 2);
+  console.log(
+    `round ${r + 1}/${ROUNDS}: ours ${fmt(median(o))} s; ratios vs eager ${last('vs_eager')}, ` +
+      `equal work ${last('equal_work_vs_eager')} / ${last('equal_work_vs_function')}, plain ` +
+      `${last('plain_vs_eager')} / ${last('plain_vs_function')}; os.loadavg() ${loads()}`,
+  );
 }
 keras?.close();
 const leaked = tf.memory().numTensors - tensorsAfterWarmup;
 plain.store.dispose();
 
-const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const med = (key) => (times[key]?.length ? median(times[key]) : NaN);
 const ratio = (key) => (ratios[key] ? median(ratios[key]) : NaN);
 console.log(`\nVGG16 train step, batch 2x224x224x3, SGD 0.01 (${keras?.versions ?? 'no Keras'})`);
