@@ -1,31 +1,44 @@
 // Benchmark: a VGG16 train step on the native backend (@tensorflow/tfjs-node, `tensorflow`)
 // against Keras on the same TensorFlow, in one run.
-// - ours: vgg16 inside vggArgScope (L2 weight decay 0.0005 on the weights, as a slim user
-//   writes it), softmaxCrossEntropy on 1000 classes, createTrainOp + tf.train.sgd(0.01);
-// - keras eager: keras.applications.VGG16(weights=None), GradientTape step, SGD(0.01);
-// - keras function: the same step in tf.function.
+// - ours: vgg16 inside vggArgScope (L2 weight decay 0.0005 on the weights, dropout 0.5 after
+//   fc6/fc7, as a slim user writes it), softmaxCrossEntropy on 1000 classes, createTrainOp +
+//   tf.train.sgd(0.01); "plain": the same with weightDecay 0 and no dropout;
+// - keras: keras.applications.VGG16(weights=None) (no weight decay, no dropout), GradientTape
+//   step, SGD(0.01), eager and in tf.function;
+// - keras equal work: the same layers with slim's weight decay (L2(0.00025) = 0.0005/2) on
+//   every kernel and Dropout(0.5) after fc1/fc2, eager and tf.function.
+// ratio_vs_* compare ours (slim) with plain Keras (the historical keys); equal_work_vs_* ours
+// (slim) with Keras doing the same work; plain_vs_* ours (plain) with plain Keras.
 // Batch 2 of 224x224x3 random input. Two warm-up steps each, then rounds that interleave
-// ours / keras eager / keras function (STEPS steps each per round); medians over all steps,
-// ratio = median of per-round ratios. Then a per-phase breakdown of our step (dataSync
+// every side (STEPS steps each per round); medians over all steps, ratio = median of
+// per-round ratios. Peak memory: each side's equal-work step in a process of its own, VmHWM
+// after two warm-up steps and STEPS steps. Then a per-phase breakdown of our step (dataSync
 // barriers between phases) and the top kernels of one step (tf.profile).
 // Env: VGG_BENCH_ROUNDS (default 3), VGG_BENCH_STEPS (default 2), VGG_BENCH_BREAKDOWN=0 skips
-// the breakdown. Never runs on cpu (a step takes minutes there): needs tfjs-node's binding.
-// Uses the BUILT packages (npm run build).
+// the breakdown, VGG_BENCH_PEAK=0 the peak memory. Never runs on cpu (a step takes minutes
+// there): needs tfjs-node's binding. Uses the BUILT packages (npm run build).
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
-import { createTrainOp } from '@tfslim/learning';
-import { softmaxCrossEntropy } from '@tfslim/losses';
 import { vgg16, vggArgScope } from '@tfslim/nets-vgg';
-import { VariableStore, argScope, l2Regularizer } from '@tfslim/variables';
+import { argScope, l2Regularizer } from '@tfslim/variables';
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startKeras } from './lib/keras.mjs';
 import { median, pad } from './lib/stats.mjs';
+import { oursTrainOp, timedStep, vggBatch } from './lib/vgg16-ours.mjs';
 
 const ROUNDS = Number(process.env.VGG_BENCH_ROUNDS ?? 3);
 const STEPS = Number(process.env.VGG_BENCH_STEPS ?? 2);
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join('/');
 const load = () => loadavg()[0].toFixed(1);
 const started = performance.now();
-const loadBefore = load();
+const loadBefore = loads();
+console.log(`vgg16-native: os.loadavg() ${loadBefore}`);
 
 try {
   await selectBackend({ require: 'tensorflow', env: {} });
@@ -35,69 +48,113 @@ try {
   process.exit(0);
 }
 
-const store = new VariableStore();
-const images = tf.randomNormal([2, 224, 224, 3], 0, 1, 'float32', 0);
-const labels = tf.oneHot(tf.tensor1d([3, 7], 'int32'), 1000);
+const batch = vggBatch();
+const { images, labels } = batch;
+const { trainOp, store } = oursTrainOp('slim', batch);
+const plain = oursTrainOp('plain', batch);
 const model = (weightDecay) =>
-  argScope(vggArgScope({ weightDecay }), () => {
-    const { net, endPoints } = vgg16(images, { numClasses: 1000, isTraining: true, store });
-    return { net, endPoints };
-  });
-const trainOp = createTrainOp(
-  () => {
-    const { net } = model(0.0005);
-    softmaxCrossEntropy(net, labels);
-  },
-  tf.train.sgd(0.01),
-  { store },
-);
-const oursStep = () => {
-  const t = performance.now();
-  const loss = trainOp();
-  loss.dataSync();
-  loss.dispose();
-  return (performance.now() - t) / 1000;
-};
+  argScope(vggArgScope({ weightDecay }), () =>
+    vgg16(images, { numClasses: 1000, isTraining: true, store }),
+  );
 
 const { keras, reason } = await startKeras();
 if (!keras) console.log(`vgg16-native: Keras side skipped: ${reason}`);
 
-oursStep(); // warm-up: variables, oneDNN primitives, allocator
-oursStep();
+for (const op of [trainOp, plain.trainOp]) {
+  timedStep(op); // warm-up: variables, oneDNN primitives, allocator
+  timedStep(op);
+}
 const tensorsAfterWarmup = tf.memory().numTensors;
-const ours = [];
-const eager = [];
-const fn = [];
-const ratiosEager = [];
-const ratiosFn = [];
+/** Keras sides: [key, variant, mode]. */
+const KERAS = [
+  ['eager', 'keras', 'eager'],
+  ['function', 'keras', 'function'],
+  ['equal_eager', 'slim', 'eager'],
+  ['equal_function', 'slim', 'function'],
+];
+const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const times = { ours: [], plain: [] };
+const ratios = {};
+const addRatio = (key, ours, theirs) => (ratios[key] ??= []).push(median(ours) / median(theirs));
 for (let r = 0; r < ROUNDS; r++) {
   const o = [];
-  for (let s = 0; s < STEPS; s++) o.push(oursStep());
-  ours.push(...o);
+  const p = [];
+  for (let s = 0; s < STEPS; s++) o.push(timedStep(trainOp));
+  for (let s = 0; s < STEPS; s++) p.push(timedStep(plain.trainOp));
+  times.ours.push(...o);
+  times.plain.push(...p);
   if (keras) {
-    const e = (await keras.call({ cmd: 'vgg16', mode: 'eager', steps: STEPS })).times;
-    const f = (await keras.call({ cmd: 'vgg16', mode: 'function', steps: STEPS })).times;
-    eager.push(...e);
-    fn.push(...f);
-    ratiosEager.push(median(o) / median(e));
-    ratiosFn.push(median(o) / median(f));
+    const k = {};
+    for (const [key, variant, mode] of KERAS) {
+      k[key] = (await keras.call({ cmd: 'vgg16', variant, mode, steps: STEPS })).times;
+      (times[key] ??= []).push(...k[key]);
+    }
+    addRatio('vs_eager', o, k.eager);
+    addRatio('vs_function', o, k.function);
+    addRatio('equal_work_vs_eager', o, k.equal_eager);
+    addRatio('equal_work_vs_function', o, k.equal_function);
+    addRatio('plain_vs_eager', p, k.eager);
+    addRatio('plain_vs_function', p, k.function);
   }
-  console.log(`round ${r + 1}/${ROUNDS}: load ${load()}`);
+  const last = (key) => fmt(ratios[key]?.at(-1) ?? NaN, 2);
+  console.log(
+    `round ${r + 1}/${ROUNDS}: ours ${fmt(median(o))} s; ratios vs eager ${last('vs_eager')}, ` +
+      `equal work ${last('equal_work_vs_eager')} / ${last('equal_work_vs_function')}, plain ` +
+      `${last('plain_vs_eager')} / ${last('plain_vs_function')}; os.loadavg() ${loads()}`,
+  );
 }
 keras?.close();
 const leaked = tf.memory().numTensors - tensorsAfterWarmup;
+plain.store.dispose();
 
-const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const oursS = median(ours);
-const eagerS = keras ? median(eager) : NaN;
-const fnS = keras ? median(fn) : NaN;
-const rE = keras ? median(ratiosEager) : NaN;
-const rF = keras ? median(ratiosFn) : NaN;
+const med = (key) => (times[key]?.length ? median(times[key]) : NaN);
+const ratio = (key) => (ratios[key] ? median(ratios[key]) : NaN);
 console.log(`\nVGG16 train step, batch 2x224x224x3, SGD 0.01 (${keras?.versions ?? 'no Keras'})`);
-console.log(`${pad('what', 44)}${pad('s/step', 10)}ours / this`);
-console.log(`${pad('tfslim vgg16 + createTrainOp (tensorflow)', 44)}${pad(fmt(oursS), 10)}1.00`);
-console.log(`${pad('Keras VGG16, GradientTape (eager)', 44)}${pad(fmt(eagerS), 10)}${fmt(rE, 2)}`);
-console.log(`${pad('Keras VGG16, tf.function', 44)}${pad(fmt(fnS), 10)}${fmt(rF, 2)}`);
+console.log(`${pad('what', 52)}${pad('s/step', 10)}ours / this`);
+const row = (what, key, r) => console.log(`${pad(what, 52)}${pad(fmt(med(key)), 10)}${r}`);
+row('tfslim vgg16 + createTrainOp (decay, dropout)', 'ours', '1.00');
+row('tfslim vgg16 + createTrainOp (plain)', 'plain', '');
+row('Keras VGG16, GradientTape (eager)', 'eager', fmt(ratio('vs_eager'), 2));
+row('Keras VGG16, tf.function', 'function', fmt(ratio('vs_function'), 2));
+row('Keras VGG16 + decay, dropout, eager', 'equal_eager', fmt(ratio('equal_work_vs_eager'), 2));
+row(
+  'Keras VGG16 + decay, dropout, tf.function',
+  'equal_function',
+  fmt(ratio('equal_work_vs_function'), 2),
+);
+console.log(
+  `plain ours / plain Keras: eager ${fmt(ratio('plain_vs_eager'), 2)}, ` +
+    `tf.function ${fmt(ratio('plain_vs_function'), 2)}`,
+);
+
+// Peak memory of the equal-work step, each side alone in a fresh process.
+const here = dirname(fileURLToPath(import.meta.url));
+const peak = { ours: NaN, keras: NaN, kerasFunction: NaN };
+if (process.env.VGG_BENCH_PEAK !== '0') {
+  const child = execFileSync(
+    process.execPath,
+    [join(here, 'lib/vgg16-ours.mjs'), 'slim', String(STEPS)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  peak.ours = JSON.parse(child.trim().split('\n').at(-1)).mb;
+  for (const [key, mode] of [
+    ['keras', 'eager'],
+    ['kerasFunction', 'function'],
+  ]) {
+    const { keras: alone } = await startKeras();
+    if (!alone) break;
+    await alone.call({ cmd: 'vgg16', variant: 'slim', mode, steps: STEPS });
+    peak[key] = (await alone.call({ cmd: 'peak_rss' })).mb;
+    alone.close();
+  }
+  console.log(
+    `\nPeak RSS (VmHWM) of the equal-work step, own process each: ours ${fmt(peak.ours, 0)} MB, ` +
+      `Keras eager ${fmt(peak.keras, 0)} MB, Keras tf.function ${fmt(peak.kerasFunction, 0)} MB`,
+  );
+}
 
 // Where our step goes: each phase alone, finished with a dataSync barrier.
 const phases = {};
@@ -178,8 +235,15 @@ const phaseKv = Object.entries(phases)
   .map(([n, s]) => `${key(n)}_s=${fmt(s)}`)
   .join(' ');
 console.log(
-  `BENCH vgg16-native ours_s=${fmt(oursS)} keras_eager_s=${fmt(eagerS)} keras_function_s=${fmt(fnS)} ` +
-    `ratio_vs_eager=${fmt(rE, 2)} ratio_vs_function=${fmt(rF, 2)} leaked_tensors=${leaked} ` +
-    `rounds=${ROUNDS} steps=${STEPS} load_before=${loadBefore} load_after=${load()} ` +
+  `BENCH vgg16-native ours_s=${fmt(med('ours'))} keras_eager_s=${fmt(med('eager'))} ` +
+    `keras_function_s=${fmt(med('function'))} ratio_vs_eager=${fmt(ratio('vs_eager'), 2)} ` +
+    `ratio_vs_function=${fmt(ratio('vs_function'), 2)} ` +
+    `equal_work_vs_eager=${fmt(ratio('equal_work_vs_eager'), 2)} ` +
+    `equal_work_vs_function=${fmt(ratio('equal_work_vs_function'), 2)} ` +
+    `plain_vs_eager=${fmt(ratio('plain_vs_eager'), 2)} ` +
+    `plain_vs_function=${fmt(ratio('plain_vs_function'), 2)} ` +
+    `peak_rss_ours_mb=${fmt(peak.ours, 0)} peak_rss_keras_mb=${fmt(peak.keras, 0)} ` +
+    `peak_rss_keras_function_mb=${fmt(peak.kerasFunction, 0)} leaked_tensors=${leaked} ` +
+    `rounds=${ROUNDS} steps=${STEPS} load_before=${loadBefore} load_after=${loads()} ` +
     `${phaseKv} wall_s=${((performance.now() - started) / 1000).toFixed(0)}`,
 );

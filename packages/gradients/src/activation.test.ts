@@ -97,6 +97,44 @@ describeGradients('activation gradients', activationGradients, cases, () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it.each([
+    ['Relu', tf.relu],
+    ['Relu6', tf.relu6],
+  ] as const)(
+    "frees %s's input before the backward pass (its gradient reads the output)",
+    (_, act) => {
+      const x = t([-1, 0.5, 2, 7], [4]);
+      const before = tf.memory().numTensors;
+      let pre: tf.Tensor | undefined;
+      let preAlive: boolean | undefined;
+      const isAlive = (t: tf.Tensor) => {
+        try {
+          tf.backend().readSync(t.dataId);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // Records, when the backward pass starts, whether the pre-activation's buffer still lives.
+      const probe = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+        value: tf.clone(args[0] as tf.Tensor),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+          preAlive = isAlive(pre!);
+          return [tf.clone(dy as tf.Tensor)];
+        },
+      }));
+      const dx = tf.grad((v: tf.Tensor) => {
+        pre = tf.mul(v, 2);
+        return probe(tf.sum(act(pre))) as tf.Tensor;
+      })(x);
+      expect(preAlive).toBe(false);
+      expect(Array.from(dx.dataSync())).toEqual(_ === 'Relu' ? [0, 2, 2, 2] : [0, 2, 2, 0]);
+      dx.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    },
+  );
+
   it('gives Relu a zero gradient at 0 and Relu6 zero at 0 and 6, like TF', () => {
     tf.tidy(() => {
       const x = t([0, 6, 3], [3]);

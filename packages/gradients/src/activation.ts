@@ -11,24 +11,27 @@ function masked(g: tf.Tensor, mask: tf.Tensor): tf.Tensor {
 
 /** Gradient configs of activation kernels (Relu family, Sigmoid, Tanh, Softmax, ...). */
 export const activationGradients: tf.GradConfig[] = [
+  // Relu and Relu6 save their output, as TF's ReluGrad / Relu6Grad read it: y > 0 exactly
+  // where x > 0 (and y < 6 where x < 6), and the next layer holds y anyway, so the tape does
+  // not keep each pre-activation tensor (a conv's output) alive until the backward pass.
   {
     // 0 at x = 0, as in TF.
     kernelName: tf.Relu,
-    inputsToSave: ['x'],
+    outputsToSave: [true],
     gradFunc: (dy, saved): GradMap => {
       const g = single(dy, tf.Relu);
-      const x = savedAt(saved, 0, tf.Relu);
-      return { x: () => masked(g, tf.greater(x, 0)) };
+      const y = savedAt(saved, 0, tf.Relu);
+      return { x: () => masked(g, tf.greater(y, 0)) };
     },
   },
   {
     // Passes where 0 < x < 6, as in TF.
     kernelName: tf.Relu6,
-    inputsToSave: ['x'],
+    outputsToSave: [true],
     gradFunc: (dy, saved): GradMap => {
       const g = single(dy, tf.Relu6);
-      const x = savedAt(saved, 0, tf.Relu6);
-      return { x: () => masked(g, tf.logicalAnd(tf.greater(x, 0), tf.less(x, 6))) };
+      const y = savedAt(saved, 0, tf.Relu6);
+      return { x: () => masked(g, tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6))) };
     },
   },
   {

@@ -25,6 +25,7 @@ import {
   type Size2,
 } from './args.js';
 import { LayerInputError, LayerOptionsError } from './errors.js';
+import { convBiasActivation, fusesWithGradient } from './fused-conv.js';
 import {
   VARIABLE_LAYER_KEYS,
   collectionsOf,
@@ -187,6 +188,17 @@ function conv2dImpl(
           if (biases) config.bias = biases;
           const y = tf.reshape(tf.fused.matMul(config), asMatMul.outShape);
           return fused === undefined ? applyActivation(y, activation) : y;
+        }
+        const pad = padding.toLowerCase() as 'same' | 'valid';
+        if (biases && fusesWithGradient(dilations, true, fused)) {
+          return convBiasActivation({
+            x: x4,
+            filter: weights,
+            bias: biases,
+            strides,
+            pad,
+            activation: fused,
+          });
         }
         const config: Parameters<typeof tf.fused.conv2d>[0] = {
           x: x4,

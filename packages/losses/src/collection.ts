@@ -1,6 +1,6 @@
 // LossCollection: the losses of a step and getTotalLoss (slim's LOSSES collection).
 import * as tf from '@tensorflow/tfjs-core';
-import { withLossSink } from '@tfslim/variables';
+import { flushRegularizationLosses, withLossSink } from '@tfslim/variables';
 import type { LossSink } from '@tfslim/variables';
 import { EmptyLossCollectionError, LossInputError, formatShape } from './errors.js';
 
@@ -108,11 +108,13 @@ export class LossCollection implements LossSink {
    * const l2 = tf.addN(losses.getRegularizationLosses());
    */
   getRegularizationLosses(scope?: string): tf.Scalar[] {
+    flushRegularizationLosses(this);
     return this.#regularization.filter((e) => matches(e, scope)).map((e) => e.loss);
   }
 
   /** Every entry with its name: losses first, then regularization losses. */
   entries(): { losses: readonly LossEntry[]; regularizationLosses: readonly LossEntry[] } {
+    flushRegularizationLosses(this);
     return { losses: [...this.#losses], regularizationLosses: [...this.#regularization] };
   }
 
@@ -125,6 +127,7 @@ export class LossCollection implements LossSink {
    * const total = losses.getTotalLoss({ addRegularizationLosses: true });
    */
   getTotalLoss(options: TotalLossOptions = {}): tf.Scalar {
+    flushRegularizationLosses(this);
     const { addRegularizationLosses = true, scope } = options;
     const picked = this.#losses.filter((e) => matches(e, scope));
     if (addRegularizationLosses)
@@ -163,6 +166,7 @@ export class LossCollection implements LossSink {
 
   /** Number of entries, losses and regularization losses together. */
   get size(): number {
+    flushRegularizationLosses(this);
     return this.#losses.length + this.#regularization.length;
   }
 

@@ -3,6 +3,7 @@ export {
   withLossSink,
   activeLossSink,
   registerRegularizationLoss,
+  flushRegularizationLosses,
   type LossSink,
 } from './lossSink.js';
 

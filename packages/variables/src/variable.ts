@@ -10,7 +10,7 @@ import {
 } from './errors.js';
 import { xavierInitializer, zerosInitializer, type Initializer } from './initializers.js';
 import { lastPass, regularizedIn } from './internal.js';
-import { activeLossSink, registerRegularizationLoss } from './lossSink.js';
+import { activeLossSink, deferRegularizationLoss } from './lossSink.js';
 import { checkName, joinName } from './names.js';
 import type { Regularizer } from './regularizers.js';
 import {
@@ -203,21 +203,24 @@ function applyRegularizer(
       `${fn}: expected options.regularizer of '${fullName}' to be a function tensor -> scalar, got ${typeof regularizer}.`,
     );
   }
-  const [loss] = tf.tidy(() => {
-    const l = regularizer(v);
-    return l == null ? [] : [l];
+  sinks.add(sink);
+  // Computed after the forward pass (see withLossSink): same value, less memory in backprop.
+  deferRegularizationLoss((target) => {
+    const [loss] = tf.tidy(() => {
+      const l = regularizer(v);
+      return l == null ? [] : [l];
+    });
+    if (loss === undefined) return;
+    if (loss.rank !== 0) {
+      const shape = loss.shape;
+      loss.dispose();
+      throw new VariableArgumentError(
+        `${fn}: expected the regularizer of '${fullName}' to return a scalar, got shape ${formatShape(shape)}. ` +
+          'Reduce it with tf.sum.',
+      );
+    }
+    target.addRegularizationLoss(loss as tf.Scalar, `${fullName}/Regularizer`);
   });
-  if (loss === undefined) return;
-  if (loss.rank !== 0) {
-    const shape = loss.shape;
-    loss.dispose();
-    throw new VariableArgumentError(
-      `${fn}: expected the regularizer of '${fullName}' to return a scalar, got shape ${formatShape(shape)}. ` +
-        'Reduce it with tf.sum.',
-    );
-  }
-  if (registerRegularizationLoss(loss as tf.Scalar, `${fullName}/Regularizer`)) sinks.add(sink);
-  else loss.dispose();
 }
 
 /**

@@ -2,7 +2,9 @@
 
 A line server: reads one JSON command per line on stdin, answers one JSON line on stdout, so
 the Node side can interleave its own steps with these in one run. Commands:
-  {"cmd": "vgg16", "mode": "eager" | "function", "steps": n}  -> {"times": [s, ...]}
+  {"cmd": "vgg16", "mode": "eager" | "function", "steps": n,
+   "variant": "keras" | "slim"}                               -> {"times": [s, ...]}
+  {"cmd": "peak_rss"}                                          -> {"mb": VmHWM of this process}
   {"cmd": "mlp", "steps": n}                                   -> {"times": [s per step]}
   {"cmd": "seed_epoch", "mnist": dir}                           -> {"seconds": s, "steps": n}
   {"cmd": "quit"}
@@ -21,22 +23,49 @@ import keras  # noqa: E402
 state = {}
 
 
-def vgg16_step(mode):
-    key = 'vgg16_' + mode
+def slim_vgg16():
+    """VGG16 with the work slim's vgg_16 in vgg_arg_scope does in training: L2 weight decay on
+    every kernel (slim's 0.0005 * sum(w^2) / 2 is Keras' L2(0.00025)) and dropout 0.5 after fc6
+    and fc7. Same layers and shapes as keras.applications.VGG16."""
+    reg = keras.regularizers.L2(0.0005 / 2)
+    x = inputs = keras.Input((224, 224, 3))
+    for block, (filters, convs) in enumerate([(64, 2), (128, 2), (256, 3), (512, 3), (512, 3)]):
+        for i in range(convs):
+            x = keras.layers.Conv2D(filters, 3, padding='same', activation='relu',
+                                    kernel_regularizer=reg,
+                                    name=f'block{block + 1}_conv{i + 1}')(x)
+        x = keras.layers.MaxPooling2D(2, 2)(x)
+    x = keras.layers.Flatten()(x)
+    for fc in ('fc1', 'fc2'):
+        x = keras.layers.Dense(4096, activation='relu', kernel_regularizer=reg, name=fc)(x)
+        x = keras.layers.Dropout(0.5)(x)
+    x = keras.layers.Dense(1000, activation='softmax', kernel_regularizer=reg,
+                           name='predictions')(x)
+    return keras.Model(inputs, x)
+
+
+def vgg16_step(mode, variant='keras'):
+    """variant 'keras': keras.applications.VGG16(weights=None) (no weight decay, no dropout);
+    'slim': slim_vgg16() (slim's weight decay and dropout)."""
+    key = f'vgg16_{variant}_{mode}'
     if key not in state:
-        if 'vgg16' not in state:
-            model = keras.applications.VGG16(weights=None)
+        model_key = 'vgg16_' + variant
+        if model_key not in state:
+            model = (keras.applications.VGG16(weights=None) if variant == 'keras'
+                     else slim_vgg16())
             rng = np.random.default_rng(0)
             x = tf.constant(rng.standard_normal((2, 224, 224, 3), dtype=np.float32))
             y = tf.constant([3, 7])
-            state['vgg16'] = (model, keras.optimizers.SGD(0.01), x, y,
-                              keras.losses.SparseCategoricalCrossentropy(from_logits=False))
-        model, opt, x, y, lossf = state['vgg16']
+            state[model_key] = (model, keras.optimizers.SGD(0.01), x, y,
+                                keras.losses.SparseCategoricalCrossentropy(from_logits=False))
+        model, opt, x, y, lossf = state[model_key]
 
         def step():
             with tf.GradientTape() as tape:
                 p = model(x, training=True)
                 loss = lossf(y, p)
+                if model.losses:
+                    loss = loss + tf.add_n(model.losses)
             g = tape.gradient(loss, model.trainable_variables)
             opt.apply_gradients(zip(g, model.trainable_variables))
             return loss
@@ -46,6 +75,15 @@ def vgg16_step(mode):
         fn().numpy()
         state[key] = fn
     return state[key]
+
+
+def peak_rss_mb():
+    """This process's peak resident memory (VmHWM), in MB."""
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1]) / 1024
+    return None
 
 
 def timed(fn, steps):
@@ -114,7 +152,10 @@ for line in sys.stdin:
     if msg['cmd'] == 'quit':
         break
     if msg['cmd'] == 'vgg16':
-        out = {'times': timed(vgg16_step(msg['mode']), msg['steps'])}
+        out = {'times': timed(vgg16_step(msg['mode'], msg.get('variant', 'keras')),
+                              msg['steps'])}
+    elif msg['cmd'] == 'peak_rss':
+        out = {'mb': peak_rss_mb()}
     elif msg['cmd'] == 'mlp':
         out = {'times': mlp_times(msg['steps'])}
     elif msg['cmd'] == 'seed_epoch':
