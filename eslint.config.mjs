@@ -1,6 +1,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// One file-naming convention: kebab-case (dots separate roles: `x.test.ts`, `x.test-helpers.ts`,
+// `index.browser.ts`; a leading `_` marks a helper, not an entry), so a camelCase file fails lint.
+const KEBAB_FILE = /^_?[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
+const fileNames = {
+  rules: {
+    'kebab-case': {
+      meta: { type: 'suggestion', schema: [] },
+      create(context) {
+        const base = context.filename.split(/[\\/]/).pop() ?? '';
+        return {
+          Program(node) {
+            if (!KEBAB_FILE.test(base)) {
+              const kebab = base.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+              context.report({
+                node,
+                message: `expected a kebab-case file name, got '${base}'. Rename it to '${kebab}' (git mv) and update its imports.`,
+              });
+            }
+          },
+        };
+      },
+    },
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -48,6 +73,15 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', '**/test/**', 'tools/**', 'examples/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: [
+      'packages/**/*.{ts,mjs,cjs,js}',
+      'tools/**/*.{ts,mjs,cjs,js}',
+      'examples/**/*.{ts,mjs,cjs,js}',
+    ],
+    plugins: { 'file-names': fileNames },
+    rules: { 'file-names/kebab-case': 'error' },
   },
   {
     // Errors that reach users are typed (a TfslimError subclass with a stable `code`). Every

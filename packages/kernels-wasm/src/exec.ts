@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext, KernelExports } from './module.js';
 import { sharedExec } from './threads.js';
-import { offsetOf } from './wasmBackend.js';
+import { offsetOf } from './wasm-backend.js';
 import { KernelMemoryError } from './errors.js';
 
 /**

@@ -1,6 +1,6 @@
 // The kernels module links to a shared memory, or leaves the stock kernels in place.
 import { A_STRIDED, compileKernels, kernelsFor } from './module';
-import type { WasmBackend } from './wasmBackend';
+import type { WasmBackend } from './wasm-backend';
 
 /** A stand-in for BackendWasm over `memory`, with a bump allocator for malloc. */
 function fakeBackend(memory: WebAssembly.Memory | undefined, heap: Uint8Array): WasmBackend {

@@ -1,6 +1,6 @@
 // Loads the AssemblyScript kernels module (per backend, or shared with worker threads).
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './generated/kernels-wasm.js';
-import { backendMemory, type WasmBackend } from './wasmBackend.js';
+import { backendMemory, type WasmBackend } from './wasm-backend.js';
 
 /** Exports of the AssemblyScript kernels module (see assembly/index.ts). */
 export interface KernelExports {

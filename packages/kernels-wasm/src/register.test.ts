@@ -9,7 +9,7 @@ import {
   wasmKernelsReady,
 } from './index';
 import { servedCounts } from './register';
-import type { WasmBackend } from './wasmBackend';
+import type { WasmBackend } from './wasm-backend';
 
 const KERNELS = [
   'BatchMatMul',

@@ -4,7 +4,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { matMul } from './matmul.js';
 import { compileKernels, type KernelContext, kernelsFor } from './module.js';
 import { configureThreads, startThreads } from './threads.js';
-import { isWasmBackend } from './wasmBackend.js';
+import { isWasmBackend } from './wasm-backend.js';
 import { KernelBackendError, KernelThreadsOptionError } from './errors.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];

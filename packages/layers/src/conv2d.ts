@@ -31,7 +31,7 @@ import {
   collectionsOf,
   layerScope,
   type VariableLayerOptions,
-} from './layerOptions.js';
+} from './layer-options.js';
 import { addNamedOutput } from './outputs.js';
 
 /**

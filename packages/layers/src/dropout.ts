@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { addArgScope } from '@tfslim/variables';
 import { checkTensor } from './args.js';
-import { LAYER_KEYS, layerScope, type LayerOptions } from './layerOptions.js';
+import { LAYER_KEYS, layerScope, type LayerOptions } from './layer-options.js';
 import { addNamedOutput } from './outputs.js';
 import { LayerOptionsError } from './errors.js';
 

@@ -1,20 +1,20 @@
 // Public surface of @tfslim/layers: everything users may import is listed here.
 export { conv2d } from './conv2d.js';
 export type { Conv2dOptions, Normalizer } from './conv2d.js';
-export { fullyConnected } from './fullyConnected.js';
-export type { FullyConnectedOptions } from './fullyConnected.js';
+export { fullyConnected } from './fully-connected.js';
+export type { FullyConnectedOptions } from './fully-connected.js';
 export { maxPool2d, avgPool2d } from './pooling.js';
 export type { Pool2dOptions } from './pooling.js';
 export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
 export { flatten } from './flatten.js';
-export { batchNorm } from './batchNorm.js';
-export type { BatchNormOptions } from './batchNorm.js';
+export { batchNorm } from './batch-norm.js';
+export type { BatchNormOptions } from './batch-norm.js';
 export { repeat, stack } from './repeat.js';
 export type { LayerFn, LayerArgs, LayerOptionsOf, RepeatOptions } from './repeat.js';
 export { collectNamedOutputs, addNamedOutput } from './outputs.js';
 export { applyActivation } from './activation.js';
 export type { Activation, ActivationName } from './activation.js';
 export { LayerInputError, LayerOptionsError } from './errors.js';
-export type { LayerOptions, VariableLayerOptions } from './layerOptions.js';
+export type { LayerOptions, VariableLayerOptions } from './layer-options.js';
 export type { Padding, Size2 } from './args.js';

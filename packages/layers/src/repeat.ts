@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { addArgScope, argScopeInfo } from '@tfslim/variables';
 import { checkTensor } from './args.js';
-import { layerScope, type LayerOptions } from './layerOptions.js';
+import { layerScope, type LayerOptions } from './layer-options.js';
 import { LayerOptionsError } from './errors.js';
 
 /** A layer function: inputs first, then its own arguments. */

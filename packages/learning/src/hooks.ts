@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
 import type { SummaryWriter } from '@tfslim/summary';
-import type { TrainOp } from './createTrainOp.js';
+import type { TrainOp } from './create-train-op.js';
 
 /** A value a hook or an evaluator reported, with the global step it was reported at. */
 export interface ReportedValue {

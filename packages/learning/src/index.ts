@@ -6,7 +6,7 @@ export {
   type TotalLossFn,
   type TotalLossResult,
   type TrainOutputs,
-} from './createTrainOp.js';
+} from './create-train-op.js';
 export {
   initFromCheckpoint,
   resolveAssignmentMap,

@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
 import { SummaryWriter } from '@tfslim/summary';
-import type { TrainOp } from './createTrainOp.js';
+import type { TrainOp } from './create-train-op.js';
 import type { BatchSource } from './duties/batch-source.js';
 import type { ReportedValue, StepEnd, TrainContext, TrainHook } from './hooks.js';
 

@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { FileStore } from '@tfslim/storage';
 import { defaultFileStore } from '@tfslim/storage';
 import type { SummaryWriter } from '@tfslim/summary';
-import type { TrainOp, TrainOutputs } from './createTrainOp.js';
+import type { TrainOp, TrainOutputs } from './create-train-op.js';
 import { BatchSource } from './duties/batch-source.js';
 import { checkpointDuty } from './duties/checkpoint-duty.js';
 import { progressDuty } from './duties/progress-duty.js';

@@ -3,7 +3,7 @@
 // Usage: tfslim-events [summary] <logdir|file> [--json]
 import { dirname, relative } from 'node:path';
 import { EventFileCorruptError, type EventFileTruncatedError } from './errors.js';
-import { listEventFiles, readEvents } from './readEvents.js';
+import { listEventFiles, readEvents } from './read-events.js';
 import { formatSummary, formatValue, summarizeEvents, type FileSummary } from './summarize.js';
 import type { EventRecord } from './types.js';
 import { TfslimError } from '@tfslim/errors';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { collect, onlyEventFile, packageRoot, tempDir } from '../test/helpers';
-import { readEvents } from './readEvents';
+import { readEvents } from './read-events';
 
 const dist = join(packageRoot, 'dist', 'index.js');
 const built = existsSync(dist);

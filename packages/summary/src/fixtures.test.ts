@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, fixturesRoot, haveFixtures } from '../test/helpers';
-import { readEvents } from './readEvents';
+import { readEvents } from './read-events';
 import type { EventRecord, SummaryValue } from './types';
 
 function file(fixture: string, prefix: string): string {

@@ -5,8 +5,8 @@ export {
   type HistogramOptions,
   type ImageOptions,
 } from './writer.js';
-export { readEvents, listEventFiles, type ReadEventsOptions } from './readEvents.js';
-export { decodeEvents, type OnTruncated } from './eventFile.js';
+export { readEvents, listEventFiles, type ReadEventsOptions } from './read-events.js';
+export { decodeEvents, type OnTruncated } from './event-file.js';
 export {
   summarizeEvents,
   formatSummary,
@@ -24,7 +24,7 @@ export {
   SummaryWriterClosedError,
   SummaryArgumentError,
 } from './errors.js';
-export type { DecodedTensor } from './tensorProto.js';
+export type { DecodedTensor } from './tensor-proto.js';
 export type {
   EventRecord,
   ImageValue,

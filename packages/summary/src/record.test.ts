@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { ascii, f32le, f64le, fixturesRoot, haveFixtures, refFrame } from '../test/helpers';
 import { crc32c, maskCrc } from './crc32c';
 import { EventFileCorruptError, EventFileTruncatedError } from './errors';
-import { encodeFileVersionEvent, encodeHistogramEvent, encodeScalarEvent } from './eventEncode';
-import { decodeEvents } from './eventFile';
+import { encodeFileVersionEvent, encodeHistogramEvent, encodeScalarEvent } from './event-encode';
+import { decodeEvents } from './event-file';
 import { frameRecord, scanRecord } from './record';
-import { scalarTemplate, writeScalarRecord } from './scalarRecord';
+import { scalarTemplate, writeScalarRecord } from './scalar-record';
 
 const WALL = 1700000000.5;
 

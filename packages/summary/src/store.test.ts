@@ -3,7 +3,7 @@
 import type { FileStore } from '@tfslim/storage';
 import { MemoryFileStore } from '@tfslim/storage';
 import { collect, readPng } from '../test/helpers';
-import { listEventFiles, readEvents } from './readEvents';
+import { listEventFiles, readEvents } from './read-events';
 import { SummaryWriter } from './writer';
 
 function asyncOnly(inner: MemoryFileStore): FileStore {

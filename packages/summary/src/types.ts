@@ -1,6 +1,6 @@
 // The public types of @tfslim/summary: what the writer accepts and what the readers return.
 import type { HistogramBucket } from './histogram.js';
-import type { DecodedTensor } from './tensorProto.js';
+import type { DecodedTensor } from './tensor-proto.js';
 
 /**
  * What {@link SummaryWriter} accepts wherever it takes array data: anything with a `shape`

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { collect, readPng, tempDir } from '../test/helpers';
 import { SummaryWriterClosedError } from './errors';
-import { readEvents } from './readEvents';
+import { readEvents } from './read-events';
 import type { EventRecord, SummaryValue } from './types';
 import { SummaryWriter } from './writer';
 import { testBackends } from '@tfslim-internal/testing';

@@ -9,7 +9,7 @@ import {
   encodeHistogramEvent,
   encodeImageEvent,
   encodeTextEvent,
-} from './eventEncode.js';
+} from './event-encode.js';
 import { DEFAULT_BUCKET_COUNT, histogramBuckets } from './histogram.js';
 import {
   checkImageShape,
@@ -26,7 +26,7 @@ import {
   scalarTemplate,
   writeScalarRecord,
   type ScalarTemplate,
-} from './scalarRecord.js';
+} from './scalar-record.js';
 import type { PixelData, TensorLike } from './types.js';
 import { concatBytes } from '@tfslim/wire-formats';
 

@@ -5,7 +5,7 @@ export {
   registerRegularizationLoss,
   flushRegularizationLosses,
   type LossSink,
-} from './lossSink.js';
+} from './loss-sink.js';
 
 export {
   VariableError,
@@ -44,7 +44,7 @@ export {
   type VariableDtype,
 } from './variable.js';
 
-export { getGlobalStep, getOrCreateGlobalStep, GLOBAL_STEP_NAME } from './globalStep.js';
+export { getGlobalStep, getOrCreateGlobalStep, GLOBAL_STEP_NAME } from './global-step.js';
 
 export {
   getVariables,
@@ -97,4 +97,4 @@ export {
   type ArgScopeInfo,
   type ArgScopeSnapshot,
   type OptionsAt,
-} from './argScope.js';
+} from './arg-scope.js';

@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { GraphKeys } from './collections.js';
 import { VariableError } from './errors.js';
-import { GLOBAL_STEP_NAME } from './globalStep.js';
+import { GLOBAL_STEP_NAME } from './global-step.js';
 import { inScope } from './names.js';
 import { checkScopesMatch, type ScopePattern } from './scope-patterns.js';
 import { currentStore } from './scope.js';

@@ -10,7 +10,7 @@ import {
 } from './errors.js';
 import { xavierInitializer, zerosInitializer, type Initializer } from './initializers.js';
 import { lastPass, regularizedIn } from './internal.js';
-import { activeLossSink, deferRegularizationLoss } from './lossSink.js';
+import { activeLossSink, deferRegularizationLoss } from './loss-sink.js';
 import { checkName, joinName } from './names.js';
 import type { Regularizer } from './regularizers.js';
 import {

@@ -1,6 +1,6 @@
 // The train op's moving-average shadows, by checkpoint name.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { TrainOp } from '../createTrainOp.js';
+import type { TrainOp } from '../create-train-op.js';
 
 /** The train op's moving averages by checkpoint name (`<var>/ExponentialMovingAverage`); {} without. */
 export function shadowsOf(trainOp: TrainOp<never>): Record<string, tf.Variable> {

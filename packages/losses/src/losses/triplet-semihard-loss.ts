@@ -1,6 +1,6 @@
 // tripletSemihardLoss: TF-Slim's metric-learning triplet_semihard_loss.
 import * as tf from '@tensorflow/tfjs-core';
-import { labelledDistances, numberOption } from '../metricLearning.js';
+import { labelledDistances, numberOption } from '../metric-learning.js';
 import { divNoNan } from '../reduce.js';
 
 /** Options of {@link tripletSemihardLoss}. */

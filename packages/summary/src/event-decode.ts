@@ -2,7 +2,7 @@
 // to one shape, the way TensorBoard's data_compat.py does.
 import type { HistogramBucket } from './histogram.js';
 import { ProtoReader } from '@tfslim/wire-formats';
-import { decodeTensorProto, type DecodedTensor } from './tensorProto.js';
+import { decodeTensorProto, type DecodedTensor } from './tensor-proto.js';
 import type { EventRecord, SummaryValue } from './types.js';
 
 const utf8 = new TextDecoder('utf-8');

@@ -1,8 +1,8 @@
 // Fast path for TF2 scalar events: a tag's summary bytes built once, each record assembled
 // straight into the writer's output buffer.
 import { crc32c, maskCrc } from './crc32c.js';
-import { encodeTensorEvent } from './eventEncode.js';
-import { DT_FLOAT } from './tensorProto.js';
+import { encodeTensorEvent } from './event-encode.js';
+import { DT_FLOAT } from './tensor-proto.js';
 
 /** Precomputed bytes of one tag's scalar summary (Event field 5), value bytes zeroed. */
 export interface ScalarTemplate {

@@ -13,7 +13,7 @@ import {
 } from '../inputs.js';
 import type { LabelCheckOptions, LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
-import { softmaxCrossEntropyCore } from './crossEntropyCore.js';
+import { softmaxCrossEntropyCore } from './cross-entropy-core.js';
 
 /** Options of {@link softmaxCrossEntropy} and {@link sigmoidCrossEntropy}. */
 export interface CrossEntropyOptions extends LossOptions, LabelCheckOptions {

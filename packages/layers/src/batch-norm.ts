@@ -17,7 +17,7 @@ import {
   collectionsOf,
   layerScope,
   type VariableLayerOptions,
-} from './layerOptions.js';
+} from './layer-options.js';
 import { addNamedOutput } from './outputs.js';
 
 /** Options of `batchNorm` (slim's `batch_norm` keyword arguments and defaults). */

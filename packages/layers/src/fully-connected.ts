@@ -23,7 +23,7 @@ import {
   collectionsOf,
   layerScope,
   type VariableLayerOptions,
-} from './layerOptions.js';
+} from './layer-options.js';
 import { addNamedOutput } from './outputs.js';
 
 /** Options of `fullyConnected` (slim's `fully_connected` keyword arguments). */

@@ -6,8 +6,8 @@ import {
   checkPairShapes,
   numberOption,
   sameLabel,
-} from '../metricLearning.js';
-import { softmaxCrossEntropyCore } from './crossEntropyCore.js';
+} from '../metric-learning.js';
+import { softmaxCrossEntropyCore } from './cross-entropy-core.js';
 
 /** Options of {@link npairsLoss} and {@link npairsLossMultilabel}. */
 export interface NpairsLossOptions {

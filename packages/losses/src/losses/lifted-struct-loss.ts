@@ -1,6 +1,6 @@
 // liftedStructLoss: TF-Slim's metric-learning lifted_struct_loss.
 import * as tf from '@tensorflow/tfjs-core';
-import { labelledDistances, numberOption } from '../metricLearning.js';
+import { labelledDistances, numberOption } from '../metric-learning.js';
 import { divNoNan } from '../reduce.js';
 
 /** Options of {@link liftedStructLoss}. */

@@ -4,8 +4,8 @@ import { finishLoss } from '../finish.js';
 import { checkNumberOption, checkSameShape, checkUnitLabels, toFloat } from '../inputs.js';
 import type { LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
-import { sigmoidCrossEntropyCore } from './crossEntropyCore.js';
-import type { CrossEntropyOptions } from './softmaxCrossEntropy.js';
+import { sigmoidCrossEntropyCore } from './cross-entropy-core.js';
+import type { CrossEntropyOptions } from './softmax-cross-entropy.js';
 
 const SPEC = {
   fn: 'sigmoidCrossEntropy',

@@ -1,9 +1,9 @@
 // Streaming reader of event files from a FileStore (the disk in Node).
 import type { FileStore, StoreFileHandle } from '@tfslim/storage';
 import { defaultFileStore, FileStoreError } from '@tfslim/storage';
-import type { TagPlugins } from './eventDecode.js';
-import type { OnTruncated } from './eventFile.js';
-import { decodePayload, truncatedAt } from './eventFile.js';
+import type { TagPlugins } from './event-decode.js';
+import type { OnTruncated } from './event-file.js';
+import { decodePayload, truncatedAt } from './event-file.js';
 import { recordBytesNeeded, scanRecord } from './record.js';
 import type { EventRecord } from './types.js';
 

@@ -1,6 +1,6 @@
 // Whole event files held in memory (browser-safe: no I/O): records -> events.
 import { EventFileCorruptError, EventFileTruncatedError } from './errors.js';
-import { decodeEvent, type TagPlugins } from './eventDecode.js';
+import { decodeEvent, type TagPlugins } from './event-decode.js';
 import { recordBytesNeeded, scanRecord } from './record.js';
 import type { EventRecord } from './types.js';
 

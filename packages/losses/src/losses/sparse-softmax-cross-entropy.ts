@@ -5,8 +5,8 @@ import { finishLoss } from '../finish.js';
 import { checkTensor } from '../inputs.js';
 import type { LossOptions, LossResult } from '../options.js';
 import { Reduction } from '../reduction.js';
-import { softmaxCrossEntropyCore } from './crossEntropyCore.js';
-import { checkLogits } from './softmaxCrossEntropy.js';
+import { softmaxCrossEntropyCore } from './cross-entropy-core.js';
+import { checkLogits } from './softmax-cross-entropy.js';
 
 /** Options of {@link sparseSoftmaxCrossEntropy}. */
 export interface SparseCrossEntropyOptions extends LossOptions {

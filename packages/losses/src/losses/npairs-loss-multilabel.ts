@@ -2,10 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossInputError, formatShape } from '../errors.js';
 import { checkTensor } from '../inputs.js';
-import { checkEmbeddings, checkPairShapes, numberOption } from '../metricLearning.js';
+import { checkEmbeddings, checkPairShapes, numberOption } from '../metric-learning.js';
 import { divNoNan } from '../reduce.js';
-import type { NpairsLossOptions } from './npairsLoss.js';
-import { npairsCore } from './npairsLoss.js';
+import type { NpairsLossOptions } from './npairs-loss.js';
+import { npairsCore } from './npairs-loss.js';
 
 /**
  * TF-Slim's `npairs_loss_multilabel`: {@link npairsLoss} for examples with several labels.

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { collect, fixturesRoot, haveFixtures, tempDir } from '../test/helpers';
 import { crc32c, maskCrc } from './crc32c';
 import { EventFileCorruptError, EventFileTruncatedError } from './errors';
-import { encodeFileVersionEvent, encodeScalarEvent } from './eventEncode';
+import { encodeFileVersionEvent, encodeScalarEvent } from './event-encode';
 import { frameRecord } from './record';
-import { decodeEvents } from './eventFile';
-import { listEventFiles, readEvents } from './readEvents';
+import { decodeEvents } from './event-file';
+import { listEventFiles, readEvents } from './read-events';
 import { SummaryWriter } from './writer';
 
 async function sampleFile(): Promise<string> {

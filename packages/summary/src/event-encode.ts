@@ -1,7 +1,7 @@
 // Event payloads as TensorFlow 2 writes them (field order and defaults included), so that a
 // scalar event is byte-identical to one written by `tf.summary.scalar`.
 import { ProtoWriter } from '@tfslim/wire-formats';
-import { DT_DOUBLE, DT_FLOAT, DT_STRING, writeTensorProto } from './tensorProto.js';
+import { DT_DOUBLE, DT_FLOAT, DT_STRING, writeTensorProto } from './tensor-proto.js';
 
 /** The `file_version` of every event file's first record. */
 export const FILE_VERSION = 'brain.Event:2';

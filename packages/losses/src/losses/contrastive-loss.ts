@@ -5,7 +5,7 @@ import {
   checkExampleLabels,
   checkPairShapes,
   numberOption,
-} from '../metricLearning.js';
+} from '../metric-learning.js';
 
 /** Options of {@link contrastiveLoss}. */
 export interface ContrastiveLossOptions {
