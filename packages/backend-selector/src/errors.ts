@@ -1,5 +1,5 @@
 // The typed errors of @tfslim/backend-selector; each carries a stable `code` (see the README).
-import { TfslimError } from '@tfslim/errors';
+import { codedError, TfslimError } from '@tfslim/errors';
 import type { BackendCandidate, Rejection } from './types.js';
 
 /**
@@ -45,9 +45,6 @@ export class GradientsMissingError extends TfslimError {
  * @example
  * await selectBackend({ require: 'gpu' as never }).catch((e) => e instanceof BackendOptionsError); // true
  */
-export class BackendOptionsError extends TfslimError {
+export class BackendOptionsError extends codedError('INVALID_ARGUMENT') {
   override readonly name = 'BackendOptionsError';
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
 }

@@ -1,2 +1,2 @@
 // Public surface of @tfslim/errors: everything users may import is listed here.
-export { TfslimError, isTfslimError } from './tfslim-error.js';
+export { TfslimError, codedError, isTfslimError, type CodedErrorClass } from './tfslim-error.js';

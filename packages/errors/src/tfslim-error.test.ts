@@ -1,5 +1,5 @@
 // TfslimError carries a code, its subclass's name and a cause; isTfslimError sees through copies.
-import { TfslimError, isTfslimError } from './index.js';
+import { TfslimError, codedError, isTfslimError } from './index.js';
 import type * as ErrorsModule from './index.js';
 
 class DiskFullError extends TfslimError {
@@ -43,4 +43,22 @@ it('isTfslimError recognizes an error from another copy of the package, where in
   expect(e instanceof TfslimError).toBe(false);
   expect(isTfslimError(e)).toBe(true);
   expect(other!.isTfslimError(new DiskFullError('/x'))).toBe(true);
+});
+
+it('codedError makes a class with one code whose constructor takes the message and a cause', () => {
+  class QuotaError extends codedError('QUOTA') {
+    override readonly name = 'QuotaError';
+  }
+  const cause = new Error('disk');
+  const e = new QuotaError('save: expected room, got none. Free space.', { cause });
+  expect(e).toBeInstanceOf(TfslimError);
+  expect(e).toBeInstanceOf(Error);
+  expect([e.code, e.name, e.message, e.cause]).toEqual([
+    'QUOTA',
+    'QuotaError',
+    'save: expected room, got none. Free space.',
+    cause,
+  ]);
+  expect(isTfslimError(e)).toBe(true);
+  expect(String(e)).toBe('QuotaError: save: expected room, got none. Free space.');
 });

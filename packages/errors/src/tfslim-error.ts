@@ -30,6 +30,27 @@ export class TfslimError extends Error {
 
 Object.defineProperty(TfslimError.prototype, BRAND, { value: true });
 
+/** The constructor {@link codedError} returns: a TfslimError made from a message alone. */
+export type CodedErrorClass = new (message: string, options?: { cause?: unknown }) => TfslimError;
+
+/**
+ * The base for an error class with one fixed `code`, so a package declares each of its errors
+ * in three lines. Give the subclass its `name` literally (bundlers may rename classes).
+ *
+ * @example
+ * class DiskFullError extends codedError('DISK_FULL') {
+ *   override readonly name = 'DiskFullError';
+ * }
+ * new DiskFullError('save: expected room to write /tmp/x, got a full disk. Free space.').code; // 'DISK_FULL'
+ */
+export function codedError(code: string): CodedErrorClass {
+  return class extends TfslimError {
+    constructor(message: string, options?: { cause?: unknown }) {
+      super(code, message, options);
+    }
+  };
+}
+
 /**
  * Whether `e` is a {@link TfslimError}, also when it comes from another copy of
  * @tfslim/errors (two versions installed side by side), where `instanceof` says false.

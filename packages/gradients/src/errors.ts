@@ -1,5 +1,5 @@
 // Typed errors of @tfslim/gradients: each extends TfslimError and has a stable `code`.
-import { TfslimError } from '@tfslim/errors';
+import { codedError } from '@tfslim/errors';
 
 /**
  * A gradient was asked for in a way tfjs-core cannot differentiate, e.g. `tf.batchNorm`
@@ -9,11 +9,8 @@ import { TfslimError } from '@tfslim/errors';
  * @example
  * try { tf.grad(loss)(x); } catch (e) { if (e instanceof GradientInputError) console.log(e.code); }
  */
-export class GradientInputError extends TfslimError {
+export class GradientInputError extends codedError('GRADIENT_INPUT_MISSING') {
   override readonly name = 'GradientInputError';
-  constructor(message: string) {
-    super('GRADIENT_INPUT_MISSING', message);
-  }
 }
 
 /**
@@ -22,9 +19,6 @@ export class GradientInputError extends TfslimError {
  * written for. Install `@tensorflow/tfjs-core` ^4.22 (one copy: `npm ls @tensorflow/tfjs-core`).
  * Code `GRADIENT_CONTRACT`.
  */
-export class GradientContractError extends TfslimError {
+export class GradientContractError extends codedError('GRADIENT_CONTRACT') {
   override readonly name = 'GradientContractError';
-  constructor(message: string) {
-    super('GRADIENT_CONTRACT', message);
-  }
 }

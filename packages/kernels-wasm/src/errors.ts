@@ -1,15 +1,12 @@
 // Typed errors of @tfslim/kernels-wasm: each has a stable `code` to branch on.
-import { TfslimError } from '@tfslim/errors';
+import { codedError } from '@tfslim/errors';
 
 /**
  * A kernel got inputs it cannot compute, e.g. matmul operands whose inner dimensions differ.
  * The message names the kernel and the fix. Code `KERNEL_INPUT`.
  */
-export class KernelInputError extends TfslimError {
+export class KernelInputError extends codedError('KERNEL_INPUT') {
   override readonly name = 'KernelInputError';
-  constructor(message: string) {
-    super('KERNEL_INPUT', message);
-  }
 }
 
 /**
@@ -17,11 +14,8 @@ export class KernelInputError extends TfslimError {
  * input it hands to the stock kernel the backend lacks: a tfjs-backend-wasm version these
  * kernels were not written for (use ^4.22). Code `KERNEL_BACKEND`.
  */
-export class KernelBackendError extends TfslimError {
+export class KernelBackendError extends codedError('KERNEL_BACKEND') {
   override readonly name = 'KernelBackendError';
-  constructor(message: string) {
-    super('KERNEL_BACKEND', message);
-  }
 }
 
 /**
@@ -30,36 +24,24 @@ export class KernelBackendError extends TfslimError {
  * @example
  * try { setWasmKernelThreads(0); } catch (e) { e instanceof KernelThreadsOptionError; } // true
  */
-export class KernelThreadsOptionError extends TfslimError {
+export class KernelThreadsOptionError extends codedError('KERNEL_THREADS_OPTION') {
   override readonly name = 'KernelThreadsOptionError';
-  constructor(message: string) {
-    super('KERNEL_THREADS_OPTION', message);
-  }
 }
 
 /** The wasm backend's heap could not hold a kernel's temporaries. Code `KERNEL_MEMORY`. */
-export class KernelMemoryError extends TfslimError {
+export class KernelMemoryError extends codedError('KERNEL_MEMORY') {
   override readonly name = 'KernelMemoryError';
-  constructor(message: string) {
-    super('KERNEL_MEMORY', message);
-  }
 }
 
 /** `enableWasmThreads` was given an option it cannot use. Code `WASM_THREADS_OPTION`. */
-export class WasmThreadsOptionError extends TfslimError {
+export class WasmThreadsOptionError extends codedError('WASM_THREADS_OPTION') {
   override readonly name = 'WasmThreadsOptionError';
-  constructor(message: string) {
-    super('WASM_THREADS_OPTION', message);
-  }
 }
 
 /**
  * The multi-threaded wasm binary did not start. `enableWasmThreads` never throws it: it
  * returns `enabled: false` with this message as `reason`. Code `WASM_THREADS_START`.
  */
-export class WasmThreadsStartError extends TfslimError {
+export class WasmThreadsStartError extends codedError('WASM_THREADS_START') {
   override readonly name = 'WasmThreadsStartError';
-  constructor(message: string) {
-    super('WASM_THREADS_START', message);
-  }
 }

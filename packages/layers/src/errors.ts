@@ -1,5 +1,5 @@
 // The typed errors of @tfslim/layers; each carries a stable `code` (see the README).
-import { TfslimError } from '@tfslim/errors';
+import { codedError } from '@tfslim/errors';
 
 /**
  * A layer was given inputs it cannot take (wrong rank or dtype, channels that do not match
@@ -9,11 +9,8 @@ import { TfslimError } from '@tfslim/errors';
  * @example
  * try { conv2d(tf.zeros([8, 8, 3]), 16, 3); } catch (e) { e instanceof LayerInputError; }
  */
-export class LayerInputError extends TfslimError {
+export class LayerInputError extends codedError('INVALID_INPUT') {
   override name = 'LayerInputError';
-  constructor(message: string) {
-    super('INVALID_INPUT', message);
-  }
 }
 
 /**
@@ -24,9 +21,6 @@ export class LayerInputError extends TfslimError {
  * @example
  * try { dropout(x, { keepProb: 0 }); } catch (e) { e instanceof LayerOptionsError; }
  */
-export class LayerOptionsError extends TfslimError {
+export class LayerOptionsError extends codedError('INVALID_ARGUMENT') {
   override name = 'LayerOptionsError';
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
 }

@@ -1,5 +1,5 @@
 // The typed errors of @tfslim/nets-vgg; each carries a stable `code` (see the README).
-import { TfslimError } from '@tfslim/errors';
+import { codedError } from '@tfslim/errors';
 
 /**
  * Options a VGG net or `vggArgScope` cannot use: an unknown option, a `numClasses` that is
@@ -9,11 +9,8 @@ import { TfslimError } from '@tfslim/errors';
  * @example
  * try { vgg16(images, { dropoutKeepProb: 0 }); } catch (e) { e instanceof VggOptionsError; } // true
  */
-export class VggOptionsError extends TfslimError {
+export class VggOptionsError extends codedError('INVALID_ARGUMENT') {
   override readonly name = 'VggOptionsError';
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
 }
 
 /**
@@ -23,9 +20,6 @@ export class VggOptionsError extends TfslimError {
  * @example
  * try { vgg16(tf.zeros([224, 224, 3])); } catch (e) { e instanceof VggInputError; } // true
  */
-export class VggInputError extends TfslimError {
+export class VggInputError extends codedError('INVALID_INPUT') {
   override readonly name = 'VggInputError';
-  constructor(message: string) {
-    super('INVALID_INPUT', message);
-  }
 }

@@ -1,6 +1,6 @@
 // Errors of the stores, with Node's error codes so callers test one `code` whatever the store,
 // and always the path and the operation, which Node leaves out of write and fsync errors.
-import { TfslimError } from '@tfslim/errors';
+import { codedError, TfslimError } from '@tfslim/errors';
 
 /**
  * A file operation that failed. `code` is Node's (`ENOENT`, `EEXIST`, `EISDIR`, `ENOTDIR`,
@@ -35,11 +35,8 @@ export class FileStoreError extends TfslimError {
  * @example
  * try { new IndexedDbFileStore(); } catch (e) { if (e instanceof StoreUnavailableError) useMemory(); }
  */
-export class StoreUnavailableError extends TfslimError {
+export class StoreUnavailableError extends codedError('STORE_UNAVAILABLE') {
   override readonly name = 'StoreUnavailableError';
-  constructor(message: string) {
-    super('STORE_UNAVAILABLE', message);
-  }
 }
 
 /** The code of an error thrown by any store (`undefined` when it has none). */

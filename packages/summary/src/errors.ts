@@ -1,5 +1,5 @@
 // The typed errors of @tfslim/summary; each carries a stable `code` (see the README).
-import { TfslimError } from '@tfslim/errors';
+import { codedError, TfslimError } from '@tfslim/errors';
 
 /**
  * Thrown by the event readers when a record's length or payload CRC does not match: the
@@ -83,9 +83,6 @@ export class SummaryWriterClosedError extends TfslimError {
  * @example
  * try { writer.scalar('', 1, 0); } catch (e) { if (e instanceof SummaryArgumentError) console.error(e.message); }
  */
-export class SummaryArgumentError extends TfslimError {
+export class SummaryArgumentError extends codedError('INVALID_ARGUMENT') {
   override readonly name = 'SummaryArgumentError';
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
 }

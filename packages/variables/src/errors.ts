@@ -1,5 +1,5 @@
 // The typed errors of @tfslim/variables; each carries a stable `code` (see the README).
-import { TfslimError } from '@tfslim/errors';
+import { codedError } from '@tfslim/errors';
 
 /**
  * Base class of the errors @tfslim/variables throws on purpose, so callers can tell a
@@ -8,11 +8,8 @@ import { TfslimError } from '@tfslim/errors';
  * @example
  * try { model(x); } catch (e) { if (e instanceof VariableError) console.error(e.message); }
  */
-export class VariableError extends TfslimError {
+export class VariableError extends codedError('VARIABLE_CONFLICT') {
   override name = 'VariableError';
-  constructor(message: string) {
-    super('VARIABLE_CONFLICT', message);
-  }
 }
 
 /**
@@ -62,11 +59,8 @@ export class VariableShapeError extends VariableError {
  * @example
  * expect(() => argScope([Math.max as never], {}, () => 0)).toThrow(ArgScopeError);
  */
-export class ArgScopeError extends TfslimError {
+export class ArgScopeError extends codedError('INVALID_ARG_SCOPE') {
   override name = 'ArgScopeError';
-  constructor(message: string) {
-    super('INVALID_ARG_SCOPE', message);
-  }
 }
 
 /**
@@ -77,11 +71,8 @@ export class ArgScopeError extends TfslimError {
  * @example
  * expect(() => l2Regularizer(-1)).toThrow(VariableArgumentError);
  */
-export class VariableArgumentError extends TfslimError {
+export class VariableArgumentError extends codedError('INVALID_ARGUMENT') {
   override name = 'VariableArgumentError';
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
 }
 
 /** `[3,3,64]` style, as in every message of this package. */

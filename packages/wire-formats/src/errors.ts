@@ -1,5 +1,5 @@
 // Typed errors of @tfslim/wire-formats: bytes that are not the format they claim to be.
-import { TfslimError } from '@tfslim/errors';
+import { codedError, TfslimError } from '@tfslim/errors';
 
 /**
  * Bytes that are not a well-formed protobuf message (a truncated varint, a field running past
@@ -8,11 +8,8 @@ import { TfslimError } from '@tfslim/errors';
  * @example
  * try { decodeExample(bytes); } catch (e) { if (e instanceof ProtoDecodeError) skip(); }
  */
-export class ProtoDecodeError extends TfslimError {
+export class ProtoDecodeError extends codedError('BAD_PROTO') {
   override readonly name = 'ProtoDecodeError';
-  constructor(message: string) {
-    super('BAD_PROTO', message);
-  }
 }
 
 /** What is wrong with a TFRecord: see {@link TFRecordCorruptError}. */
@@ -60,11 +57,8 @@ export class TFRecordCorruptError extends TfslimError {
  * @example
  * try { encodeExample({ x: { kind: 'int64', values: [1.5] } }); } catch (e) { e instanceof ExampleError; }
  */
-export class ExampleError extends TfslimError {
+export class ExampleError extends codedError('BAD_EXAMPLE') {
   override readonly name = 'ExampleError';
-  constructor(message: string) {
-    super('BAD_EXAMPLE', message);
-  }
 }
 
 /**
@@ -74,9 +68,6 @@ export class ExampleError extends TfslimError {
  * @example
  * try { pushVarint([], -1); } catch (e) { e instanceof WireFormatArgumentError; } // true
  */
-export class WireFormatArgumentError extends TfslimError {
+export class WireFormatArgumentError extends codedError('INVALID_ARGUMENT') {
   override readonly name = 'WireFormatArgumentError';
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
-  }
 }
