@@ -180,7 +180,7 @@ describe.each(testBackends())('saveCheckpoint on %s', (backend) => {
       /without slashes/,
     );
     await expect(saveCheckpoint(dir, { a: t }, { globalStep: 1.5 })).rejects.toThrow(
-      /global-step a non-negative integer, got 1.5/,
+      /globalStep a non-negative integer, got 1.5/,
     );
     const gone = tf.scalar(2);
     gone.dispose();
