@@ -1,6 +1,6 @@
 // Gradients of activation kernels (Relu, Elu, Selu, Sigmoid, Softmax, Prelu, ...).
 import * as tf from '@tensorflow/tfjs-core';
-import { attrsAs, savedAt, single, toFloat, unbroadcast, type GradMap } from './util.js';
+import { attrsAs, savedAt, single, toFloat, unbroadcastFresh, type GradMap } from './util.js';
 
 const { SELU_SCALE, SELU_SCALEALPHA } = tf.backend_util;
 
@@ -64,8 +64,8 @@ export const activationGradients: tf.GradConfig[] = [
       const alpha = toFloat(savedAt(saved, 1, tf.Prelu));
       const positive = () => tf.greater(x, 0);
       return {
-        x: () => unbroadcast(tf.where(positive(), g, tf.mul(g, alpha)), x.shape),
-        alpha: () => unbroadcast(tf.where(positive(), 0, tf.mul(g, x)), alpha.shape),
+        x: () => unbroadcastFresh(tf.where(positive(), g, tf.mul(g, alpha)), x.shape),
+        alpha: () => unbroadcastFresh(tf.where(positive(), 0, tf.mul(g, x)), alpha.shape),
       };
     },
   },

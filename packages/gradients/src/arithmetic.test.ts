@@ -115,6 +115,30 @@ describeGradients('arithmetic gradients', arithmeticGradients, cases, () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('gives same-shape inputs their gradients with no Reshape to the same shape', async () => {
+    const before = tf.memory().numTensors;
+    const a = t([1, -2, 3, 4, 5, -6], [2, 3]);
+    const b = t([2, 3, -1, 0.5, 4, 2], [2, 3]);
+    const ops: Array<(a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = [
+      tf.mul,
+      tf.div,
+      tf.squaredDifference,
+      tf.maximum,
+    ];
+    for (const op of ops) {
+      const profile = await tf.profile(() =>
+        tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(op(x, y)))([a, b]),
+      );
+      const sameShapeReshapes = profile.kernels.filter(
+        (k) => k.name === 'Reshape' && String(k.inputShapes[0]) === '2,3',
+      );
+      expect(sameShapeReshapes).toEqual([]);
+      tf.dispose(profile.result as tf.Tensor[]);
+    }
+    tf.dispose([a, b]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('takes d(a^b)/db as 0 where a <= 0', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {

@@ -1,6 +1,14 @@
 // Gradients of elementwise arithmetic kernels (Add, Sub, Multiply, RealDiv, Pow, Maximum, ...).
 import * as tf from '@tensorflow/tfjs-core';
-import { savedAt, single, toFloat, unbroadcast, zeroGrad, type GradMap } from './util.js';
+import {
+  savedAt,
+  single,
+  toFloat,
+  unbroadcast,
+  unbroadcastFresh,
+  zeroGrad,
+  type GradMap,
+} from './util.js';
 
 // Broadcasting binary ops: each input's gradient is the elementwise partial derivative times dy,
 // summed back over the axes broadcasting stretched (unbroadcast).
@@ -17,7 +25,7 @@ function pickGradient(kernelName: string, toA: Comparison, toB: Comparison): tf.
       const a = savedAt(saved, 0, kernelName);
       const b = savedAt(saved, 1, kernelName);
       const routed = (mask: tf.Tensor, shape: number[]) =>
-        unbroadcast(tf.mul(g, tf.cast(mask, 'float32')), shape);
+        unbroadcastFresh(tf.mul(g, tf.cast(mask, 'float32')), shape);
       return { a: () => routed(toA(a, b), a.shape), b: () => routed(toB(a, b), b.shape) };
     },
   };
@@ -65,8 +73,8 @@ export const arithmeticGradients: tf.GradConfig[] = [
       const a = savedAt(saved, 0, tf.Multiply);
       const b = savedAt(saved, 1, tf.Multiply);
       return {
-        a: () => unbroadcast(tf.mul(g, toFloat(b)), a.shape),
-        b: () => unbroadcast(tf.mul(g, toFloat(a)), b.shape),
+        a: () => unbroadcastFresh(tf.mul(g, toFloat(b)), a.shape),
+        b: () => unbroadcastFresh(tf.mul(g, toFloat(a)), b.shape),
       };
     },
   },
@@ -78,9 +86,9 @@ export const arithmeticGradients: tf.GradConfig[] = [
       const a = toFloat(savedAt(saved, 0, tf.RealDiv));
       const b = toFloat(savedAt(saved, 1, tf.RealDiv));
       return {
-        a: () => unbroadcast(tf.div(g, b), a.shape),
+        a: () => unbroadcastFresh(tf.div(g, b), a.shape),
         // d(a/b)/db = -a / b^2
-        b: () => unbroadcast(tf.neg(tf.div(tf.mul(g, a), tf.square(b))), b.shape),
+        b: () => unbroadcastFresh(tf.neg(tf.div(tf.mul(g, a), tf.square(b))), b.shape),
       };
     },
   },
@@ -105,7 +113,7 @@ export const arithmeticGradients: tf.GradConfig[] = [
       const b = toFloat(savedAt(saved, 1, tf.Mod));
       return {
         a: () => unbroadcast(g, a.shape),
-        b: () => unbroadcast(tf.mul(g, tf.neg(tf.floor(tf.div(a, b)))), b.shape),
+        b: () => unbroadcastFresh(tf.mul(g, tf.neg(tf.floor(tf.div(a, b)))), b.shape),
       };
     },
   },
@@ -121,8 +129,8 @@ export const arithmeticGradients: tf.GradConfig[] = [
       const b = toFloat(savedAt(saved, 1, tf.SquaredDifference));
       const twice = () => tf.mul(g, tf.mul(tf.sub(a, b), 2));
       return {
-        a: () => unbroadcast(twice(), a.shape),
-        b: () => unbroadcast(tf.neg(twice()), b.shape),
+        a: () => unbroadcastFresh(twice(), a.shape),
+        b: () => unbroadcastFresh(tf.neg(twice()), b.shape),
       };
     },
   },
@@ -137,12 +145,12 @@ export const arithmeticGradients: tf.GradConfig[] = [
       const y = toFloat(savedAt(saved, 2, tf.Pow));
       return {
         // d(a^b)/da = b * a^(b-1)
-        a: () => unbroadcast(tf.mul(g, tf.mul(b, tf.pow(a, tf.sub(b, 1)))), a.shape),
+        a: () => unbroadcastFresh(tf.mul(g, tf.mul(b, tf.pow(a, tf.sub(b, 1)))), a.shape),
         // d(a^b)/db = a^b * ln(a), taken as 0 where a <= 0 (as TF does)
         b: () => {
           const positive = tf.greater(a, 0);
           const logA = tf.where(positive, tf.log(tf.where(positive, a, tf.onesLike(a))), 0);
-          return unbroadcast(tf.mul(g, tf.mul(y, logA)), b.shape);
+          return unbroadcastFresh(tf.mul(g, tf.mul(y, logA)), b.shape);
         },
       };
     },
@@ -157,8 +165,8 @@ export const arithmeticGradients: tf.GradConfig[] = [
       const b = toFloat(savedAt(saved, 1, tf.Atan2));
       const norm = () => tf.add(tf.square(a), tf.square(b));
       return {
-        a: () => unbroadcast(tf.div(tf.mul(g, b), norm()), a.shape),
-        b: () => unbroadcast(tf.neg(tf.div(tf.mul(g, a), norm())), b.shape),
+        a: () => unbroadcastFresh(tf.div(tf.mul(g, b), norm()), a.shape),
+        b: () => unbroadcastFresh(tf.neg(tf.div(tf.mul(g, a), norm())), b.shape),
       };
     },
   },

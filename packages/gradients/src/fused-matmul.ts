@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GradientInputError } from './errors.js';
 import { matmulInputGradients } from './matmul.js';
-import { attrsAs, savedAt, single, type GradMap } from './util.js';
+import { attrsAs, savedAt, single, unbroadcastFresh, type GradMap } from './util.js';
 
 const KERNEL = tf._FusedMatMul;
 
@@ -29,16 +29,6 @@ function throughActivation(dy: tf.Tensor, y: tf.Tensor, activation: string): tf.
 }
 
 /**
- * Sums `g` over the axes broadcasting added or stretched, to `shape`. `g` is always a fresh
- * tensor here, so when no axis is summed it is returned as is (no Reshape kernel).
- */
-function reduceTo(g: tf.Tensor, shape: number[]): tf.Tensor {
-  const axes = tf.backend_util.getReductionAxes(shape, g.shape);
-  const reduced = axes.length > 0 ? tf.sum(g, axes) : g;
-  return tf.util.arraysEqual(reduced.shape, shape) ? reduced : tf.reshape(reduced, shape);
-}
-
-/**
  * _FusedMatMul: y = activation(op(A) op(B) + bias). Lets a layer run its forward pass as ONE
  * kernel under the tape (tfjs-core's `tf.fused.matMul` unfuses itself there). The upstream
  * gradient goes through the activation once (from the saved output), then as BatchMatMul's
@@ -62,8 +52,8 @@ export const fusedMatmulGradients: tf.GradConfig[] = [
       // The bias is not saved (it may be absent): a [n] bias over y's last axis, as layers add.
       const batchAxes = g.shape.slice(0, -1).map((_, i) => i);
       return {
-        a: () => reduceTo(da(), a.shape),
-        b: () => reduceTo(db(), b.shape),
+        a: () => unbroadcastFresh(da(), a.shape),
+        b: () => unbroadcastFresh(db(), b.shape),
         bias: () => tf.sum(g, batchAxes),
       };
     },

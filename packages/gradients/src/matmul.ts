@@ -1,6 +1,6 @@
 // Gradients of matrix products (BatchMatMul, fused matmul).
 import * as tf from '@tensorflow/tfjs-core';
-import { attrsAs, savedAt, single, unbroadcast, type GradMap } from './util.js';
+import { attrsAs, savedAt, single, unbroadcastFresh, type GradMap } from './util.js';
 
 /**
  * The gradients of C = op(A) op(B) (op = transpose when the flag is set) given G = dC, before
@@ -43,7 +43,10 @@ export const matmulGradients: tf.GradConfig[] = [
       const b = savedAt(saved, 1, tf.BatchMatMul);
       const { transposeA, transposeB } = attrsAs<tf.BatchMatMulAttrs>(attrs);
       const { da, db } = matmulInputGradients(g, a, b, transposeA, transposeB);
-      return { a: () => unbroadcast(da(), a.shape), b: () => unbroadcast(db(), b.shape) };
+      return {
+        a: () => unbroadcastFresh(da(), a.shape),
+        b: () => unbroadcastFresh(db(), b.shape),
+      };
     },
   },
 ];

@@ -18,6 +18,7 @@ const KERNELS = [
   'FusedConv2D',
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
+  'Identity',
 ];
 
 beforeAll(async () => {
@@ -78,6 +79,7 @@ describe('registerWasmKernels', () => {
       } as unknown as tf.NamedAttrMap);
       tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));
       tf.fused.matMul({ a: tf.ones([2, 3]), b: tf.ones([3, 2]), bias: tf.ones([2]) });
+      tf.clone(x);
     });
     expect([...servedCounts.ours.keys()].sort()).toEqual([...KERNELS].sort());
     expect(servedCounts.stock.size).toBe(0);
@@ -99,6 +101,7 @@ describe('no leaks over 10,000 calls', () => {
     const dy2 = tf.zeros([2, 4, 4, 8]);
     const calls: Array<() => tf.Tensor> = [
       () => tf.matMul(a, b),
+      () => tf.clone(a),
       () => tf.matMul(b, a, true, true),
       () => tf.fused.matMul({ a, b, bias, activation: 'sigmoid' }),
       () => tf.conv2d(x, w, 1, 'same'),

@@ -1,6 +1,7 @@
 // Registers these kernels on the wasm backend (stock kernels kept as fallback) and their thread count.
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import { sharedIdentity } from './identity.js';
 import { matMul } from './matmul.js';
 import { compileKernels, type KernelContext, kernelsFor } from './module.js';
 import { configureThreads, startThreads } from './threads.js';
@@ -67,6 +68,7 @@ const IMPLS: ReadonlyArray<[string, Impl]> = [
         attrs as unknown as tf.Conv2DBackpropFilterAttrs,
       ),
   ],
+  [tf.Identity, (_ctx, args) => sharedIdentity(args)],
 ];
 
 /**
@@ -117,7 +119,7 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
 /**
  * Replaces tfjs-backend-wasm's matmul and convolution kernels (and its missing
  * Conv2DBackpropFilter) with tfslim's WebAssembly SIMD ones, which run in the backend's own
- * memory. Returns the kernel names now served by tfslim. Idempotent.
+ * memory, and its copying Identity (tf.clone) with one that shares the data. Returns the kernel names now served by tfslim. Idempotent.
  * `@tfslim/backend-selector` calls it when it picks the wasm backend.
  *
  * @example
