@@ -84,7 +84,7 @@ function readBytesList(r: ProtoReader): Uint8Array[] {
 }
 
 function readFloatList(r: ProtoReader): Float32Array {
-  const values: number[] = [];
+  const parts: (Float32Array | number)[] = [];
   while (r.next()) {
     if (r.field !== 1) r.skip();
     else if (r.wire === WIRE_BYTES) {
@@ -94,11 +94,22 @@ function readFloatList(r: ProtoReader): Float32Array {
           `protobuf: packed float list of ${end - start} bytes (not a multiple of 4)`,
         );
       }
-      const view = new DataView(r.buf.buffer, r.buf.byteOffset + start, end - start);
-      for (let i = 0; i < end - start; i += 4) values.push(view.getFloat32(i, true));
-    } else values.push(r.float());
+      parts.push(packedFloats(r.buf, start, end));
+    } else parts.push(r.float());
   }
-  return Float32Array.from(values);
+  // One packed run is what TF writes: hand it over without another copy.
+  if (parts.length === 1 && typeof parts[0] !== 'number') return parts[0]!;
+  return Float32Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : Array.from(p))));
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The little-endian floats in `buf[start, end)`, copied byte for byte where the platform allows. */
+function packedFloats(buf: Uint8Array, start: number, end: number): Float32Array {
+  // A copy with its own buffer (a Node Buffer's slice would share the pool's).
+  if (LITTLE_ENDIAN) return new Float32Array(new Uint8Array(buf.subarray(start, end)).buffer);
+  const view = new DataView(buf.buffer, buf.byteOffset + start, end - start);
+  return Float32Array.from({ length: (end - start) / 4 }, (_, i) => view.getFloat32(i * 4, true));
 }
 
 function readInt64List(r: ProtoReader): BigInt64Array {
