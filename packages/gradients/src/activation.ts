@@ -1,5 +1,6 @@
 // Gradients of activation kernels (Relu, Elu, Selu, Sigmoid, Softmax, Prelu, ...).
 import * as tf from '@tensorflow/tfjs-core';
+import { reluGrad } from './relu-grad.js';
 import { attrsAs, savedAt, single, toFloat, unbroadcastFresh, type GradMap } from './util.js';
 
 const { SELU_SCALE, SELU_SCALEALPHA } = tf.backend_util;
@@ -21,7 +22,7 @@ export const activationGradients: tf.GradConfig[] = [
     gradFunc: (dy, saved): GradMap => {
       const g = single(dy, tf.Relu);
       const y = savedAt(saved, 0, tf.Relu);
-      return { x: () => masked(g, tf.greater(y, 0)) };
+      return { x: () => reluGrad(g, y) };
     },
   },
   {

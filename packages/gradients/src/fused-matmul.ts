@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GradientInputError } from './errors.js';
 import { matmulInputGradients } from './matmul.js';
+import { reluGrad } from './relu-grad.js';
 import { attrsAs, savedAt, single, unbroadcastFresh, type GradMap } from './util.js';
 
 const KERNEL = tf._FusedMatMul;
@@ -14,7 +15,7 @@ function throughActivation(dy: tf.Tensor, y: tf.Tensor, activation: string): tf.
     case 'linear':
       return dy;
     case 'relu':
-      return tf.mul(dy, tf.cast(tf.greater(y, 0), 'float32'));
+      return reluGrad(dy, y);
     case 'relu6':
       return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'));
     case 'elu':
