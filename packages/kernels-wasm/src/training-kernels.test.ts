@@ -51,8 +51,14 @@ function runReluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return tf.engine().runKernel('ReluGrad', { dy, y }, {}) as tf.Tensor;
 }
 
-function runDescent(variable: tf.Tensor, delta: tf.Tensor, alpha: number): tf.Tensor {
-  return tf.engine().runKernel('ApplyGradientDescent', { variable, delta }, { alpha }) as tf.Tensor;
+function runDescent<R extends tf.Rank>(
+  variable: tf.Tensor<R>,
+  delta: tf.Tensor,
+  alpha: number,
+): tf.Tensor<R> {
+  return tf
+    .engine()
+    .runKernel('ApplyGradientDescent', { variable, delta }, { alpha }) as tf.Tensor<R>;
 }
 
 describe('ReluGrad on wasm', () => {
@@ -168,15 +174,13 @@ describe('the plain-JS versions (served while the SIMD module compiles)', () => 
 
   it.each(SIZES)('give the same bits as the formulas (%i values)', (n) => {
     const [a, b] = [tf.tensor1d(values(n, 3 * n)), tf.tensor1d(values(n, 3 * n + 1))];
-    const relu = tf
-      .engine()
-      .makeTensorFromTensorInfo(
-        reluGradPortable(backend(), {
-          inputs: { dy: info(a), y: info(b) },
-          backend: tf.backend(),
-          attrs: {},
-        }),
-      );
+    const relu = tf.engine().makeTensorFromTensorInfo(
+      reluGradPortable(backend(), {
+        inputs: { dy: info(a), y: info(b) },
+        backend: tf.backend(),
+        attrs: {},
+      }),
+    );
     expectSameBits(
       relu.dataSync(),
       tf.tidy(() => tf.mul(a, tf.cast(tf.greater(b, 0), 'float32')).dataSync()),
