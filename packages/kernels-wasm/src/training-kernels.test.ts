@@ -1,26 +1,12 @@
 // ReluGrad and ApplyGradientDescent on wasm: the stock formulas' float32 bits, in place when unshared.
 import * as tf from '@tensorflow/tfjs-core';
-import { rand, use } from '../test/helpers';
-import {
-  KernelInputError,
-  registerWasmKernels,
-  unregisterWasmKernels,
-  wasmKernelsReady,
-} from './index';
+import { dataIdOf, rand, useWasmKernels } from '../test/helpers';
+import { KernelInputError } from './index';
 import { applyGradientDescentPortable, reluGradPortable } from './elementwise';
 import { servedCounts } from './register';
 import type { WasmBackend } from './wasm-backend';
 
-beforeAll(async () => {
-  await use('wasm');
-  registerWasmKernels();
-  await wasmKernelsReady();
-});
-afterAll(() => {
-  unregisterWasmKernels();
-});
-
-const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+useWasmKernels();
 
 /** Random values in [-1, 1) with zeros, negative zeros, NaN and infinities mixed in. */
 function values(n: number, seed: number): Float32Array {
