@@ -11,3 +11,4 @@ export {
   winogradInput,
   winogradOutput,
 } from './winograd';
+export { applyGradientDescent, reluGrad } from './elementwise';

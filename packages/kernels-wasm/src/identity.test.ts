@@ -1,18 +1,8 @@
 // tf.clone on wasm shares the input's memory, and values stay a clone's own.
 import * as tf from '@tensorflow/tfjs-core';
-import { use } from '../test/helpers';
-import { registerWasmKernels, unregisterWasmKernels, wasmKernelsReady } from './index';
+import { dataIdOf, useWasmKernels } from '../test/helpers';
 
-beforeAll(async () => {
-  await use('wasm');
-  registerWasmKernels();
-  await wasmKernelsReady();
-});
-afterAll(() => {
-  unregisterWasmKernels();
-});
-
-const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+useWasmKernels();
 
 describe('tf.clone on wasm', () => {
   it('shares the data instead of copying it', () => {

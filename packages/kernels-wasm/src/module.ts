@@ -57,6 +57,14 @@ export interface KernelExports {
     prelu: number,
     preluMode: number,
   ): void;
+  reluGrad(dy: number, y: number, out: number, n: number): void;
+  applyGradientDescent(
+    variable: number,
+    delta: number,
+    out: number,
+    n: number,
+    negAlpha: number,
+  ): void;
 }
 
 /** Matches A_* in assembly/gemm.ts. */

@@ -19,6 +19,8 @@ const KERNELS = [
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
   'Identity',
+  'ReluGrad',
+  'ApplyGradientDescent',
 ];
 
 beforeAll(async () => {
@@ -80,11 +82,19 @@ describe('registerWasmKernels', () => {
       tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));
       tf.fused.matMul({ a: tf.ones([2, 3]), b: tf.ones([3, 2]), bias: tf.ones([2]) });
       tf.clone(x);
+      tf.engine().runKernel('ReluGrad', { dy: x, y: x }, {});
+      tf.engine().runKernel('ApplyGradientDescent', { variable: x, delta: x }, { alpha: 0.1 });
     });
     expect([...servedCounts.ours.keys()].sort()).toEqual([...KERNELS].sort());
     expect(servedCounts.stock.size).toBe(0);
   });
 });
+
+/** `value` after assigning it to `v` (the caller disposes it, as tfjs optimizers do). */
+function assigned(v: tf.Variable, value: tf.Tensor): tf.Tensor {
+  v.assign(value);
+  return value;
+}
 
 describe('no leaks over 10,000 calls', () => {
   it('keeps tfjs tensor counts, bytes and the wasm heap size constant', () => {
@@ -99,9 +109,23 @@ describe('no leaks over 10,000 calls', () => {
     const ww = tf.tensor4d(rand(3 * 3 * 16 * 16), [3, 3, 16, 16]);
     const dy1 = tf.zeros([2, 7, 7, 8]);
     const dy2 = tf.zeros([2, 4, 4, 8]);
+    const v = tf.tidy(() => tf.variable(tf.zeros([16, 24])));
     const calls: Array<() => tf.Tensor> = [
       () => tf.matMul(a, b),
       () => tf.clone(a),
+      () => tf.engine().runKernel('ReluGrad', { dy: a, y: a }, {}) as tf.Tensor,
+      // In place: the variable's data is not shared (a clone's fresh output is tested beside the kernel).
+      () =>
+        assigned(
+          v,
+          tf
+            .engine()
+            .runKernel(
+              'ApplyGradientDescent',
+              { variable: v, delta: a },
+              { alpha: 0.1 },
+            ) as tf.Tensor,
+        ),
       () => tf.matMul(b, a, true, true),
       () => tf.fused.matMul({ a, b, bias, activation: 'sigmoid' }),
       () => tf.conv2d(x, w, 1, 'same'),
@@ -161,7 +185,7 @@ describe('no leaks over 10,000 calls', () => {
     const probeAfter = backend.wasm._malloc(64);
     backend.wasm._free(probeAfter);
     expect(probeAfter).toBe(probe);
-    tf.dispose([a, b, bias, x, w, xw, ww, dy1, dy2]);
+    tf.dispose([a, b, bias, x, w, xw, ww, dy1, dy2, v]);
   });
 });
 

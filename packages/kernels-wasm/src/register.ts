@@ -1,15 +1,23 @@
 // Registers these kernels on the wasm backend (stock kernels kept as fallback) and their thread count.
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import {
+  applyGradientDescent,
+  applyGradientDescentPortable,
+  reluGrad,
+  reluGradPortable,
+} from './elementwise.js';
 import { sharedIdentity } from './identity.js';
 import { matMul } from './matmul.js';
 import { compileKernels, type KernelContext, kernelsFor } from './module.js';
 import { configureThreads, startThreads } from './threads.js';
-import { isWasmBackend } from './wasm-backend.js';
+import { isWasmBackend, type WasmBackend } from './wasm-backend.js';
 import { KernelBackendError, KernelThreadsOptionError } from './errors.js';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Impl = (ctx: KernelContext, args: KernelArgs) => tf.TensorInfo | undefined;
+/** Computes a kernel tfjs-backend-wasm lacks without the SIMD module (while it compiles). */
+type Portable = (backend: WasmBackend, args: KernelArgs) => tf.TensorInfo;
 
 const IMPLS: ReadonlyArray<[string, Impl]> = [
   [
@@ -72,6 +80,17 @@ const IMPLS: ReadonlyArray<[string, Impl]> = [
 ];
 
 /**
+ * Kernels tfjs has no stock version of (the contracts `@tfslim/gradients` and
+ * `@tfslim/variables` run where registered), with the plain-JS version that serves when the
+ * SIMD module cannot run yet.
+ */
+const ADDED: ReadonlyArray<[string, Impl, Portable]> = [
+  ['ReluGrad', reluGrad, reluGradPortable],
+  ['ApplyGradientDescent', applyGradientDescent, applyGradientDescentPortable],
+];
+const PORTABLE = new Map(ADDED.map(([name, , portable]) => [name, portable]));
+
+/**
  * How many calls each kernel served itself and how many it handed to the stock kernel.
  * Internal: for tests and benchmarks, not part of the public API.
  */
@@ -88,6 +107,10 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
   const fallback = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
     count(servedCounts.stock, name);
     const stock = previous.get(name);
+    const portable = PORTABLE.get(name);
+    if (stock == null && portable != null && isWasmBackend(args.backend)) {
+      return portable(args.backend, args);
+    }
     if (stock == null) {
       throw new KernelBackendError(
         `${name}: expected a float32 NHWC input the tfslim wasm kernels handle, got one they do not, and the wasm backend has no stock ${name} kernel to fall back to.`,
@@ -119,7 +142,11 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
 /**
  * Replaces tfjs-backend-wasm's matmul and convolution kernels (and its missing
  * Conv2DBackpropFilter) with tfslim's WebAssembly SIMD ones, which run in the backend's own
- * memory, and its copying Identity (tf.clone) with one that shares the data. Returns the kernel names now served by tfslim. Idempotent.
+ * memory, and its copying Identity (tf.clone) with one that shares the data; adds the training
+ * kernels `ReluGrad` (`{dy, y}`: dy * (y > 0)) and `ApplyGradientDescent` (`{variable, delta}`,
+ * `{alpha}`: variable - alpha * delta, in place when the variable's data is not shared), which
+ * `@tfslim/gradients` and `@tfslim/variables` run where registered. Returns the kernel names now
+ * served by tfslim. Idempotent.
  * `@tfslim/backend-selector` calls it when it picks the wasm backend.
  *
  * @example
@@ -127,12 +154,12 @@ function makeConfig(name: string, impl: Impl): tf.KernelConfig {
  * import '@tensorflow/tfjs-backend-wasm';
  * import { registerWasmKernels } from '@tfslim/kernels-wasm';
  * await tf.setBackend('wasm');
- * registerWasmKernels(); // ['BatchMatMul', '_FusedMatMul', 'Conv2D', ...]
+ * registerWasmKernels(); // ['BatchMatMul', '_FusedMatMul', 'Conv2D', ..., 'ApplyGradientDescent']
  */
 export function registerWasmKernels(): string[] {
   void compileKernels().catch(() => undefined);
   const names: string[] = [];
-  for (const [name, impl] of IMPLS) {
+  for (const [name, impl] of [...IMPLS, ...ADDED]) {
     if (!previous.has(name)) previous.set(name, tf.getKernel(name, 'wasm'));
     if (tf.getKernel(name, 'wasm') != null) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(makeConfig(name, impl));

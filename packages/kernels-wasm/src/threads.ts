@@ -213,6 +213,8 @@ function parallelKernels(p: Pool): KernelExports {
     winogradOutput: (...args) => main.winogradOutput(...args),
     winogradDy: (...args) => main.winogradDy(...args),
     winogradFilterGrad: (...args) => main.winogradFilterGrad(...args),
+    reluGrad: (...args) => main.reluGrad(...args),
+    applyGradientDescent: (...args) => main.applyGradientDescent(...args),
     setConv: (...args) => {
       conv = args;
       main.setConv(...args);

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernels, unregisterWasmKernels, wasmKernelsReady } from '../src/register';
 
 /** Makes `name` the active backend (initialising it once). */
 export async function use(name: 'cpu' | 'wasm'): Promise<void> {
@@ -9,6 +10,26 @@ export async function use(name: 'cpu' | 'wasm'): Promise<void> {
     const ok = await tf.setBackend(name);
     if (!ok) throw new Error(`test setup: could not initialise the ${name} backend`);
   }
+}
+
+/** The backend data a tensor points at (tensors sharing memory share it). */
+export function dataIdOf(t: tf.Tensor): object {
+  return (t as unknown as { dataId: object }).dataId;
+}
+
+/**
+ * Makes wasm the backend with tfslim's kernels registered and compiled for the file's tests,
+ * and unregisters them after.
+ */
+export function useWasmKernels(): void {
+  beforeAll(async () => {
+    await use('wasm');
+    registerWasmKernels();
+    await wasmKernelsReady();
+  });
+  afterAll(() => {
+    unregisterWasmKernels();
+  });
 }
 
 /** Deterministic values in [-1, 1) (xorshift), so failures reproduce. */

@@ -10,6 +10,7 @@ import {
   type ScopePattern,
   type VariableStore,
 } from '@tfslim/variables';
+import { applyUpdate } from './apply-update.js';
 import { LearningError, NonFiniteLossError } from './errors.js';
 import {
   clipGradientNorms,
@@ -324,10 +325,8 @@ class TrainOpCore<A extends unknown[], O extends TrainOutputs> {
     if (this.options.gradientMultipliers)
       entries = multiplyGradients(entries, this.options.gradientMultipliers);
     if (this.clip > 0) entries = clipGradientNorms(entries, this.clip);
-    const map: tf.NamedTensorMap = {};
-    for (const e of entries) map[e.variable.name] = e.gradient;
     this.extras.beforeApply(this.globalStep);
-    this.optimizer.applyGradients(map);
+    applyUpdate(this.optimizer, entries);
     if (this.options.summarizeGradients) {
       this.disposeKept();
       for (const e of entries) this.kept[e.name] = tf.keep(tf.clone(e.gradient));

@@ -84,6 +84,8 @@ export {
   type Regularizer,
 } from './regularizers.js';
 
+export { applyGradientDescent, APPLY_GRADIENT_DESCENT } from './apply-gradient-descent.js';
+
 export {
   addArgScope,
   argScope,
