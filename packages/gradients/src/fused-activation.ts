@@ -34,3 +34,40 @@ export function throughActivation(
     `${kernel} gradient: expected activation one of ${FROM_OUTPUT.join(', ')}, got '${activation}'. ${fix}`,
   );
 }
+
+/** dy through a fused kernel's activation, shared by the gradients of its inputs. */
+export interface ActivationGradient {
+  /** The gradient (computed again if released already). */
+  get(): tf.Tensor;
+  /** Frees it: the thunk of the last input calls this. */
+  release(): void;
+}
+
+/**
+ * {@link throughActivation}, computed once for the thunks of a fused kernel's inputs and freed
+ * by the thunk of its bias (the last input, as layers pass `{ ..., bias }`): tfjs keeps every
+ * tensor a gradFunc makes until the whole backward pass ends, and this one (with its mask's
+ * temporaries, freed here at once) is as large as the kernel's output. A thunk run after the
+ * release (inputs given in another order) computes it again. Throws for an activation it
+ * cannot differentiate.
+ */
+export function activationGradient(
+  dy: tf.Tensor,
+  y: tf.Tensor,
+  activation: string,
+  kernel: string,
+  fix: string,
+): ActivationGradient {
+  const compute = () => tf.tidy(() => throughActivation(dy, y, activation, kernel, fix));
+  let g = compute();
+  return {
+    get: () => {
+      if (g.isDisposed) g = compute();
+      return g;
+    },
+    // dy itself (linear) belongs to the tape's map of gradients.
+    release: () => {
+      if (g !== dy) g.dispose();
+    },
+  };
+}

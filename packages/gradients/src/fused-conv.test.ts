@@ -4,6 +4,7 @@ import { useBackend } from './backends.test-helpers.js';
 import { GradientInputError } from './errors.js';
 import { fusedConvGradients } from './fused-conv.js';
 import { BACKENDS, describeGradients, uniform, type GradCase } from './gradcheck.test-helpers.js';
+import { heldAtBackwardEnd, heldForBackward } from './tape-memory.test-helpers.js';
 
 type Pad =
   'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -128,21 +129,6 @@ const cases: GradCase[] = [
   ),
 ];
 
-/** Tensors alive when the backward pass starts, over those alive before `f` ran. */
-function heldForBackward(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): number {
-  const before = tf.memory().numTensors;
-  let held = -1;
-  const probe = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-    value: tf.clone(args[0] as tf.Tensor),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-      held = tf.memory().numTensors - before;
-      return [tf.clone(dy as tf.Tensor)];
-    },
-  }));
-  tf.dispose(tf.grad((t: tf.Tensor) => probe(tf.sum(f(t))) as tf.Tensor)(x));
-  return held;
-}
-
 describeGradients('fused conv gradients', fusedConvGradients, cases, () => {
   const x = () => uniform([1, 4, 4, 2], 40);
   const w = () => uniform([3, 3, 2, 2], 41);
@@ -202,6 +188,21 @@ describeGradients('fused conv gradients', fusedConvGradients, cases, () => {
     );
     expect(fusedHeld).toBe(conv + 1);
     expect(fusedHeld).toBeLessThan(unfused);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([xs, ws, bs]);
+  });
+
+  it("frees the activation's gradient once the node is differentiated, as linear keeps none", () => {
+    const [xs, ws, bs] = [x(), w(), b()];
+    const before = tf.memory().numTensors;
+    const layer = (activation: tf.fused.Activation) => {
+      const conv = fused({ stride: 1, pad: 'same', activation, bias: true });
+      return (t: tf.Tensor, filter?: tf.Tensor, bias?: tf.Tensor) => conv(t, filter!, bias);
+    };
+    const inputs = [xs, ws, bs];
+    expect(heldAtBackwardEnd(layer('relu'), inputs)).toBe(
+      heldAtBackwardEnd(layer('linear'), inputs),
+    );
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([xs, ws, bs]);
   });

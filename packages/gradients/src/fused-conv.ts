@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dInputGradients } from './conv.js';
 import { GradientInputError } from './errors.js';
-import { throughActivation } from './fused-activation.js';
+import { activationGradient } from './fused-activation.js';
 import { attrsAs, savedAt, single, type GradMap } from './util.js';
 
 const KERNEL = tf.FusedConv2D;
@@ -39,10 +39,17 @@ export const fusedConvGradients: tf.GradConfig[] = [
       const y = savedAt(saved, 2, KERNEL);
       const { activation, ...geometry } = attrsAs<tf.FusedConv2DAttrs>(attrs);
       checkDataFormat(geometry.dataFormat);
-      // Computed here, not in a thunk: tfjs runs each thunk in its own tidy.
-      const g = throughActivation(single(dy, KERNEL), y, activation ?? 'linear', KERNEL, FIX);
-      const { dx, dFilter } = conv2dInputGradients(g, x, filter, geometry);
-      return { x: dx, filter: dFilter, bias: () => tf.sum(g, BATCH_AND_SPATIAL) };
+      const g = activationGradient(single(dy, KERNEL), y, activation ?? 'linear', KERNEL, FIX);
+      const conv = () => conv2dInputGradients(g.get(), x, filter, geometry);
+      return {
+        x: () => conv().dx(),
+        filter: () => conv().dFilter(),
+        bias: () => {
+          const dBias = tf.sum(g.get(), BATCH_AND_SPATIAL);
+          g.release();
+          return dBias;
+        },
+      };
     },
   },
 ];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { throughActivation } from './fused-activation.js';
+import { activationGradient } from './fused-activation.js';
 import { matmulInputGradients } from './matmul.js';
 import { attrsAs, savedAt, single, unbroadcastFresh, type GradMap } from './util.js';
 
@@ -24,15 +24,21 @@ export const fusedMatmulGradients: tf.GradConfig[] = [
       const b = savedAt(saved, 1, KERNEL);
       const y = savedAt(saved, 2, KERNEL);
       const { transposeA, transposeB, activation } = attrsAs<tf._FusedMatMulAttrs>(attrs);
-      // Computed here, not in a thunk: tfjs runs each thunk in its own tidy.
-      const g = throughActivation(single(dy, KERNEL), y, activation ?? 'linear', KERNEL, FIX);
-      const { da, db } = matmulInputGradients(g, a, b, transposeA, transposeB);
-      // The bias is not saved (it may be absent): a [n] bias over y's last axis, as layers add.
-      const batchAxes = g.shape.slice(0, -1).map((_, i) => i);
+      const g = activationGradient(single(dy, KERNEL), y, activation ?? 'linear', KERNEL, FIX);
+      const matmul = () => matmulInputGradients(g.get(), a, b, transposeA, transposeB);
       return {
-        a: () => unbroadcastFresh(da(), a.shape),
-        b: () => unbroadcastFresh(db(), b.shape),
-        bias: () => tf.sum(g, batchAxes),
+        a: () => unbroadcastFresh(matmul().da(), a.shape),
+        b: () => unbroadcastFresh(matmul().db(), b.shape),
+        // The bias is not saved (it may be absent): a [n] bias over y's last axis, as layers add.
+        bias: () => {
+          const upstream = g.get();
+          const dBias = tf.sum(
+            upstream,
+            upstream.shape.slice(0, -1).map((_, i) => i),
+          );
+          g.release();
+          return dBias;
+        },
       };
     },
   },
