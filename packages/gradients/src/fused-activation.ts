@@ -4,7 +4,7 @@ import { GradientInputError } from './errors.js';
 import { reluGrad } from './relu-grad.js';
 
 /** Activations whose derivative the output alone gives (as TF's ReluGrad, EluGrad, SigmoidGrad). */
-export const FROM_OUTPUT = ['linear', 'relu', 'relu6', 'elu', 'sigmoid'] as const;
+const FROM_OUTPUT = ['linear', 'relu', 'relu6', 'elu', 'sigmoid'] as const;
 
 /**
  * dy through the activation of `kernel`, from its output y (y > 0 exactly where the input was

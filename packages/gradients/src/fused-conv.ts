@@ -15,7 +15,7 @@ function checkDataFormat(dataFormat: string | undefined): void {
   if (dataFormat === undefined || dataFormat === 'NHWC') return;
   throw new GradientInputError(
     `${KERNEL} gradient: expected dataFormat 'NHWC', got '${dataFormat}'. ` +
-      'Transpose x to NHWC (tf.transpose(x, [0, 2, 3, 1])) and its filter stays as it is.',
+      'Transpose x to NHWC (tf.transpose(x, [0, 2, 3, 1])); the filter is laid out the same in both.',
   );
 }
 
