@@ -105,37 +105,59 @@ export function conv3dInputGrad(
   return tf.conv3d(input as tf.Tensor5D, flipped as tf.Tensor5D, 1, 'valid');
 }
 
+/** The attrs of a 2D conv that its gradient reads (Conv2D's and FusedConv2D's). */
+export type Conv2dGeometry = Pick<
+  tf.Conv2DAttrs,
+  'strides' | 'pad' | 'dataFormat' | 'dilations' | 'dimRoundingMode'
+>;
+
+/**
+ * The gradients of y = conv2d(x, filter) for the upstream gradient `g`, each computed only
+ * when its thunk runs (the data fed into a first layer needs no dx): Conv2DBackpropInput and
+ * Conv2DBackpropFilter, dilations through a spread filter.
+ */
+export function conv2dInputGradients(
+  g: tf.Tensor,
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  geometry: Conv2dGeometry,
+): { dx: () => tf.Tensor; dFilter: () => tf.Tensor } {
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = geometry;
+  const rates = perAxis(dilations, 2);
+  const base = withRounding({ strides, pad, dataFormat }, dimRoundingMode);
+  const spreadFilter = () => dilateFilter(filter, rates);
+  return {
+    dx: () =>
+      runKernel(
+        tf.Conv2DBackpropInput,
+        { dy: g, filter: spreadFilter() },
+        { ...base, inputShape: x.shape },
+      ),
+    dFilter: () => {
+      const dilated = spreadFilter();
+      const dFilter = runKernel(
+        tf.Conv2DBackpropFilter,
+        { x, dy: g },
+        { ...base, filterShape: dilated.shape },
+      );
+      return undilateFilter(dFilter, rates);
+    },
+  };
+}
+
 /** Gradient configs of convolution kernels (Conv2D, its transpose, depthwise, Conv3D, Dilation2D). */
 export const convGradients: tf.GradConfig[] = [
   {
     kernelName: tf.Conv2D,
     inputsToSave: ['x', 'filter'],
     gradFunc: (dy, saved, attrs): GradMap => {
-      const g = single(dy, tf.Conv2D);
-      const x = savedAt(saved, 0, tf.Conv2D);
-      const filter = savedAt(saved, 1, tf.Conv2D);
-      const { strides, pad, dataFormat, dilations, dimRoundingMode } =
-        attrsAs<tf.Conv2DAttrs>(attrs);
-      const rates = perAxis(dilations, 2);
-      const base = withRounding({ strides, pad, dataFormat }, dimRoundingMode);
-      const spreadFilter = () => dilateFilter(filter, rates);
-      return {
-        x: () =>
-          runKernel(
-            tf.Conv2DBackpropInput,
-            { dy: g, filter: spreadFilter() },
-            { ...base, inputShape: x.shape },
-          ),
-        filter: () => {
-          const dilated = spreadFilter();
-          const dFilter = runKernel(
-            tf.Conv2DBackpropFilter,
-            { x, dy: g },
-            { ...base, filterShape: dilated.shape },
-          );
-          return undilateFilter(dFilter, rates);
-        },
-      };
+      const { dx, dFilter } = conv2dInputGradients(
+        single(dy, tf.Conv2D),
+        savedAt(saved, 0, tf.Conv2D),
+        savedAt(saved, 1, tf.Conv2D),
+        attrsAs<tf.Conv2DAttrs>(attrs),
+      );
+      return { x: dx, filter: dFilter };
     },
   },
   {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeGradients, uniform, type GradCase } from './gradcheck.test-helpers.js';
 import { fusedMatmulGradients } from './fused-matmul.js';
+import { heldAtBackwardEnd } from './tape-memory.test-helpers.js';
 
 /** The fused kernel itself, as a layer runs it under the tape (tf.fused.matMul would unfuse). */
 function fused(
@@ -65,6 +66,20 @@ const cases: GradCase[] = [
 ];
 
 describeGradients('fused matmul gradients', fusedMatmulGradients, cases, () => {
+  it("frees the activation's gradient once the node is differentiated, as linear keeps none", () => {
+    const inputs = [uniform([3, 4], 82), uniform([4, 5], 83), uniform([5], 84)];
+    const before = tf.memory().numTensors;
+    const layer = (activation: tf.fused.Activation) => {
+      const matmul = fused(activation);
+      return (a: tf.Tensor, b?: tf.Tensor, bias?: tf.Tensor) => matmul(a, b!, bias!);
+    };
+    expect(heldAtBackwardEnd(layer('relu'), inputs)).toBe(
+      heldAtBackwardEnd(layer('linear'), inputs),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(inputs);
+  });
+
   it('names the activations it differentiates when given another', () => {
     const a = uniform([2, 3], 80);
     const b = uniform([3, 2], 81);

@@ -1,33 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GradientInputError } from './errors.js';
+import { activationGradient } from './fused-activation.js';
 import { matmulInputGradients } from './matmul.js';
-import { reluGrad } from './relu-grad.js';
 import { attrsAs, savedAt, single, unbroadcastFresh, type GradMap } from './util.js';
 
 const KERNEL = tf._FusedMatMul;
-
-/** Activations whose derivative the output alone gives (as TF's ReluGrad, EluGrad, SigmoidGrad). */
-const FROM_OUTPUT = ['linear', 'relu', 'relu6', 'elu', 'sigmoid'] as const;
-
-/** dy through the activation, from its output y (y > 0 exactly where the input was > 0). */
-function throughActivation(dy: tf.Tensor, y: tf.Tensor, activation: string): tf.Tensor {
-  switch (activation) {
-    case 'linear':
-      return dy;
-    case 'relu':
-      return reluGrad(dy, y);
-    case 'relu6':
-      return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'));
-    case 'elu':
-      return tf.where(tf.greater(y, 0), dy, tf.mul(dy, tf.add(y, 1)));
-    case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
-  }
-  throw new GradientInputError(
-    `${KERNEL} gradient: expected activation one of ${FROM_OUTPUT.join(', ')}, got '${activation}'. ` +
-      'Apply that activation as its own op after tf.matMul.',
-  );
-}
+const FIX = 'Apply that activation as its own op after tf.matMul.';
 
 /**
  * _FusedMatMul: y = activation(op(A) op(B) + bias). Lets a layer run its forward pass as ONE
@@ -47,15 +24,21 @@ export const fusedMatmulGradients: tf.GradConfig[] = [
       const b = savedAt(saved, 1, KERNEL);
       const y = savedAt(saved, 2, KERNEL);
       const { transposeA, transposeB, activation } = attrsAs<tf._FusedMatMulAttrs>(attrs);
-      // Computed here, not in a thunk: tfjs runs each thunk in its own tidy.
-      const g = throughActivation(single(dy, KERNEL), y, activation ?? 'linear');
-      const { da, db } = matmulInputGradients(g, a, b, transposeA, transposeB);
-      // The bias is not saved (it may be absent): a [n] bias over y's last axis, as layers add.
-      const batchAxes = g.shape.slice(0, -1).map((_, i) => i);
+      const g = activationGradient(single(dy, KERNEL), y, activation ?? 'linear', KERNEL, FIX);
+      const matmul = () => matmulInputGradients(g.get(), a, b, transposeA, transposeB);
       return {
-        a: () => unbroadcastFresh(da(), a.shape),
-        b: () => unbroadcastFresh(db(), b.shape),
-        bias: () => tf.sum(g, batchAxes),
+        a: () => unbroadcastFresh(matmul().da(), a.shape),
+        b: () => unbroadcastFresh(matmul().db(), b.shape),
+        // The bias is not saved (it may be absent): a [n] bias over y's last axis, as layers add.
+        bias: () => {
+          const upstream = g.get();
+          const dBias = tf.sum(
+            upstream,
+            upstream.shape.slice(0, -1).map((_, i) => i),
+          );
+          g.release();
+          return dBias;
+        },
       };
     },
   },

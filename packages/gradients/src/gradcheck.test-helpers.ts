@@ -52,6 +52,8 @@ export const KNOWN_BACKEND_BUGS: Readonly<Record<string, string>> = {
     "tfjs-backend-wasm 4.22 Conv2D does not support dataFormat 'NCHW' (forward throws)",
   'tensorflow: Conv2D with explicit padding':
     "tfjs-node 4.22 Conv2D supports only 'valid' and 'same' padding (forward throws)",
+  'tensorflow: FusedConv2D linear + bias with explicit padding':
+    "tfjs-node 4.22 Conv2DBackpropInput supports only 'valid' and 'same' padding (the gradient's kernel throws)",
   'tensorflow: Conv3D dilation 2 same':
     "TensorFlow's CPU Conv3D supports no dilations (tfjs-node's forward throws)",
   'tensorflow: DepthToSpace block 2 NCHW':

@@ -23,6 +23,7 @@ const EXTRA_KERNELS = [
   'DepthToSpace',
   'Equal',
   'FlipLeftRight',
+  'FusedConv2D',
   'GatherNd',
   'Greater',
   'Less',

@@ -5,6 +5,7 @@ import { arithmeticGradients } from './arithmetic.js';
 import { comparisonGradients } from './comparison.js';
 import { convGradients } from './conv.js';
 import { imageGradients } from './image.js';
+import { fusedConvGradients } from './fused-conv.js';
 import { fusedMatmulGradients } from './fused-matmul.js';
 import { matmulGradients } from './matmul.js';
 import { normalizationGradients } from './normalization.js';
@@ -53,6 +54,7 @@ const GRADIENT_CONFIGS: tf.GradConfig[] = [
   ...matmulGradients,
   ...fusedMatmulGradients,
   ...convGradients,
+  ...fusedConvGradients,
   ...poolGradients,
   ...shapeGradients,
   ...selectionGradients,

@@ -25,7 +25,8 @@ import {
   type Size2,
 } from './args.js';
 import { LayerInputError, LayerOptionsError } from './errors.js';
-import { convBiasActivation, fusesWithGradient } from './fused-conv.js';
+import { fusedConv2d } from './fused-conv.js';
+import { fusedMatMul } from './fused-matmul.js';
 import {
   VARIABLE_LAYER_KEYS,
   collectionsOf,
@@ -179,37 +180,20 @@ function conv2dImpl(
       const fused = fusedActivation(activation);
       out = tf.tidy(() => {
         const asMatMul = matMulConv(x4, weights, strides, dilations, padding);
-        if (asMatMul) {
-          const config: Parameters<typeof tf.fused.matMul>[0] = {
-            a: asMatMul.a,
-            b: asMatMul.b,
-            activation: fused ?? 'linear',
-          };
-          if (biases) config.bias = biases;
-          const y = tf.reshape(tf.fused.matMul(config), asMatMul.outShape);
-          return fused === undefined ? applyActivation(y, activation) : y;
-        }
-        const pad = padding.toLowerCase() as 'same' | 'valid';
-        if (biases && fusesWithGradient(dilations, true, fused)) {
-          return convBiasActivation({
-            x: x4,
-            filter: weights,
-            bias: biases,
-            strides,
-            pad,
-            activation: fused,
-          });
-        }
-        const config: Parameters<typeof tf.fused.conv2d>[0] = {
-          x: x4,
-          filter: weights,
-          strides,
-          pad: padding.toLowerCase() as 'same' | 'valid',
-          dilations,
-          activation: fused ?? 'linear',
-        };
-        if (biases) config.bias = biases;
-        const y = tf.fused.conv2d(config);
+        const y = asMatMul
+          ? tf.reshape(
+              fusedMatMul(asMatMul.a, asMatMul.b, biases, fused ?? 'linear'),
+              asMatMul.outShape,
+            )
+          : fusedConv2d({
+              x: x4,
+              filter: weights,
+              bias: biases,
+              strides,
+              pad: padding.toLowerCase() as 'same' | 'valid',
+              dilations,
+              activation: fused ?? 'linear',
+            });
         return fused === undefined ? applyActivation(y, activation) : y;
       });
     } else {

@@ -1,77 +1,43 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { tapesAsOneKernel } from './fused-kernel.js';
 
-/** What {@link convBiasActivation} computes: relu(conv2d(x, filter) + bias) or without relu. */
-export interface ConvBiasActivationConfig {
+/** What {@link fusedConv2d} computes: activation(conv2d(x, filter) + bias), NHWC. */
+export interface FusedConv2dConfig {
   x: tf.Tensor4D;
   filter: tf.Tensor4D;
-  bias: tf.Tensor;
+  /** `[outChannels]`, or undefined for none. */
+  bias: tf.Tensor | undefined;
   strides: [number, number];
   pad: 'same' | 'valid';
-  activation: 'relu' | 'linear';
+  dilations: [number, number];
+  activation: tf.fused.Activation;
 }
 
 /**
- * Whether {@link convBiasActivation} computes this conv: NHWC, no dilation (tfjs's backprop
- * kernels take none), a bias, and ReLU or no activation.
+ * `activation(conv2d(x, filter) + bias)` as one `FusedConv2D` kernel, in training too.
+ * tfjs-core's `tf.fused.conv2d` runs unfused while a tape records (Conv2D, Add and the
+ * activation: three tape nodes whose inputs and outputs all stay alive until the backward pass
+ * ends). When a gradient for `FusedConv2D` is registered (`selectBackend` registers tfslim's,
+ * TF's: ReluGrad from the saved output, Conv2DBackpropInput, Conv2DBackpropFilter, BiasAddGrad)
+ * the kernel runs directly and the tape records one node saving x, filter and the output;
+ * otherwise, or for another activation, this is `tf.fused.conv2d`. Same kernel forward, so the
+ * same numbers.
  */
-export function fusesWithGradient(
-  dilations: [number, number],
-  hasBias: boolean,
-  activation: tf.fused.Activation | undefined,
-): activation is 'relu' | 'linear' {
-  return (
-    hasBias &&
-    dilations[0] === 1 &&
-    dilations[1] === 1 &&
-    (activation === 'relu' || activation === 'linear')
-  );
-}
-
-/**
- * conv2d + bias + ReLU as ONE op with its own gradient, in and out of a gradient tape.
- * tfjs's fused.conv2d runs unfused while a tape records (Conv2D, Add and Relu: three tape
- * nodes whose inputs and gradients all stay alive until the backward pass ends); this runs
- * the FusedConv2D kernel (tfjs-node frees its intermediates inside) and records one node that
- * saves x, filter and the output, whose gradient is TF's: dy masked where the output is 0
- * (ReluGrad), then Conv2DBackpropInput, Conv2DBackpropFilter and the bias sum (BiasAddGrad),
- * their temporaries freed before the next node.
- */
-export function convBiasActivation(config: ConvBiasActivationConfig): tf.Tensor4D {
-  const { strides, pad, activation } = config;
-  const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], activation };
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [x, filter, bias] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor];
-    const save = args[3] as tf.GradSaveFunc;
-    const y = tf
-      .engine()
-      .runKernel(
-        tf.FusedConv2D,
-        { x, filter, bias },
-        attrs as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor4D;
-    save([x, filter, y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [sx, sf, sy] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-        return tf.tidy(() => {
-          const g = dy as tf.Tensor4D;
-          const dyAct =
-            activation === 'relu' ? tf.mul(g, tf.cast(tf.greater(sy, 0), 'float32')) : g;
-          const base = { strides, pad, dataFormat: 'NHWC' };
-          const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyAct, filter: sf }, {
-            ...base,
-            inputShape: sx.shape,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor;
-          const dFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: sx, dy: dyAct }, {
-            ...base,
-            filterShape: sf.shape,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor;
-          const dBias = tf.reshape(tf.sum(dyAct, [0, 1, 2]), bias.shape);
-          return [dx, dFilter, dBias];
-        });
-      },
-    };
-  });
-  return op(config.x, config.filter, config.bias) as tf.Tensor4D;
+export function fusedConv2d(config: FusedConv2dConfig): tf.Tensor4D {
+  const { x, filter, bias, strides, pad, dilations, activation } = config;
+  if (tapesAsOneKernel(tf.FusedConv2D, activation)) {
+    const inputs: tf.NamedTensorMap = bias === undefined ? { x, filter } : { x, filter, bias };
+    const attrs = { strides, pad, dataFormat: 'NHWC', dilations, activation };
+    return tf.engine().runKernel(tf.FusedConv2D, inputs, attrs) as tf.Tensor4D;
+  }
+  const op: Parameters<typeof tf.fused.conv2d>[0] = {
+    x,
+    filter,
+    strides,
+    pad,
+    dilations,
+    activation,
+  };
+  if (bias) op.bias = bias;
+  return tf.fused.conv2d(op) as tf.Tensor4D;
 }

@@ -1,13 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/** Activations the _FusedMatMul gradient differentiates (from the kernel's output). */
-const TAPED_ACTIVATIONS: ReadonlySet<tf.fused.Activation> = new Set<tf.fused.Activation>([
-  'linear',
-  'relu',
-  'relu6',
-  'elu',
-  'sigmoid',
-]);
+import { tapesAsOneKernel } from './fused-kernel.js';
 
 /**
  * `activation(a · b + bias)` as one `_FusedMatMul` kernel, in training too. tfjs-core's
@@ -23,7 +15,7 @@ export function fusedMatMul(
   bias: tf.Tensor | undefined,
   activation: tf.fused.Activation,
 ): tf.Tensor2D {
-  if (TAPED_ACTIVATIONS.has(activation) && tf.getGradient(tf._FusedMatMul) != null) {
+  if (tapesAsOneKernel(tf._FusedMatMul, activation)) {
     const inputs: tf.NamedTensorMap = bias === undefined ? { a, b } : { a, b, bias };
     const attrs = { transposeA: false, transposeB: false, activation };
     return tf.engine().runKernel(tf._FusedMatMul, inputs, attrs) as tf.Tensor2D;
