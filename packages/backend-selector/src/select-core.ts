@@ -2,6 +2,7 @@
 import { missingGradients, registerGradients } from '@tfslim/gradients';
 import { fillMissingKernels, registerWasmKernels } from '@tfslim/kernels-wasm';
 import { probes, type ProbeSettings } from './candidates.js';
+import { registerNativeKernels } from './native-kernels.js';
 import { BackendOptionsError, BackendUnavailableError, GradientsMissingError } from './errors.js';
 import type { Platform } from './platform.js';
 import {
@@ -105,7 +106,10 @@ export async function selectBackendOn(
     const missing = missingGradients();
     if (missing.length > 0) throw new GradientsMissingError(missing);
 
-    const filledKernels = fillMissingKernels(probe.tfBackendName);
+    const filledKernels = [
+      ...fillMissingKernels(probe.tfBackendName),
+      ...registerNativeKernels(probe.tfBackendName),
+    ];
     const wasmKernels =
       env['TFSLIM_WASM_KERNELS'] === 'stock' ? 'stock' : (options.wasmKernels ?? 'fast');
     const replacedKernels =

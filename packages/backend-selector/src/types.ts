@@ -39,7 +39,10 @@ export interface BackendReport {
   rejected: Rejection[];
   /** Always true: selection fails rather than returning a backend that cannot train. */
   gradientsRegistered: true;
-  /** Kernels the backend lacked that tfslim registered for it (e.g. Conv2DBackpropFilter on wasm). */
+  /**
+   * Kernels the backend lacked that tfslim registered for it (e.g. Conv2DBackpropFilter on wasm;
+   * ReluGrad, L2Loss and the in-place ApplyGradientDescent on tensorflow).
+   */
   filledKernels: string[];
   /** Kernels replaced by faster tfslim implementations (wasm: @tfslim/kernels-wasm). */
   replacedKernels: string[];

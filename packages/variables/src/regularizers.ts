@@ -55,6 +55,21 @@ function sumOfSquares(w: tf.Tensor): tf.Scalar {
 }
 
 /**
+ * Name of the optional kernel `{ x } -> sum(x^2) / 2` (TF's `L2Loss` op: a float32 scalar, one
+ * read-only pass over x). `@tfslim/backend-selector` registers it on tensorflow (TF's own op)
+ * and `@tfslim/kernels-wasm` on wasm; elsewhere sumOfSquares computes the sum.
+ */
+const L2_LOSS = 'L2Loss';
+
+/** slim's `scale * tf.nn.l2_loss(w)`: TF's L2Loss where the backend has it, else the sum / 2. */
+function l2Value(w: tf.Tensor, scale: number): tf.Scalar {
+  if (w.dtype === 'float32' && tf.getKernel(L2_LOSS, tf.getBackend()) != null) {
+    return tf.mul(tf.scalar(scale), tf.engine().runKernel(L2_LOSS, { x: w }, {}) as tf.Scalar);
+  }
+  return tf.mul(tf.scalar(scale / 2), sumOfSquares(w));
+}
+
+/**
  * `scale * sum(w^2) / 2` (TF's `l2_loss` has the 1/2); scale 0 gives no loss (null).
  *
  * @example
@@ -70,7 +85,7 @@ export function l2Regularizer(scale: number): Regularizer {
     const w = args[0] as tf.Tensor;
     (args[1] as tf.GradSaveFunc)([w]);
     return {
-      value: tf.mul(tf.scalar(scale / 2), sumOfSquares(w)),
+      value: l2Value(w, scale),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const x = saved[0] as tf.Tensor;
         return [tf.mul(x, tf.mul(dy as tf.Tensor, tf.scalar(scale)))];
