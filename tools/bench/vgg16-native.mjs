@@ -9,14 +9,15 @@
 //   every kernel and Dropout(0.5) after fc1/fc2, eager and tf.function.
 // ratio_vs_* compare ours (slim) with plain Keras (the historical keys); equal_work_vs_* ours
 // (slim) with Keras doing the same work; plain_vs_* ours (plain) with plain Keras.
-// Batch 2 of 224x224x3 random input. Two warm-up steps each, then rounds that interleave
-// every side (STEPS steps each per round); medians over all steps, ratio = median of
-// per-round ratios. Peak memory: each side's equal-work step in a process of its own, VmHWM
-// after two warm-up steps and STEPS steps. Then a per-phase breakdown of our step (dataSync
-// barriers between phases) and the top kernels of one step (tf.profile).
-// Env: VGG_BENCH_ROUNDS (default 3), VGG_BENCH_STEPS (default 2), VGG_BENCH_BREAKDOWN=0 skips
-// the breakdown, VGG_BENCH_PEAK=0 the peak memory. Never runs on cpu (a step takes minutes
-// there): needs tfjs-node's binding. Uses the BUILT packages (npm run build).
+// Batch 2 of 224x224x3 random input. Two warm-up steps each, then rounds that interleave every side
+// (STEPS steps each per round); medians over all steps, ratio = median of per-round ratios. Peak
+// memory: each side's equal-work step in a process of its own, VmHWM after two warm-up steps and
+// STEPS steps, median of VGG_BENCH_PEAK_RUNS processes. Then a per-phase breakdown of our step
+// (dataSync barriers between phases) and the top kernels of one step (tf.profile). Env:
+// VGG_BENCH_ROUNDS (default 3), VGG_BENCH_STEPS (default 2), VGG_BENCH_BREAKDOWN=0 skips the
+// breakdown, VGG_BENCH_PEAK=0 the peak memory, VGG_BENCH_PEAK_RUNS (default 3) processes per side.
+// Never runs on cpu (a step takes minutes there): needs tfjs-node's binding. Uses the BUILT
+// packages (npm run build).
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { vgg16, vggArgScope } from '@tfslim/nets-vgg';
@@ -127,32 +128,46 @@ console.log(
     `tf.function ${fmt(ratio('plain_vs_function'), 2)}`,
 );
 
-// Peak memory of the equal-work step, each side alone in a fresh process.
+// Peak memory of the equal-work step, each side alone in a fresh process, PEAK_RUNS processes
+// per side interleaved: TF's CPU allocator keeps what it frees, so one process's VmHWM moves by
+// a few hundred MB with fragmentation; the median of several is the number compared.
 const here = dirname(fileURLToPath(import.meta.url));
+const PEAK_RUNS = Number(process.env.VGG_BENCH_PEAK_RUNS ?? 3);
 const peak = { ours: NaN, keras: NaN, kerasFunction: NaN };
-if (process.env.VGG_BENCH_PEAK !== '0') {
+const peakRuns = { ours: [], keras: [], kerasFunction: [] };
+
+/** VmHWM in MB of our equal-work step in a process of its own. */
+function oursPeakMb() {
   const child = execFileSync(
     process.execPath,
     [join(here, 'lib/vgg16-ours.mjs'), 'slim', String(STEPS)],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
-  peak.ours = JSON.parse(child.trim().split('\n').at(-1)).mb;
-  for (const [key, mode] of [
-    ['keras', 'eager'],
-    ['kerasFunction', 'function'],
-  ]) {
-    const { keras: alone } = await startKeras();
-    if (!alone) break;
-    await alone.call({ cmd: 'vgg16', variant: 'slim', mode, steps: STEPS });
-    peak[key] = (await alone.call({ cmd: 'peak_rss' })).mb;
-    alone.close();
+  return JSON.parse(child.trim().split('\n').at(-1)).mb;
+}
+
+/** VmHWM in MB of Keras' equal-work step (eager or tf.function) in a process of its own. */
+async function kerasPeakMb(mode) {
+  const { keras: alone } = await startKeras();
+  if (!alone) return NaN;
+  await alone.call({ cmd: 'vgg16', variant: 'slim', mode, steps: STEPS });
+  const { mb } = await alone.call({ cmd: 'peak_rss' });
+  alone.close();
+  return mb;
+}
+
+if (process.env.VGG_BENCH_PEAK !== '0') {
+  for (let run = 0; run < PEAK_RUNS; run++) {
+    peakRuns.ours.push(oursPeakMb());
+    peakRuns.keras.push(await kerasPeakMb('eager'));
+    peakRuns.kerasFunction.push(await kerasPeakMb('function'));
   }
+  for (const key of Object.keys(peak)) peak[key] = median(peakRuns[key]);
+  const range = (key) =>
+    `${fmt(peak[key], 0)} MB (${peakRuns[key].map((mb) => fmt(mb, 0)).join('/')})`;
   console.log(
-    `\nPeak RSS (VmHWM) of the equal-work step, own process each: ours ${fmt(peak.ours, 0)} MB, ` +
-      `Keras eager ${fmt(peak.keras, 0)} MB, Keras tf.function ${fmt(peak.kerasFunction, 0)} MB`,
+    `\nPeak RSS (VmHWM) of the equal-work step, own process each, median of ${PEAK_RUNS}: ` +
+      `ours ${range('ours')}, Keras eager ${range('keras')}, Keras tf.function ${range('kerasFunction')}`,
   );
 }
 
