@@ -11,6 +11,7 @@ import {
   type VariableStore,
 } from '@tfslim/variables';
 import { applyUpdate } from './apply-update.js';
+import { stepGradients, totalLossFoldingL2, type StepLoss } from './l2-fold.js';
 import { LearningError, NonFiniteLossError } from './errors.js';
 import {
   clipGradientNorms,
@@ -250,7 +251,7 @@ class TrainOpCore<A extends unknown[], O extends TrainOutputs> {
     this.build(args);
     this.disposeOutputs();
     return tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => this.lossOf(args, true), this.vars);
+      const { value, grads } = stepGradients(() => this.lossOf(args, true), this.vars);
       if (this.checkNumerics) this.checkFinite(value);
       const toApply = this.extras.gradientsToApply(grads);
       if (toApply !== null) this.apply(toApply);
@@ -269,8 +270,11 @@ class TrainOpCore<A extends unknown[], O extends TrainOutputs> {
     this.extras.dispose();
   }
 
-  /** The step's total loss, each loss counted once; `keep` keeps the returned outputs. */
-  private lossOf(args: A, keep: boolean): tf.Scalar {
+  /**
+   * The step's total loss, each loss counted once, and the L2 terms folded out of autodiff
+   * (see totalOf); `keep` keeps the returned outputs.
+   */
+  private lossOf(args: A, keep: boolean): StepLoss {
     return withVariableStore(this.store, () => {
       const { result, losses } = collectLosses((l) => this.totalLossFn(l, ...args));
       const { loss, outputs } = splitResult(result);
@@ -278,7 +282,7 @@ class TrainOpCore<A extends unknown[], O extends TrainOutputs> {
         for (const t of tensorsOf(outputs)) tf.keep(t);
         this.outputs = outputs;
       }
-      if (loss === undefined) return losses.getTotalLoss({ addRegularizationLosses: this.addReg });
+      if (loss === undefined) return this.totalOf(losses);
       if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
         const got = loss instanceof tf.Tensor ? `shape [${loss.shape.join(',')}]` : typeof loss;
         throw new LearningError(
@@ -286,11 +290,19 @@ class TrainOpCore<A extends unknown[], O extends TrainOutputs> {
         );
       }
       // slim's create_train_op(get_total_loss()): the total is what is trained, not one more loss.
-      if (losses.isTotalLoss(loss)) return loss as tf.Scalar;
+      if (losses.isTotalLoss(loss)) return { total: loss as tf.Scalar, folded: [] };
       if (!losses.getLosses().includes(loss as tf.Scalar))
         losses.addLoss(loss as tf.Scalar, 'loss');
-      return losses.getTotalLoss({ addRegularizationLosses: this.addReg });
+      return this.totalOf(losses);
     });
+  }
+
+  /** slim's get_total_loss; the trained variables' L2 weight decay is folded out of autodiff. */
+  private totalOf(losses: LossCollection): StepLoss {
+    if (!this.addReg) {
+      return { total: losses.getTotalLoss({ addRegularizationLosses: false }), folded: [] };
+    }
+    return totalLossFoldingL2(losses, this.vars);
   }
 
   /** The store's trainable variables, or those `variablesToTrain` names (variables or scopes). */

@@ -81,6 +81,8 @@ export {
   l1l2Regularizer,
   sumRegularizer,
   applyRegularization,
+  l2TermOf,
+  type L2Term,
   type Regularizer,
 } from './regularizers.js';
 

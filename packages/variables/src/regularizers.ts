@@ -1,5 +1,6 @@
 // Regularizers (slim's l1, l2, l1_l2, sum) and applyRegularization.
 import * as tf from '@tensorflow/tfjs-core';
+import { shared } from './shared.js';
 import { VariableArgumentError } from './errors.js';
 
 /**
@@ -92,7 +93,35 @@ export function l2Regularizer(scale: number): Regularizer {
       },
     };
   });
-  return (w) => tf.tidy(() => l2(w)) as tf.Scalar;
+  return (w) => {
+    const loss = tf.tidy(() => l2(w)) as tf.Scalar;
+    l2Terms.set(loss, { weights: w, scale });
+    return loss;
+  };
+}
+
+/** What an {@link l2Regularizer} loss is of: its gradient is `scale * weights`. */
+export interface L2Term {
+  /** The tensor the regularizer was given (a layer's weights variable). */
+  readonly weights: tf.Tensor;
+  /** The regularizer's scale: the loss is `scale * sum(weights^2) / 2`. */
+  readonly scale: number;
+}
+
+/** Per loss tensor an l2Regularizer returned, its weights and scale (see l2TermOf). */
+const l2Terms: WeakMap<tf.Tensor, L2Term> = shared('l2Terms', () => new WeakMap());
+
+/**
+ * The weights and scale of a loss `l2Regularizer` returned, else undefined. A train step that
+ * knows the gradient (`scale * weights`) can add it to the data gradient itself, in place,
+ * instead of letting autodiff allocate it and then their sum (`createTrainOp` does).
+ *
+ * @example
+ * const loss = l2Regularizer(0.5)(w)!;
+ * l2TermOf(loss); // { weights: w, scale: 0.5 }
+ */
+export function l2TermOf(loss: tf.Tensor): L2Term | undefined {
+  return l2Terms.get(loss);
 }
 
 /**
