@@ -21,7 +21,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@tfslim/backend-selector';
 import { vgg16, vggArgScope } from '@tfslim/nets-vgg';
-import { applyGradientDescent, argScope, l2Regularizer } from '@tfslim/variables';
+import {
+  APPLY_GRADIENT_DESCENT,
+  applyGradientDescent,
+  argScope,
+  l2Regularizer,
+} from '@tfslim/variables';
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -195,13 +200,24 @@ if (process.env.VGG_BENCH_BREAKDOWN !== '0') {
       );
       syncAll([value, ...Object.values(grads)]);
     });
-    const l2 = l2Regularizer(0.0005);
-    time('L2 losses + their gradients', () => {
-      const { grads } = tf.variableGrads(() => tf.addN(weights.map((w) => l2(w))), weights);
-      syncAll(Object.values(grads));
-    });
     const grads = tf.tidy(() => vars.map((v) => tf.keep(tf.onesLike(v))));
     syncAll(grads);
+    // What createTrainOp runs for slim's weight decay: each L2 loss's value (TF's L2Loss), and
+    // its gradient scale * w added into the data gradient in place (ApplyGradientDescent with
+    // alpha -scale), not differentiated by the tape.
+    const l2 = l2Regularizer(0.0005);
+    time('L2 losses + their gradients', () => {
+      const values = weights.map((w) => l2(w));
+      weights.forEach((w) => {
+        const g = grads[vars.indexOf(w)];
+        tf.engine().runKernel(
+          APPLY_GRADIENT_DESCENT,
+          { variable: g, delta: w },
+          { alpha: -0.0005 },
+        );
+      });
+      syncAll([...values, ...weights.map((w) => grads[vars.indexOf(w)])]);
+    });
     // What createTrainOp runs for tf.train.sgd: one ApplyGradientDescent per variable (in place).
     time('SGD apply (138M params)', () => {
       vars.forEach((v, i) => applyGradientDescent(v, grads[i], 0.01));
