@@ -13,16 +13,10 @@ import {
   type Regularizer,
 } from '@tfslim/variables';
 import { testBackends } from '@tfslim-internal/testing';
+import { QUADRATIC_XS, QUADRATIC_YS, variableBits } from './quadratic-fit.test-helpers.js';
 import { createTrainOp, type TrainOpOptions } from './index.js';
 
-const XS = [
-  [0, 0, 1],
-  [1, 0, -1],
-  [0, 1, 0.5],
-  [1, 1, 2],
-  [2, 1, -0.25],
-];
-const YS = XS.map(([a, b, c]) => [2 * a! - 3 * b! + c! * c! + 1]);
+const [XS, YS] = [QUADRATIC_XS, QUADRATIC_YS];
 const DECAY = 0.05;
 
 /**
@@ -70,10 +64,7 @@ function train(regularizer: Regularizer, steps: number, options: TrainOpOptions 
     losses.push(loss.dataSync()[0]!);
     loss.dispose();
   }
-  const bits: Record<string, number[]> = {};
-  for (const [name, v] of Object.entries(store.namedVariables())) {
-    bits[name] = Array.from(new Uint32Array((v.dataSync() as Float32Array).slice().buffer));
-  }
+  const bits = variableBits(store);
   tf.dispose([x, y]);
   store.dispose();
   return { losses, bits };

@@ -10,20 +10,13 @@ import {
   variableScope,
 } from '@tfslim/variables';
 import { testBackends } from '@tfslim-internal/testing';
+import { QUADRATIC_XS, QUADRATIC_YS, variableBits } from './quadratic-fit.test-helpers.js';
 import { createTrainOp, exponentialDecay, type TrainOpOptions } from './index.js';
 
 /** tf.train.sgd's class with nothing changed: createTrainOp leaves subclasses to applyGradients. */
 class StockSgd extends tf.SGDOptimizer {}
 
-const XS = [
-  [0, 0, 1],
-  [1, 0, -1],
-  [0, 1, 0.5],
-  [1, 1, 2],
-  [2, 1, -0.25],
-  [-1, 2, 0],
-];
-const YS = XS.map(([a, b, c]) => [2 * a! - 3 * b! + c! * c! + 1]);
+const [XS, YS] = [QUADRATIC_XS, QUADRATIC_YS];
 
 /** A ReLU MLP 3-8-1 fitting YS, its (seeded) variables in a new store. */
 function mlpTrainOp(optimizer: tf.Optimizer, options: TrainOpOptions = {}) {
@@ -53,10 +46,7 @@ function train(
   const { store, trainOp } = mlpTrainOp(optimizer, options);
   const [x, y] = [tf.tensor2d(XS), tf.tensor2d(YS)];
   for (let i = 0; i < steps; i++) trainOp(x, y).dispose();
-  const bits: Record<string, number[]> = {};
-  for (const [name, v] of Object.entries(store.namedVariables())) {
-    bits[name] = Array.from(new Uint32Array((v.dataSync() as Float32Array).slice().buffer));
-  }
+  const bits = variableBits(store);
   tf.dispose([x, y]);
   store.dispose();
   return bits;
