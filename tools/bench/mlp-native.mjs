@@ -2,7 +2,8 @@
 // loss A = sum over classes of squared error / batch, SGD 0.01, batch 32) through
 // createTrainOp on the native backend (`tensorflow`, tfjs-node) and on `wasm`, against Keras
 // `model.fit` on the same network and loss (per-step time = fit time / 200 batches).
-// Rounds interleave tensorflow / wasm / Keras; medians; ratios = median of per-round ratios.
+// Rounds interleave tensorflow / wasm / Keras after a warm-up (5 x 200 steps per backend, one
+// fit epoch for Keras); medians; ratios = median of per-round ratios.
 // auto_backend is what pickFastestBackend (the main job's default) keeps for this step;
 // auto_vs_keras is that backend's ratio from the same interleaved rounds.
 // Env: MLP_BENCH_ROUNDS (default 5). Uses the BUILT packages (npm run build).
@@ -18,6 +19,7 @@ import { median, pad } from './lib/stats.mjs';
 
 const ROUNDS = Number(process.env.MLP_BENCH_ROUNDS ?? 5);
 const STEPS = 200;
+const WARMUP_RUNS = 5;
 const load = () => loadavg()[0].toFixed(1);
 const loads = () =>
   loadavg()
@@ -94,7 +96,10 @@ async function oursPerStep(b) {
 
 const { keras, reason } = await startKeras();
 if (!keras) console.log(`mlp-native: Keras side skipped: ${reason}`);
-for (const b of backends) await oursPerStep(b); // warm-up
+// Warm-up: V8 needs about a thousand steps of tfjs's JavaScript before the step time settles
+// (measured: 2.3, 1.4, 1.24, 1.23, 1.18 ms over the first five 200-step runs on wasm); an
+// epoch of the main job is 1875 steps. Keras' graph is compiled by its warm-up epoch.
+for (let i = 0; i < WARMUP_RUNS; i++) for (const b of backends) await oursPerStep(b);
 if (keras) await keras.call({ cmd: 'mlp', steps: 1 });
 
 const times = Object.fromEntries([...backends, 'keras'].map((k) => [k, []]));
