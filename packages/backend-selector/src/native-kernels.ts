@@ -6,7 +6,7 @@ import { floatAttr, type NativeBackend } from './native-backend.js';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: object };
 
-/** TF's ReluGrad(gradients = dy, features = y): dy where y > 0, else 0 (`@tfslim/gradients`). */
+/** TF's ReluGrad(gradients = dy, features = y): dy * (y > 0), as `@tfslim/gradients` asks. */
 const reluGradConfig: tf.KernelConfig = {
   kernelName: 'ReluGrad',
   backendName: 'tensorflow',
