@@ -138,9 +138,9 @@ function nameIn(store: VariableStore, v: tf.Variable): string {
  * TF-Slim's `create_train_op`: returns a step function that, inside ONE `tf.tidy`, runs
  * `totalLossFn` under a fresh loss collection (so only this step's losses and regularization
  * losses are summed), computes the gradients of the total loss for the trainable variables
- * (`tf.variableGrads`), multiplies THEN clips each one by its own norm, checks the loss for
- * inf/NaN, applies them, runs the store's update ops, increments the global step, and
- * returns the loss.
+ * (`tf.variableGrads`'s; l2Regularizer's gradient added in place after the backward pass),
+ * multiplies THEN clips each one by its own norm, checks the loss for inf/NaN, applies them,
+ * runs the store's update ops, increments the global step, and returns the loss.
  *
  * @example
  * const store = new VariableStore();
